@@ -1,0 +1,135 @@
+//! The `newsdesk` command line: one clap enum, one file per subcommand (each with its `Opts`
+//! and `run`). `anyhow` is used here, at the binary's edge, to print one clear message and
+//! exit non-zero; everything below returns typed errors.
+
+mod demo;
+mod export;
+mod import;
+mod migrate;
+mod serve;
+
+use crate::config::Config;
+use crate::storage::Store;
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Newsdesk: the publishing system behind an organization's news website.
+#[derive(Debug, Parser)]
+#[command(name = "newsdesk", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Data directory: the SQLite database, settings (newsdesk.toml), theme and media.
+    #[arg(long, global = true, env = "NEWSDESK_DATA", default_value = "newsdesk-data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB [default: the SQLite file in the
+    /// data directory].
+    #[arg(long, global = true, env = "NEWSDESK_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Settings file [default: DIR/newsdesk.toml, if present].
+    #[arg(long, global = true, env = "NEWSDESK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the site over HTTP.
+    Serve(serve::Opts),
+    /// Import articles from Newsdesk JSON Lines, RSS 2.0, Atom or JSON Feed files.
+    Import(import::Opts),
+    /// Export the whole site as Newsdesk JSON Lines.
+    Export(export::Opts),
+    /// Fill an empty site with demo content, or with a large generated corpus.
+    Demo(demo::Opts),
+    /// Create or update the database schema, then exit.
+    Migrate,
+}
+
+/// Parses the command line, runs the command and turns any error into a message and exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(opts) => serve::run(&cli.global, opts).await,
+        Command::Import(opts) => import::run(&cli.global, opts).await,
+        Command::Export(opts) => export::run(&cli.global, opts).await,
+        Command::Demo(opts) => demo::run(&cli.global, opts).await,
+        Command::Migrate => migrate::run(&cli.global).await,
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Loads the settings and opens (and migrates) the database, making sure the data directory
+/// exists and can be written first.
+pub(crate) async fn open(global: &Global) -> anyhow::Result<(Config, Store)> {
+    ensure_writable_dir(&global.data)?;
+    let config = Config::load(&global.data, global.database_url.clone(), global.config.as_deref())?;
+    let store = Store::open(&config.database_url).await?;
+    Ok((config, store))
+}
+
+fn ensure_writable_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    let probe = dir.join(format!(".newsdesk-write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .with_context(|| format!("the data directory {} is not writable", dir.display()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// A progress bar on standard error for long jobs; hidden when stderr is not a terminal or
+/// the job is small.
+pub(crate) fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if len < 200 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style =
+        indicatif::ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_message(what.to_string());
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,241 @@
+//! Site settings. Read once at start: built-in defaults, then `newsdesk.toml` in the data
+//! directory (or the file named by `--config`), then `NEWSDESK_*` environment variables. Raw
+//! values are parsed into [`RawSite`] and validated into [`SiteConfig`], so the rest of the
+//! program only ever sees settings that make sense.
+
+use crate::domain::Lang;
+use jiff::tz::TimeZone;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Settings that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("the config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("setting {key}: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+/// The settings file as written by an operator; every field optional.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawSite {
+    /// The site's name per language code.
+    pub name: BTreeMap<String, String>,
+    /// Absolute URL the site is reached at, used in feeds, canonical links and sitemaps.
+    pub base_url: Option<String>,
+    pub languages: Option<Vec<String>>,
+    pub default_language: Option<String>,
+    /// IANA time zone name; dates are shown and entered in it.
+    pub time_zone: Option<String>,
+    /// Items per list page.
+    pub page_size: Option<u32>,
+}
+
+/// The whole config file: `[site]` for now; later sections add mail, media and so on.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawConfig {
+    pub site: RawSite,
+}
+
+/// Validated site settings.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub names: BTreeMap<String, String>,
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub languages: Vec<Lang>,
+    pub default_language: Lang,
+    pub time_zone: TimeZone,
+    pub time_zone_name: String,
+    pub page_size: u32,
+}
+
+impl SiteConfig {
+    /// The site's name in `lang`, falling back to the default language's.
+    pub fn name(&self, lang: &Lang) -> &str {
+        self.names
+            .get(lang.as_str())
+            .or_else(|| self.names.get(self.default_language.as_str()))
+            .map(String::as_str)
+            .unwrap_or("Newsdesk")
+    }
+
+    /// The language for a path segment, if the site runs in it.
+    pub fn language(&self, code: &str) -> Option<&Lang> {
+        self.languages.iter().find(|l| l.as_str() == code)
+    }
+
+    /// Whether links and cookies should be marked secure.
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// Defaults for tests and first runs: English and Russian, Moscow time.
+    pub fn default_for_test() -> SiteConfig {
+        RawSite::default().validate().expect("defaults are valid")
+    }
+}
+
+impl RawSite {
+    /// Applies `NEWSDESK_*` overrides from the environment.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) {
+        if let Some(v) = get("NEWSDESK_BASE_URL") {
+            self.base_url = Some(v);
+        }
+        if let Some(v) = get("NEWSDESK_LANGUAGES") {
+            self.languages = Some(v.split(',').map(|s| s.trim().to_string()).collect());
+        }
+        if let Some(v) = get("NEWSDESK_DEFAULT_LANGUAGE") {
+            self.default_language = Some(v);
+        }
+        if let Some(v) = get("NEWSDESK_TIME_ZONE") {
+            self.time_zone = Some(v);
+        }
+        if let Some(v) = get("NEWSDESK_PAGE_SIZE").and_then(|v| v.parse().ok()) {
+            self.page_size = Some(v);
+        }
+        for lang in self.languages.clone().unwrap_or_else(|| vec!["en".into(), "ru".into()]) {
+            if let Some(v) = get(&format!("NEWSDESK_SITE_NAME_{}", lang.to_ascii_uppercase())) {
+                self.name.insert(lang.to_ascii_lowercase(), v);
+            }
+        }
+    }
+
+    /// Checks every value and fills in defaults.
+    pub fn validate(self) -> Result<SiteConfig, ConfigError> {
+        let invalid = |key, message: String| ConfigError::Invalid { key, message };
+        let codes = self.languages.unwrap_or_else(|| vec!["en".into(), "ru".into()]);
+        let mut languages = Vec::new();
+        for code in &codes {
+            let lang = Lang::parse(code).map_err(|e| invalid("site.languages", e.to_string()))?;
+            if !languages.contains(&lang) {
+                languages.push(lang);
+            }
+        }
+        if languages.is_empty() {
+            return Err(invalid("site.languages", "at least one language is needed".into()));
+        }
+        let default_language = match self.default_language {
+            Some(code) => Lang::parse(&code).map_err(|e| invalid("site.default_language", e.to_string()))?,
+            None => languages[0].clone(),
+        };
+        if !languages.contains(&default_language) {
+            return Err(invalid(
+                "site.default_language",
+                format!("'{default_language}' is not among site.languages"),
+            ));
+        }
+        let base_url = self.base_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
+        let base_url = base_url.trim_end_matches('/').to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
+            || base_url.contains(char::is_whitespace)
+            || base_url.len() < "http://x".len()
+        {
+            return Err(invalid("site.base_url", format!("'{base_url}' is not an http(s) URL")));
+        }
+        let time_zone_name = self.time_zone.unwrap_or_else(|| "Europe/Moscow".into());
+        let time_zone = TimeZone::get(&time_zone_name).map_err(|_| {
+            invalid("site.time_zone", format!("'{time_zone_name}' is not a known IANA time zone"))
+        })?;
+        let page_size = self.page_size.unwrap_or(20);
+        if !(1..=200).contains(&page_size) {
+            return Err(invalid("site.page_size", format!("{page_size} is not between 1 and 200")));
+        }
+        let mut names = self.name;
+        names.entry("en".into()).or_insert_with(|| "Newsdesk".into());
+        names.entry("ru".into()).or_insert_with(|| "Ньюсдеск".into());
+        Ok(SiteConfig { names, base_url, languages, default_language, time_zone, time_zone_name, page_size })
+    }
+}
+
+/// Everything a command needs to find its data and settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub site: SiteConfig,
+}
+
+impl Config {
+    /// Loads settings for the given data directory; `config_file` overrides the default
+    /// location (`DATA/newsdesk.toml`), which may be absent.
+    pub fn load(
+        data_dir: &Path,
+        database_url: Option<String>,
+        config_file: Option<&Path>,
+    ) -> Result<Config, ConfigError> {
+        let default_file = data_dir.join("newsdesk.toml");
+        let (path, required) = match config_file {
+            Some(p) => (p.to_path_buf(), true),
+            None => (default_file, false),
+        };
+        let raw: RawConfig = match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text)
+                .map_err(|e| ConfigError::Parse { path: path.clone(), message: e.message().to_string() })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => RawConfig::default(),
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        let mut site = raw.site;
+        site.apply_env(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+        let site = site.validate()?;
+        let database_url =
+            database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("newsdesk.db").display()));
+        Ok(Config { data_dir: data_dir.to_path_buf(), database_url, site })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let site = SiteConfig::default_for_test();
+        assert_eq!(site.languages.len(), 2);
+        assert_eq!(site.default_language.as_str(), "en");
+        assert_eq!(site.time_zone_name, "Europe/Moscow");
+        assert_eq!(site.base_url, "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut raw: RawConfig =
+            toml::from_str("[site]\nbase_url = \"https://a.example/\"\nlanguages = [\"ru\", \"en\"]\n")
+                .unwrap();
+        raw.site.apply_env(|k| match k {
+            "NEWSDESK_TIME_ZONE" => Some("Asia/Almaty".into()),
+            "NEWSDESK_SITE_NAME_RU" => Some("Пресс-служба".into()),
+            _ => None,
+        });
+        let site = raw.site.validate().unwrap();
+        assert_eq!(site.base_url, "https://a.example");
+        assert_eq!(site.default_language.as_str(), "ru");
+        assert_eq!(site.time_zone_name, "Asia/Almaty");
+        assert_eq!(site.name(&Lang::parse("ru").unwrap()), "Пресс-служба");
+        assert!(site.is_https());
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let cases = [
+            ("[site]\ntime_zone = \"Mars/Olympus\"", "site.time_zone"),
+            ("[site]\nlanguages = [\"english\"]", "site.languages"),
+            ("[site]\ndefault_language = \"de\"", "site.default_language"),
+            ("[site]\nbase_url = \"ftp://x\"", "site.base_url"),
+            ("[site]\npage_size = 0", "site.page_size"),
+        ];
+        for (text, key) in cases {
+            let raw: RawConfig = toml::from_str(text).unwrap();
+            match raw.site.validate() {
+                Err(ConfigError::Invalid { key: k, .. }) => assert_eq!(k, key),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        assert!(toml::from_str::<RawConfig>("[site]\nunknown = 1").is_err());
+    }
+}

@@ -1,0 +1,175 @@
+//! Bulk content in and out: the JSON Lines format (Newsdesk's own, documented in
+//! `docs/import-format.md`), RSS 2.0 / Atom / JSON Feed imports from an existing site, and
+//! export. An import is all or nothing: every file is read and every item validated before
+//! anything is written, and the write is one transaction.
+
+pub mod export;
+pub mod feed;
+pub mod jsonl;
+
+use crate::config::SiteConfig;
+use crate::domain::{ArticleInput, Clock, Lang};
+use crate::storage::{ImportOutcome, SectionInput, Store, StoreError};
+use std::path::{Path, PathBuf};
+
+/// Which parser reads a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Newsdesk JSON Lines (what `newsdesk export` writes).
+    Jsonl,
+    /// An RSS 2.0, Atom 1.0 or JSON Feed 1.1 document.
+    Feed,
+}
+
+impl Format {
+    /// Guesses the format from the first bytes: a feed starts with `<` (XML) or is a JSON
+    /// object naming the JSON Feed version; anything else starting with `{` is JSON Lines.
+    pub fn detect(content: &str) -> Option<Format> {
+        let head = content.trim_start_matches('\u{feff}').trim_start();
+        if head.starts_with('<') {
+            Some(Format::Feed)
+        } else if head.starts_with('{') {
+            let first_line = head.lines().next().unwrap_or("");
+            if first_line.contains("jsonfeed.org/version") { Some(Format::Feed) } else { Some(Format::Jsonl) }
+        } else {
+            None
+        }
+    }
+}
+
+/// Defaults for items that do not say.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub format: Option<Format>,
+    /// Language for items (and feeds) that do not state one.
+    pub lang: Option<Lang>,
+    /// Section slug for items that do not state one; `news` when absent.
+    pub section: Option<String>,
+}
+
+/// Why an import was refused. Each variant names the file and, where it applies, the line
+/// or item and the field. Nothing has been written when one of these is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{path}: cannot read: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: cannot tell the format (not JSON Lines, RSS, Atom or JSON Feed); use --format")]
+    UnknownFormat { path: PathBuf },
+    #[error("{path}: {location}: {message}")]
+    Invalid { path: PathBuf, location: String, message: String },
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// Items read from files, ready to save, each remembering where it came from.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub sections: Vec<SectionInput>,
+    pub articles: Vec<ArticleInput>,
+    /// `(file, location)` of each article, for error messages.
+    pub origins: Vec<(PathBuf, String)>,
+}
+
+/// Reads and validates one file into `batch`.
+pub fn read_file(
+    path: &Path,
+    site: &SiteConfig,
+    options: &ImportOptions,
+    now: jiff::Timestamp,
+    batch: &mut Batch,
+) -> Result<(), ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Read { path: path.into(), source })?;
+    let content = String::from_utf8(bytes).map_err(|e| ImportError::Invalid {
+        path: path.into(),
+        location: format!("byte {}", e.utf8_error().valid_up_to()),
+        message: "the file is not UTF-8 text".into(),
+    })?;
+    let format = options
+        .format
+        .or_else(|| Format::detect(&content))
+        .ok_or_else(|| ImportError::UnknownFormat { path: path.into() })?;
+    match format {
+        Format::Jsonl => jsonl::read(path, &content, site, options, batch),
+        Format::Feed => feed::read(path, &content, site, options, now, batch),
+    }
+}
+
+/// Checks that every article names a section that exists or arrives in the same import.
+fn check_sections(batch: &Batch, existing: &[String]) -> Result<(), ImportError> {
+    for (article, (path, location)) in batch.articles.iter().zip(&batch.origins) {
+        let known = existing.contains(&article.section_slug)
+            || batch.sections.iter().any(|s| s.slug == article.section_slug);
+        if !known {
+            return Err(ImportError::Invalid {
+                path: path.clone(),
+                location: location.clone(),
+                message: format!("section: there is no section '{}'", article.section_slug),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Reads and validates every file; nothing is written.
+pub async fn read_all(
+    store: &Store,
+    site: &SiteConfig,
+    now: jiff::Timestamp,
+    files: &[PathBuf],
+    options: &ImportOptions,
+) -> Result<Batch, ImportError> {
+    let mut batch = Batch::default();
+    for path in files {
+        read_file(path, site, options, now, &mut batch)?;
+    }
+    let existing: Vec<String> = store.sections().await?.into_iter().map(|s| s.slug).collect();
+    check_sections(&batch, &existing)?;
+    Ok(batch)
+}
+
+/// Saves a validated batch in one transaction. `on_item` is called once per article as it is
+/// saved (for a progress bar).
+pub async fn save(
+    store: &Store,
+    batch: &Batch,
+    now: jiff::Timestamp,
+    on_item: &(dyn Fn() + Send + Sync),
+) -> Result<ImportOutcome, ImportError> {
+    store.save_articles(&batch.sections, &batch.articles, now, on_item).await.map_err(|e| {
+        match batch.origins.get(e.index) {
+            Some((path, location)) => ImportError::Invalid {
+                path: path.clone(),
+                location: location.clone(),
+                message: e.error.to_string(),
+            },
+            None => ImportError::Store(e.error),
+        }
+    })
+}
+
+/// Reads, validates and saves files in one go.
+pub async fn import_files(
+    store: &Store,
+    site: &SiteConfig,
+    clock: &dyn Clock,
+    files: &[PathBuf],
+    options: &ImportOptions,
+) -> Result<ImportOutcome, ImportError> {
+    let now = clock.now();
+    let batch = read_all(store, site, now, files, options).await?;
+    save(store, &batch, now, &|| {}).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    #[test]
+    fn detects_formats() {
+        assert_eq!(Format::detect("\u{feff}<?xml version=\"1.0\"?><rss>"), Some(Format::Feed));
+        assert_eq!(Format::detect("  <feed xmlns=\"http://www.w3.org/2005/Atom\">"), Some(Format::Feed));
+        assert_eq!(Format::detect("{\"version\": \"https://jsonfeed.org/version/1.1\"}"), Some(Format::Feed));
+        assert_eq!(Format::detect("{\"type\":\"article\"}\n{}"), Some(Format::Jsonl));
+        assert_eq!(Format::detect("hello"), None);
+    }
+}

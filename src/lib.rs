@@ -1,0 +1,24 @@
+//! Newsdesk: the publishing system behind an organization's multilingual news website.
+//!
+//! The module tree is the architecture:
+//!
+//! * [`domain`]: the newsroom vocabulary (articles, sections, languages, slugs, markup, the clock).
+//!   Pure rules, no I/O: it imports neither axum, sqlx nor minijinja.
+//! * [`storage`]: the only module that speaks SQL; one concrete [`storage::Store`] over SQLite or
+//!   PostgreSQL, chosen at run time by the database URL.
+//! * [`web`]: the HTTP server: one route table, the public site, error mapping, templates.
+//! * [`io`]: bulk content in and out (JSON Lines, RSS and Atom imports, export).
+//! * [`demo`]: realistic demo content for a new site and large corpora for benchmarks.
+//! * [`server`]: one node: the HTTP server plus its background jobs (scheduled publishing).
+//! * [`cli`]: the `newsdesk` command line, one file per subcommand.
+//! * [`config`] and [`i18n`]: site settings, UI strings and locale-aware dates.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod i18n;
+pub mod io;
+pub mod server;
+pub mod storage;
+pub mod web;

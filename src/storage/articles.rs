@@ -1,0 +1,352 @@
+//! Article queries: reading for the public site, saving in bulk (imports), exporting, and
+//! publishing what is due.
+
+use super::rows::{ARTICLE_COLUMNS, ArticleRow, SummaryRow, lang, timestamp};
+use super::{Result, SectionInput, Store, StoreError, with_pool};
+use crate::domain::{Article, ArticleInput, Lang, Status};
+use jiff::Timestamp;
+use std::collections::HashMap;
+
+/// What a list page needs of an article (no body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleSummary {
+    pub id: i64,
+    pub lang: Lang,
+    pub section_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub lead: String,
+    pub publish_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl TryFrom<SummaryRow> for ArticleSummary {
+    type Error = StoreError;
+    fn try_from(r: SummaryRow) -> Result<Self> {
+        Ok(ArticleSummary {
+            id: r.id,
+            lang: lang(&r.lang)?,
+            section_id: r.section_id,
+            slug: r.slug,
+            title: r.title,
+            lead: r.lead,
+            publish_at: timestamp(r.publish_at, "publish_at")?,
+            updated_at: timestamp(r.updated_at, "updated_at")?,
+        })
+    }
+}
+
+/// Which published articles a list shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListFilter {
+    pub lang: Lang,
+    pub section_id: Option<i64>,
+    /// Inclusive lower bound on the publication time.
+    pub from: Option<Timestamp>,
+    /// Exclusive upper bound on the publication time.
+    pub to: Option<Timestamp>,
+}
+
+impl ListFilter {
+    pub fn all(lang: Lang) -> Self {
+        ListFilter { lang, section_id: None, from: None, to: None }
+    }
+
+    /// The WHERE clause and its integer parameters; `$1` is always the language.
+    fn where_clause(&self) -> (String, Vec<i64>) {
+        let mut sql = String::from("WHERE lang = $1 AND status = 'published'");
+        let mut params = Vec::new();
+        let mut push = |cond: &str, value: i64| {
+            params.push(value);
+            sql.push_str(&format!(" AND {cond} ${}", params.len() + 1));
+        };
+        if let Some(id) = self.section_id {
+            push("section_id =", id);
+        }
+        if let Some(from) = self.from {
+            push("publish_at >=", from.as_second());
+        }
+        if let Some(to) = self.to {
+            push("publish_at <", to.as_second());
+        }
+        (sql, params)
+    }
+}
+
+/// Another language's version of an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranslationLink {
+    pub id: i64,
+    pub lang: Lang,
+    pub section_id: i64,
+    pub slug: String,
+    pub status: Status,
+}
+
+#[derive(sqlx::FromRow)]
+struct TranslationRow {
+    id: i64,
+    lang: String,
+    section_id: i64,
+    slug: String,
+    status: String,
+}
+
+/// What a bulk save did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// One item of a bulk save failed; the whole save was rolled back.
+#[derive(Debug, thiserror::Error)]
+#[error("item {index}: {error}")]
+pub struct ItemError {
+    /// Position of the item in the input, from 0.
+    pub index: usize,
+    pub error: StoreError,
+}
+
+const SUMMARY_COLUMNS: &str = "id, lang, section_id, slug, title, lead, publish_at, updated_at";
+const ORDER: &str = "ORDER BY publish_at DESC, id DESC";
+
+impl Store {
+    /// The article with this slug in this language, whatever its status.
+    pub async fn article_by_slug(&self, lang: &Lang, slug: &str) -> Result<Option<Article>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE lang = $1 AND slug = $2");
+        let row: Option<ArticleRow> = with_pool!(self, p => sqlx::query_as(&sql)
+            .bind(lang.as_str()).bind(slug).fetch_optional(p).await?);
+        row.map(Article::try_from).transpose()
+    }
+
+    pub async fn article_by_id(&self, id: i64) -> Result<Option<Article>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
+        let row: Option<ArticleRow> =
+            with_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
+        row.map(Article::try_from).transpose()
+    }
+
+    /// The article an old slug now belongs to, for redirects after a slug change.
+    pub async fn article_by_old_slug(&self, lang: &Lang, slug: &str) -> Result<Option<Article>> {
+        let sql = format!(
+            "SELECT {} FROM articles a JOIN slug_redirects r ON r.article_id = a.id \
+             WHERE r.lang = $1 AND r.slug = $2",
+            ARTICLE_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let row: Option<ArticleRow> = with_pool!(self, p => sqlx::query_as(&sql)
+            .bind(lang.as_str()).bind(slug).fetch_optional(p).await?);
+        row.map(Article::try_from).transpose()
+    }
+
+    /// All language versions sharing a translation key, in any status.
+    pub async fn translations(&self, translation_key: &str) -> Result<Vec<TranslationLink>> {
+        const SQL: &str = "SELECT id, lang, section_id, slug, status FROM articles \
+                           WHERE translation_key = $1 ORDER BY lang";
+        let rows: Vec<TranslationRow> =
+            with_pool!(self, p => sqlx::query_as(SQL).bind(translation_key).fetch_all(p).await?);
+        rows.into_iter()
+            .map(|r| {
+                Ok(TranslationLink {
+                    id: r.id,
+                    lang: lang(&r.lang)?,
+                    section_id: r.section_id,
+                    slug: r.slug,
+                    status: Status::parse(&r.status)
+                        .ok_or_else(|| StoreError::Corrupt(format!("status {}", r.status)))?,
+                })
+            })
+            .collect()
+    }
+
+    /// A page of published articles, newest first.
+    pub async fn list_published(
+        &self,
+        filter: &ListFilter,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Vec<ArticleSummary>> {
+        let (cond, params) = filter.where_clause();
+        let n = params.len();
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles {cond} {ORDER} LIMIT ${} OFFSET ${}",
+            n + 2,
+            n + 3
+        );
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows: Vec<SummaryRow> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(&sql).bind(filter.lang.as_str());
+            for v in &params {
+                q = q.bind(*v);
+            }
+            q.bind(i64::from(limit)).bind(offset).fetch_all(p).await?
+        });
+        rows.into_iter().map(ArticleSummary::try_from).collect()
+    }
+
+    /// How many published articles a filter matches.
+    pub async fn count_published(&self, filter: &ListFilter) -> Result<u64> {
+        let (cond, params) = filter.where_clause();
+        let sql = format!("SELECT COUNT(*) FROM articles {cond}");
+        let count: i64 = with_pool!(self, p => {
+            let mut q = sqlx::query_scalar(&sql).bind(filter.lang.as_str());
+            for v in &params {
+                q = q.bind(*v);
+            }
+            q.fetch_one(p).await?
+        });
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// The first and last publication times in a language, for the archive's calendar.
+    pub async fn published_span(&self, lang: &Lang) -> Result<Option<(Timestamp, Timestamp)>> {
+        const SQL: &str = "SELECT MIN(publish_at), MAX(publish_at) FROM articles \
+                           WHERE lang = $1 AND status = 'published'";
+        let (min, max): (Option<i64>, Option<i64>) =
+            with_pool!(self, p => sqlx::query_as(SQL).bind(lang.as_str()).fetch_one(p).await?);
+        match (min, max) {
+            (Some(a), Some(b)) => Ok(Some((timestamp(a, "publish_at")?, timestamp(b, "publish_at")?))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Articles in id order after `after_id`, for exports that do not hold everything in memory.
+    pub async fn articles_after(&self, after_id: i64, limit: u32) -> Result<Vec<Article>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id > $1 ORDER BY id LIMIT $2");
+        let rows: Vec<ArticleRow> = with_pool!(self, p => sqlx::query_as(&sql)
+            .bind(after_id).bind(i64::from(limit)).fetch_all(p).await?);
+        rows.into_iter().map(Article::try_from).collect()
+    }
+
+    /// Publishes every scheduled article whose time has come. One conditional UPDATE, so it is
+    /// safe to run on every node at once: each article is published exactly once.
+    pub async fn publish_due(&self, now: Timestamp) -> Result<Vec<i64>> {
+        const SQL: &str = "UPDATE articles SET status = 'published', version = version + 1 \
+                           WHERE status = 'scheduled' AND publish_at <= $1 RETURNING id";
+        const LOG: &str = "INSERT INTO changes (article_id, kind, at) VALUES ($1, 'published', $2)";
+        let now = now.as_second();
+        let ids: Vec<i64> = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let ids: Vec<i64> = sqlx::query_scalar(SQL).bind(now).fetch_all(&mut *tx).await?;
+            for id in &ids {
+                sqlx::query(LOG).bind(id).bind(now).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            ids
+        });
+        Ok(ids)
+    }
+
+    /// Creates or updates sections (by slug) and articles (by external id), all in one
+    /// transaction: either every item is saved or none is. Slugs taken by another article get a numeric suffix; a changed slug
+    /// leaves a redirect behind.
+    pub async fn save_articles(
+        &self,
+        sections: &[SectionInput],
+        items: &[ArticleInput],
+        now: Timestamp,
+        on_item: &(dyn Fn() + Send + Sync),
+    ) -> std::result::Result<ImportOutcome, ItemError> {
+        let at = |index: usize| move |error: sqlx::Error| ItemError { index, error: error.into() };
+        let whole = |error: sqlx::Error| ItemError { index: 0, error: error.into() };
+        let mut outcome = ImportOutcome::default();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await.map_err(whole)?;
+            for section in sections {
+                let names = serde_json::to_string(&section.names).unwrap_or_else(|_| "{}".into());
+                sqlx::query(super::sections::UPSERT_SECTION)
+                    .bind(&section.slug).bind(&names).bind(section.position)
+                    .execute(&mut *tx).await.map_err(whole)?;
+            }
+            let sections: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM sections")
+                .fetch_all(&mut *tx).await.map_err(whole)?;
+            let sections: HashMap<String, i64> = sections.into_iter().map(|(id, s)| (s, id)).collect();
+            for (index, item) in items.iter().enumerate() {
+                on_item();
+                let fail = |error: StoreError| ItemError { index, error };
+                let section_id = *sections.get(&item.section_slug).ok_or_else(|| {
+                    fail(StoreError::Conflict(format!("section: there is no section '{}'", item.section_slug)))
+                })?;
+                let wanted = item.wanted_slug();
+                let external_id = item.external_id.clone()
+                    .unwrap_or_else(|| format!("{}:{}", item.lang, wanted));
+                let translation_key = item.translation_key.clone().unwrap_or_else(|| external_id.clone());
+                let existing: Option<ArticleRow> = sqlx::query_as(&format!(
+                    "SELECT {ARTICLE_COLUMNS} FROM articles WHERE external_id = $1"))
+                    .bind(&external_id).fetch_optional(&mut *tx).await.map_err(at(index))?;
+                let own_id = existing.as_ref().map(|r| r.id).unwrap_or(-1);
+                let mut slug = wanted.clone();
+                for n in 2.. {
+                    let holder: Option<i64> = sqlx::query_scalar(
+                        "SELECT id FROM articles WHERE lang = $1 AND slug = $2")
+                        .bind(item.lang.as_str()).bind(&slug)
+                        .fetch_optional(&mut *tx).await.map_err(at(index))?;
+                    if holder.is_none() || holder == Some(own_id) {
+                        break;
+                    }
+                    slug = format!("{wanted}-{n}");
+                }
+                let other: Option<String> = sqlx::query_scalar(
+                    "SELECT external_id FROM articles WHERE translation_key = $1 AND lang = $2 AND id <> $3")
+                    .bind(&translation_key).bind(item.lang.as_str()).bind(own_id)
+                    .fetch_optional(&mut *tx).await.map_err(at(index))?;
+                if let Some(other) = other {
+                    return Err(fail(StoreError::Conflict(format!(
+                        "translation_key: '{translation_key}' already has a '{}' version (external_id '{other}')",
+                        item.lang
+                    ))));
+                }
+                let status = item.status.normalized(item.publish_at, now).as_str();
+                let publish_at = item.publish_at.as_second();
+                let updated_at = item.updated_at.unwrap_or(now).as_second();
+                let id = match &existing {
+                    Some(old) if old.translation_key == translation_key && old.lang == item.lang.as_str()
+                        && old.section_id == section_id && old.slug == slug && old.title == item.title
+                        && old.lead == item.lead && old.body_html == item.body_html
+                        && old.status == status && old.publish_at == publish_at => {
+                        outcome.unchanged += 1;
+                        continue;
+                    }
+                    Some(old) => {
+                        sqlx::query("UPDATE articles SET translation_key = $1, lang = $2, section_id = $3, \
+                             slug = $4, title = $5, lead = $6, body_html = $7, status = $8, publish_at = $9, \
+                             updated_at = $10, version = version + 1 WHERE id = $11")
+                            .bind(&translation_key).bind(item.lang.as_str()).bind(section_id).bind(&slug)
+                            .bind(&item.title).bind(&item.lead).bind(&item.body_html).bind(status)
+                            .bind(publish_at).bind(updated_at).bind(old.id)
+                            .execute(&mut *tx).await.map_err(at(index))?;
+                        if old.slug != slug {
+                            sqlx::query("INSERT INTO slug_redirects (lang, slug, article_id) VALUES ($1, $2, $3) \
+                                 ON CONFLICT (lang, slug) DO UPDATE SET article_id = excluded.article_id")
+                                .bind(&old.lang).bind(&old.slug).bind(old.id)
+                                .execute(&mut *tx).await.map_err(at(index))?;
+                        }
+                        outcome.updated += 1;
+                        old.id
+                    }
+                    None => {
+                        let created_at = item.created_at.unwrap_or(now).as_second();
+                        let id: i64 = sqlx::query_scalar("INSERT INTO articles (external_id, translation_key, \
+                             lang, section_id, slug, title, lead, body_html, status, publish_at, created_at, \
+                             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id")
+                            .bind(&external_id).bind(&translation_key).bind(item.lang.as_str()).bind(section_id)
+                            .bind(&slug).bind(&item.title).bind(&item.lead).bind(&item.body_html).bind(status)
+                            .bind(publish_at).bind(created_at).bind(updated_at)
+                            .fetch_one(&mut *tx).await.map_err(at(index))?;
+                        outcome.created += 1;
+                        id
+                    }
+                };
+                sqlx::query("DELETE FROM slug_redirects WHERE lang = $1 AND slug = $2 AND article_id <> $3")
+                    .bind(item.lang.as_str()).bind(&slug).bind(id)
+                    .execute(&mut *tx).await.map_err(at(index))?;
+                sqlx::query("INSERT INTO changes (article_id, kind, at) VALUES ($1, 'saved', $2)")
+                    .bind(id).bind(now.as_second())
+                    .execute(&mut *tx).await.map_err(at(index))?;
+            }
+            tx.commit().await.map_err(whole)?;
+        });
+        Ok(outcome)
+    }
+}

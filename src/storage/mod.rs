@@ -1,0 +1,224 @@
+//! Storage: the only module that speaks SQL.
+//!
+//! One concrete [`Store`] holds either a SQLite or a PostgreSQL pool, chosen at run time from the
+//! database URL. Queries are runtime-checked (`sqlx::query_as` with `FromRow` rows), and the SQL
+//! text is shared where the dialects agree; both accept `$1` placeholders, `ON CONFLICT` and
+//! `RETURNING`. We do not use `sqlx::Any` (it lacks types we need later) nor make handlers
+//! generic over the database (monomorphization cost, awkward signatures); instead the
+//! [`with_pool!`] macro expands the same code once per backend.
+//!
+//! Errors are translated at this boundary into [`StoreError`]; nothing above this module
+//! matches on `sqlx::Error`.
+
+mod articles;
+mod rows;
+mod sections;
+
+pub use articles::{ArticleSummary, ImportOutcome, ItemError, ListFilter, TranslationLink};
+pub use sections::SectionInput;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs the same block against whichever pool the store holds. The block is type-checked once
+/// per backend, so it may only use SQL both dialects accept.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::storage::Pool::Sqlite($pool) => $body,
+            $crate::storage::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// What went wrong in storage, in terms the callers can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken (a slug, an external id, a translation already present).
+    #[error("{0}")]
+    Conflict(String),
+    /// The database URL is not one we can use.
+    #[error("{0}")]
+    BadUrl(String),
+    /// The database cannot be reached or opened.
+    #[error("cannot open the database: {0}")]
+    Connect(String),
+    #[error("cannot update the database schema: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value no longer makes sense (edited by hand, or a bug).
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    /// Anything else; logged, never shown to readers.
+    #[error("database error: {0}")]
+    Other(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_string())
+            }
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::Conflict(db.message().to_string())
+            }
+            _ => StoreError::Other(error),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which backend a store talks to.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The database, whichever it is.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Opens the database named by `url` (`sqlite://PATH` or `postgres://...`), creating a SQLite
+    /// file if needed, and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> Result<Store> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(format!("'{url}' is not a SQLite URL: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(|e| StoreError::Connect(describe_connect_error(url, &e)))?;
+            Ok(Store { pool: Pool::Sqlite(pool) })
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(format!("'{}' is not a PostgreSQL URL: {e}", redact(url))))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(|e| StoreError::Connect(describe_connect_error(url, &e)))?;
+            Ok(Store { pool: Pool::Postgres(pool) })
+        } else {
+            Err(StoreError::BadUrl(format!(
+                "'{}' is not a database URL; use sqlite://PATH or postgres://USER@HOST/DB",
+                redact(url)
+            )))
+        }
+    }
+
+    /// Applies the embedded migrations for this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// `sqlite` or `postgres`, for logs and health checks.
+    pub fn backend(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The id of the newest entry in the change log (0 when empty). Caches compare it to know
+    /// whether anything public has changed.
+    pub async fn latest_change(&self) -> Result<i64> {
+        const SQL: &str = "SELECT COALESCE(MAX(id), 0) FROM changes";
+        let id: i64 = with_pool!(self, p => sqlx::query_scalar(SQL).fetch_one(p).await?);
+        Ok(id)
+    }
+
+    /// Closes every connection (SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// Hides a password in a URL before it reaches a message or a log.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &creds[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn describe_connect_error(url: &str, error: &sqlx::Error) -> String {
+    let detail = match error {
+        sqlx::Error::Io(e) => e.to_string(),
+        sqlx::Error::Database(db) => db.message().to_string(),
+        sqlx::Error::PoolTimedOut => "timed out".to_string(),
+        other => other.to_string(),
+    };
+    format!("{}: {detail}", redact(url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn migration_folders_mirror_each_other() {
+        let names = |dir: &str| {
+            let mut v: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        let root = env!("CARGO_MANIFEST_DIR");
+        assert_eq!(
+            names(&format!("{root}/migrations/sqlite")),
+            names(&format!("{root}/migrations/postgres"))
+        );
+    }
+}

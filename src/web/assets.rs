@@ -1,0 +1,58 @@
+//! Static assets (stylesheet, script, icon), embedded in the binary and served under
+//! fingerprinted names (`style.3f2a9c1e.css`) so browsers and CDNs may cache them forever: a
+//! new release changes the name, never the content behind a name.
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::LazyLock;
+
+/// One embedded file.
+#[derive(Debug)]
+pub struct Asset {
+    /// The name pages link to, with its fingerprint.
+    pub name: String,
+    pub content_type: &'static str,
+    pub body: &'static [u8],
+}
+
+fn asset(stem: &str, ext: &str, content_type: &'static str, body: &'static [u8]) -> Asset {
+    let mut hasher = DefaultHasher::new();
+    body.hash(&mut hasher);
+    let name = format!("{stem}.{:08x}.{ext}", hasher.finish() as u32);
+    Asset { name, content_type, body }
+}
+
+/// Every asset, built once.
+pub static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
+    vec![
+        asset("style", "css", "text/css; charset=utf-8", include_bytes!("../../static/style.css")),
+        asset("app", "js", "text/javascript; charset=utf-8", include_bytes!("../../static/app.js")),
+        asset("icon", "svg", "image/svg+xml", include_bytes!("../../static/icon.svg")),
+    ]
+});
+
+/// The public URL of the asset whose fingerprinted name starts with `stem.`.
+pub fn url(stem: &str) -> String {
+    ASSETS
+        .iter()
+        .find(|a| a.name.starts_with(stem) && a.name.as_bytes().get(stem.len()) == Some(&b'.'))
+        .map(|a| format!("/static/{}", a.name))
+        .unwrap_or_default()
+}
+
+/// `GET /static/{name}`.
+pub async fn serve(Path(name): Path<String>) -> Response {
+    match ASSETS.iter().find(|a| a.name == name) {
+        Some(a) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(a.content_type)),
+                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
+            ],
+            a.body,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

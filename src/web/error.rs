@@ -1,0 +1,61 @@
+//! How failures become HTTP responses.
+//!
+//! Handlers return [`WebError`]. Its `IntoResponse` does no I/O: it picks the status and attaches
+//! an [`ErrorPage`] extension; the `error_pages` middleware (which has the templates and knows
+//! the page's language) then renders the reader-facing page. Internal details (SQL errors,
+//! template errors) go to the log only; a reader sees a generic message with the status.
+
+use crate::storage::StoreError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// A request that could not be answered with the page asked for.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    /// The request itself is wrong; the message is shown to the reader, so it must be safe and
+    /// helpful ("'2025-13-01' is not a date").
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    #[error("template: {0:#}")]
+    Template(#[from] minijinja::Error),
+}
+
+/// Attached to error responses for the error-page middleware to render.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    /// Safe to show; `None` means "use the generic text for this status".
+    pub message: Option<String>,
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound | WebError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Store(_) | WebError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = match &self {
+            WebError::BadRequest(m) => Some(m.clone()),
+            _ => None,
+        };
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut response = (status, status.canonical_reason().unwrap_or("Error")).into_response();
+        response.extensions_mut().insert(ErrorPage { status, message });
+        response
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;

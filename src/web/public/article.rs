@@ -1,0 +1,131 @@
+//! `GET /{lang}/{section}/{slug}`: one article, with its translations in the language switcher,
+//! the latest news beside it and the three links at its foot.
+
+use super::{PageCtx, SwitchItem, urls};
+use crate::domain::{Article, Status, dates};
+use crate::i18n;
+use crate::storage::ListFilter;
+use crate::web::AppState;
+use crate::web::error::{WebError, WebResult};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+
+/// How many items the "latest news" block beside an article shows.
+const LATEST: u32 = 6;
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path((lang, section_slug, slug)): Path<(String, String, String)>,
+) -> WebResult<Response> {
+    let ctx = PageCtx::new(&state, &lang).await?;
+    let article = match state.store.article_by_slug(&ctx.lang, &slug).await? {
+        Some(a) if a.status == Status::Published => a,
+        Some(_) => return Err(WebError::NotFound),
+        None => {
+            // A slug that changed keeps working: send the reader to the article's new address.
+            return match state.store.article_by_old_slug(&ctx.lang, &slug).await? {
+                Some(a) if a.status == Status::Published => Ok(redirect_to(&ctx, &a)),
+                _ => Err(WebError::NotFound),
+            };
+        }
+    };
+    let section = ctx.section_by_id(article.section_id).ok_or(WebError::NotFound)?;
+    if section.slug != section_slug {
+        return Ok(redirect_to(&ctx, &article));
+    }
+    let tz = &state.site.time_zone;
+    let l = ctx.lang.as_str();
+    let path = urls::article(&ctx.lang, &section.slug, &article.slug);
+
+    let translations = state.store.translations(&article.translation_key).await?;
+    let switcher: Vec<SwitchItem> = state
+        .site
+        .languages
+        .iter()
+        .map(|other| {
+            let found = translations.iter().find(|t| t.lang == *other && t.status == Status::Published);
+            let href = match found {
+                Some(t) => {
+                    let s = ctx.section_by_id(t.section_id).map(|s| s.slug.as_str()).unwrap_or("news");
+                    urls::article(other, s, &t.slug)
+                }
+                None => urls::home(other),
+            };
+            SwitchItem {
+                lang: other.to_string(),
+                name: i18n::language_name(other.as_str()),
+                href,
+                current: *other == ctx.lang,
+                missing: found.is_none(),
+            }
+        })
+        .collect();
+
+    let latest = state.store.list_published(&ListFilter::all(ctx.lang.clone()), LATEST + 1, 0).await?;
+    let latest: Vec<_> =
+        latest.iter().filter(|a| a.id != article.id).take(LATEST as usize).map(|a| ctx.item(a)).collect();
+
+    let published = dates::civil_date(article.publish_at, tz);
+    let back_href = urls::archive_month(&ctx.lang, published.year(), published.month());
+    let canonical = format!("{}{path}", state.site.base_url);
+    let description = if article.lead.is_empty() { article.title.clone() } else { article.lead.clone() };
+    let json_ld = json_ld(&ctx, &article, &canonical, &description);
+    let chrome = ctx.chrome(&section.slug, &article.title, &description, &path, switcher);
+    let html = ctx.render(
+        "public/article.html",
+        context! {
+            article => context! {
+                title => article.title,
+                lead => article.lead,
+                body_html => article.body_html,
+                date => dates::short(article.publish_at, tz),
+                date_long => dates::long(article.publish_at, tz, l),
+                datetime => dates::rfc3339(article.publish_at, tz),
+                modified => dates::rfc3339(article.updated_at, tz),
+            },
+            section => context! { name => section.name(&ctx.lang), href => urls::section(&ctx.lang, &section.slug) },
+            back_href,
+            all_news_href => urls::archive(&ctx.lang),
+            latest,
+            json_ld,
+            og_type => "article",
+            ..chrome
+        },
+    )?;
+    Ok(html.into_response())
+}
+
+fn redirect_to(ctx: &PageCtx<'_>, article: &Article) -> Response {
+    match ctx.section_by_id(article.section_id) {
+        Some(s) => Redirect::permanent(&urls::article(&article.lang, &s.slug, &article.slug)).into_response(),
+        None => WebError::NotFound.into_response(),
+    }
+}
+
+/// Schema.org `NewsArticle` for search engines and aggregators, safe to embed in `<script>`.
+fn json_ld(ctx: &PageCtx<'_>, article: &Article, canonical: &str, description: &str) -> String {
+    let site = &ctx.state.site;
+    let tz = &site.time_zone;
+    let publisher = serde_json::json!({
+        "@type": "Organization",
+        "name": site.name(&ctx.lang),
+        "url": format!("{}/", site.base_url),
+        "logo": { "@type": "ImageObject", "url": format!("{}{}", site.base_url, crate::web::assets::url("icon")) },
+    });
+    let value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": description,
+        "datePublished": dates::rfc3339(article.publish_at, tz),
+        "dateModified": dates::rfc3339(article.updated_at.max(article.publish_at), tz),
+        "inLanguage": article.lang.as_str(),
+        "mainEntityOfPage": { "@type": "WebPage", "@id": canonical },
+        "url": canonical,
+        "author": publisher.clone(),
+        "publisher": publisher,
+    });
+    // `</script>` inside a string would end the element early; JSON allows `<\/`.
+    value.to_string().replace("</", "<\\/")
+}

@@ -1,0 +1,48 @@
+//! Renders the reader-facing page for error responses (see [`crate::web::error`]): in the
+//! language of the path when there is one, with the site's header so the reader can go on.
+
+use super::{PageCtx, urls};
+use crate::i18n;
+use crate::web::AppState;
+use crate::web::error::ErrorPage;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
+
+pub async fn render(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let first = request.uri().path().trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+    let response = next.run(request).await;
+    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
+        return response;
+    };
+    let code = state.site.language(&first).unwrap_or(&state.site.default_language).to_string();
+    let html = match PageCtx::new(&state, &code).await {
+        Ok(ctx) => {
+            let l = ctx.lang.as_str();
+            let (title, text) = match page.status.as_u16() {
+                404 => (i18n::text(l, "not_found_title", &[]), i18n::text(l, "not_found_text", &[])),
+                400 => (i18n::text(l, "bad_request_title", &[]), page.message.clone().unwrap_or_default()),
+                _ => (i18n::text(l, "server_error_title", &[]), i18n::text(l, "server_error_text", &[])),
+            };
+            let chrome = ctx.chrome("", &title, &text, &urls::home(&ctx.lang), ctx.switcher_same_path("/"));
+            state
+                .templates
+                .render(
+                    "public/error.html",
+                    context! { status => page.status.as_u16(), heading => title, text,
+                    archive_href => urls::archive(&ctx.lang), ..chrome },
+                )
+                .ok()
+        }
+        Err(_) => None,
+    };
+    let mut out = match html {
+        Some(html) => (page.status, axum::response::Html(html)).into_response(),
+        // The database or templates are down too: a plain page, still without internals.
+        None => (page.status, page.status.canonical_reason().unwrap_or("Error")).into_response(),
+    };
+    out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out
+}

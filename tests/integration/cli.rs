@@ -1,0 +1,204 @@
+//! The command line, run as a real process against real databases: import, export, demo and
+//! the clear, non-zero exits on bad input.
+
+use crate::harness::{Backend, TestDb, fixture};
+use crate::on_both_backends;
+
+use std::process::{Command, Output};
+
+fn newsdesk(db: &TestDb, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .arg("--data")
+        .arg(db.data_dir())
+        .arg("--database-url")
+        .arg(&db.url)
+        .args(args)
+        .env_remove("NEWSDESK_CONFIG")
+        .env("NEWSDESK_LOG", "warn")
+        .output()
+        .expect("run newsdesk")
+}
+
+fn ok(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "command failed: {stderr}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn failed(output: &Output) -> String {
+    assert!(!output.status.success(), "command should have failed");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    stderr
+}
+
+fn export(db: &TestDb) -> String {
+    ok(&newsdesk(db, &["export"]))
+}
+
+fn article_lines(export: &str) -> usize {
+    export.lines().filter(|l| l.contains(r#""type":"article""#)).count()
+}
+
+async fn import_export_round_trip(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    ok(&newsdesk(&db, &["import", fixture("site.jsonl").to_str().unwrap()]));
+    let first = export(&db);
+    assert_eq!(article_lines(&first), 21);
+    assert!(first.contains(r#""status":"draft""#) && first.contains(r#""status":"scheduled""#));
+    // Import the export into an empty site: the second export is identical.
+    let Some(copy) = TestDb::new(backend).await else { return };
+    let file = copy.data_dir().join("export.jsonl");
+    std::fs::write(&file, &first).unwrap();
+    let out = newsdesk(&copy, &["import", file.to_str().unwrap()]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("21 new"));
+    assert_eq!(export(&copy), first);
+    // Importing again updates nothing and duplicates nothing.
+    let again = newsdesk(&copy, &["import", file.to_str().unwrap()]);
+    ok(&again);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 new, 0 updated, 21 unchanged"));
+    // --out writes a file.
+    let out_file = copy.data_dir().join("out.jsonl");
+    ok(&newsdesk(&copy, &["export", "--out", out_file.to_str().unwrap()]));
+    assert_eq!(std::fs::read_to_string(out_file).unwrap(), first);
+}
+
+async fn feeds_import_idempotently(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let rss = fixture("feed.rss");
+    let atom = fixture("feed.atom");
+    ok(&newsdesk(&db, &["import", rss.to_str().unwrap()]));
+    let out = newsdesk(&db, &["import", "--lang", "ru", atom.to_str().unwrap(), rss.to_str().unwrap()]);
+    ok(&out);
+    let exported = export(&db);
+    assert_eq!(article_lines(&exported), 3, "{exported}");
+    assert!(exported.contains("Summit opens in Astana"));
+    assert!(exported.contains("Учения «Взаимодействие» завершились"));
+    let lower = exported.to_lowercase();
+    assert!(!lower.contains("<script") && !lower.contains("javascript:") && !lower.contains("onerror"));
+}
+
+/// Bad input: one clear message naming the file, line and field; non-zero exit; nothing written.
+async fn bad_imports_are_refused_whole(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    ok(&newsdesk(&db, &["import", fixture("site.jsonl").to_str().unwrap()]));
+    let before = export(&db);
+    let dir = db.data_dir();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let good = r#"{"external_id":"new-1","title":"A new item","published_at":"2025-05-01"}"#;
+    let cases = [
+        ("bad-json.jsonl", format!("{good}\n{{\"title\": oops"), "bad-json.jsonl: line 2: not valid JSON"),
+        (
+            "bad-date.jsonl",
+            format!("{good}\n{{\"title\":\"T\",\"published_at\":\"31.12.2025\"}}"),
+            "bad-date.jsonl: line 2: published_at: '31.12.2025' is not a date",
+        ),
+        (
+            "bad-section.jsonl",
+            format!("{good}\n{{\"title\":\"T\",\"section\":\"sport\",\"published_at\":\"2025-01-01\"}}"),
+            "bad-section.jsonl: line 2: section: there is no section 'sport'",
+        ),
+        (
+            "long.jsonl",
+            format!("{good}\n{{\"title\":\"{}\",\"published_at\":\"2025-01-01\"}}", "x".repeat(301)),
+            "long.jsonl: line 2: title: is 301 characters long; the limit is 300",
+        ),
+        (
+            "dup.jsonl",
+            format!(
+                "{good}\n{{\"title\":\"T\",\"translation_key\":\"story-1\",\"lang\":\"en\",\"published_at\":\"2025-01-01\"}}"
+            ),
+            "dup.jsonl: line 2: translation_key: 'story-1' already has a 'en' version",
+        ),
+        (
+            "broken.xml",
+            "<rss><channel><item><title>x".to_string(),
+            "broken.xml: document: not a readable RSS",
+        ),
+        ("text.txt", "hello".to_string(), "text.txt: cannot tell the format"),
+    ];
+    for (name, content, expected) in cases {
+        let path = write(name, &content);
+        let err = failed(&newsdesk(&db, &["import", path.to_str().unwrap()]));
+        assert!(err.contains(expected), "{name}: expected {expected:?} in {err:?}");
+        assert_eq!(err.lines().count(), 1, "one clear line: {err}");
+    }
+    let missing = failed(&newsdesk(&db, &["import", "/no/such/file.jsonl"]));
+    assert!(missing.contains("/no/such/file.jsonl: cannot read"), "{missing}");
+    // A good file followed by a bad one: nothing from the good one is written either.
+    let good_file = write("good.jsonl", good);
+    let bad_file = dir.join("bad-date.jsonl");
+    failed(&newsdesk(&db, &["import", good_file.to_str().unwrap(), bad_file.to_str().unwrap()]));
+    assert_eq!(export(&db), before, "nothing was written");
+}
+
+#[allow(dead_code)] // enabled with the demo content
+async fn demo_fills_an_empty_site_once(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    ok(&newsdesk(&db, &["demo"]));
+    let exported = export(&db);
+    assert!(article_lines(&exported) >= 60, "demo has at least 60 articles");
+    let err = failed(&newsdesk(&db, &["demo"]));
+    assert!(err.contains("already has articles"), "{err}");
+}
+
+#[test]
+fn bad_database_urls_and_directories_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_newsdesk")).args(args).env("NEWSDESK_LOG", "warn").output().unwrap()
+    };
+    let data = dir.path().to_str().unwrap();
+    let e = failed(&run(&["--data", data, "--database-url", "mysql://x", "migrate"]));
+    assert!(e.contains("is not a database URL"), "{e}");
+    let e = failed(&run(&[
+        "--data",
+        data,
+        "--database-url",
+        "postgres://nobody:secret@127.0.0.1:1/none",
+        "migrate",
+    ]));
+    assert!(e.contains("cannot open the database") && !e.contains("secret"), "{e}");
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let e = failed(&run(&["--data", file.to_str().unwrap(), "migrate"]));
+    assert!(e.contains("cannot create the data directory"), "{e}");
+    let bad_config = dir.path().join("bad.toml");
+    std::fs::write(&bad_config, "[site]\ntime_zone = \"Mars/Base\"\n").unwrap();
+    let e = failed(&run(&["--data", data, "--config", bad_config.to_str().unwrap(), "migrate"]));
+    assert!(e.contains("site.time_zone"), "{e}");
+}
+
+#[test]
+fn a_port_in_use_is_reported() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["--data", dir.path().to_str().unwrap(), "serve", "--addr", &addr])
+        .env("NEWSDESK_LOG", "warn")
+        .output()
+        .unwrap();
+    let e = failed(&out);
+    assert!(e.contains(&format!("cannot listen on {addr}")), "{e}");
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in ["serve", "import", "export", "demo", "migrate"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_newsdesk")).args([cmd, "--help"]).output().unwrap();
+        let text = ok(&out);
+        assert!(text.contains("--data") && text.contains("--database-url"), "{cmd} --help: {text}");
+    }
+}
+
+on_both_backends!(
+    import_export_round_trip,
+    feeds_import_idempotently,
+    bad_imports_are_refused_whole,
+);

@@ -1,0 +1,11 @@
+//! The one integration test binary. Each module is a group of tests; most run on both backends
+//! (`on_both_backends!`), against the real server over real HTTP.
+
+/// The command line: import, export, demo and bad input, running the real binary.
+mod cli;
+/// Real databases and the real server on an ephemeral port.
+mod harness;
+/// The public site over HTTP: lists, pagination, archive, articles, languages, errors.
+mod public_site;
+/// The storage story: every Store operation in one sequence, on each backend.
+mod story;

@@ -1,0 +1,143 @@
+//! The storage story (after atuin's db_story): one sequence that exercises every Store
+//! operation, run against SQLite and PostgreSQL.
+
+use crate::harness::{Backend, TestDb};
+use crate::on_both_backends;
+use jiff::Timestamp;
+use newsdesk::domain::{ArticleInput, Lang, Status};
+use newsdesk::storage::{ListFilter, SectionInput, Store, StoreError};
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn article(ext: &str, lang: &str, title: &str, at: &str) -> ArticleInput {
+    ArticleInput {
+        external_id: Some(ext.into()),
+        translation_key: None,
+        lang: Lang::parse(lang).unwrap(),
+        section_slug: "news".into(),
+        slug: None,
+        title: title.into(),
+        lead: format!("Lead of {title}"),
+        body_html: "<p>Body</p>".into(),
+        status: Status::Published,
+        publish_at: ts(at),
+        created_at: None,
+        updated_at: None,
+    }
+}
+
+async fn storage_story(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let store = Store::open(&db.url).await.unwrap();
+    // Opening again re-runs migrations harmlessly.
+    let store2 = Store::open(&db.url).await.unwrap();
+    store2.close().await;
+    let now = ts("2025-05-01T00:00:00Z");
+    let en = Lang::parse("en").unwrap();
+    let ru = Lang::parse("ru").unwrap();
+
+    // A new site has the News section in both languages.
+    let sections = store.sections().await.unwrap();
+    assert_eq!(sections.len(), 1);
+    assert_eq!(sections[0].slug, "news");
+    assert_eq!(sections[0].name(&ru), "Новости");
+
+    // Save sections and articles in one go.
+    let events = SectionInput {
+        slug: "events".into(),
+        names: [("en".to_string(), "Events".to_string())].into(),
+        position: 5,
+    };
+    let mut a = article("a", "en", "First story", "2025-04-01T10:00:00Z");
+    a.translation_key = Some("k1".into());
+    let mut a_ru = article("a-ru", "ru", "Первая новость", "2025-04-01T10:00:00Z");
+    a_ru.translation_key = Some("k1".into());
+    let mut b = article("b", "en", "Second story", "2025-04-02T10:00:00Z");
+    b.section_slug = "events".into();
+    let same_title = article("c", "en", "First story", "2025-04-03T10:00:00Z");
+    let mut future = article("f", "en", "Future story", "2025-06-01T10:00:00Z");
+    future.status = Status::Published; // normalized to scheduled: its date is after `now`
+    let mut draft = article("d", "en", "Draft story", "2025-04-04T10:00:00Z");
+    draft.status = Status::Draft;
+    let inputs = vec![a.clone(), a_ru, b, same_title, future, draft];
+    let outcome = store.save_articles(&[events], &inputs, now, &|| {}).await.unwrap();
+    assert_eq!((outcome.created, outcome.updated, outcome.unchanged), (6, 0, 0));
+    assert_eq!(store.sections().await.unwrap()[1].slug, "events");
+
+    // A colliding slug got a suffix; statuses follow the clock.
+    let c = store.article_by_slug(&en, "first-story-2").await.unwrap().expect("suffixed slug");
+    assert_eq!(c.external_id, "c");
+    let f = store.article_by_slug(&en, "future-story").await.unwrap().unwrap();
+    assert_eq!(f.status, Status::Scheduled);
+
+    // Lists show only published, newest first; counts agree; filters narrow.
+    let all = ListFilter::all(en.clone());
+    let list = store.list_published(&all, 10, 0).await.unwrap();
+    let titles: Vec<&str> = list.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["First story", "Second story", "First story"]);
+    assert_eq!(list[0].slug, "first-story-2");
+    assert_eq!(store.count_published(&all).await.unwrap(), 3);
+    assert_eq!(store.list_published(&all, 2, 2).await.unwrap().len(), 1);
+    let events_id = store.sections().await.unwrap()[1].id;
+    let in_events = ListFilter { section_id: Some(events_id), ..all.clone() };
+    assert_eq!(store.count_published(&in_events).await.unwrap(), 1);
+    let span = ListFilter {
+        from: Some(ts("2025-04-02T00:00:00Z")),
+        to: Some(ts("2025-04-03T00:00:00Z")),
+        ..all.clone()
+    };
+    assert_eq!(store.list_published(&span, 10, 0).await.unwrap()[0].title, "Second story");
+    let (first, last) = store.published_span(&en).await.unwrap().unwrap();
+    assert_eq!((first, last), (ts("2025-04-01T10:00:00Z"), ts("2025-04-03T10:00:00Z")));
+
+    // Translations are linked by key.
+    let links = store.translations("k1").await.unwrap();
+    assert_eq!(links.iter().map(|l| l.lang.as_str()).collect::<Vec<_>>(), ["en", "ru"]);
+
+    // Saving the same input again changes nothing; a changed slug leaves a redirect.
+    let again = store.save_articles(&[], &[a.clone()], now, &|| {}).await.unwrap();
+    assert_eq!(again.unchanged, 1);
+    let before = store.article_by_slug(&en, "first-story").await.unwrap().unwrap();
+    let mut renamed = a.clone();
+    renamed.slug = Some("first-story-renamed".into());
+    renamed.title = "First story, renamed".into();
+    let updated = store.save_articles(&[], &[renamed], now, &|| {}).await.unwrap();
+    assert_eq!(updated.updated, 1);
+    let after = store.article_by_old_slug(&en, "first-story").await.unwrap().expect("redirect");
+    assert_eq!(after.slug, "first-story-renamed");
+    assert_eq!(after.version, before.version + 1);
+
+    // A second article in the same language under the same translation key is refused, and
+    // the whole batch is rolled back.
+    let mut dup = article("x", "en", "Another", "2025-04-05T10:00:00Z");
+    dup.translation_key = Some("k1".into());
+    let ok = article("y", "en", "Would be saved", "2025-04-05T10:00:00Z");
+    let err = store.save_articles(&[], &[ok, dup], now, &|| {}).await.unwrap_err();
+    assert_eq!(err.index, 1);
+    assert!(matches!(err.error, StoreError::Conflict(_)), "{err}");
+    assert!(store.article_by_slug(&en, "would-be-saved").await.unwrap().is_none(), "rolled back");
+
+    // Scheduled articles are published once their time comes, exactly once.
+    assert!(store.publish_due(now).await.unwrap().is_empty());
+    let later = ts("2025-06-02T00:00:00Z");
+    assert_eq!(store.publish_due(later).await.unwrap(), vec![f.id]);
+    assert!(store.publish_due(later).await.unwrap().is_empty());
+    assert_eq!(store.count_published(&all).await.unwrap(), 4);
+
+    // Export paging walks every article once.
+    let mut seen = 0;
+    let mut after_id = 0;
+    loop {
+        let batch = store.articles_after(after_id, 2).await.unwrap();
+        let Some(last) = batch.last() else { break };
+        after_id = last.id;
+        seen += batch.len();
+    }
+    assert_eq!(seen, 6);
+    assert!(store.latest_change().await.unwrap() > 0);
+    store.close().await;
+}
+
+on_both_backends!(storage_story);
