@@ -197,8 +197,4 @@ fn every_command_has_help() {
     }
 }
 
-on_both_backends!(
-    import_export_round_trip,
-    feeds_import_idempotently,
-    bad_imports_are_refused_whole,
-);
+on_both_backends!(import_export_round_trip, feeds_import_idempotently, bad_imports_are_refused_whole,);
