@@ -3,6 +3,7 @@
 
 use crate::config::SiteConfig;
 use crate::domain::Clock;
+use crate::search::{Search, SearchError};
 use crate::storage::Store;
 use crate::web::{self, AppState, templates::Templates};
 use std::future::Future;
@@ -16,17 +17,22 @@ use tokio::sync::watch;
 /// once: publishing is one conditional UPDATE, so each article is published exactly once.
 pub const SCHEDULER_INTERVAL: Duration = Duration::from_millis(500);
 
+/// A node could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the site's templates cannot be compiled: {0:#}")]
+    Templates(#[from] minijinja::Error),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
 /// Builds the shared state: templates from the data directory's theme (if any) over the
-/// built-in ones.
-pub fn state(
-    store: Store,
-    site: SiteConfig,
-    clock: Arc<dyn Clock>,
-    data_dir: &Path,
-) -> Result<AppState, minijinja::Error> {
+/// built-in ones, and the search index in `DATA/search`.
+pub fn state(store: Store, site: SiteConfig, clock: Arc<dyn Clock>, data_dir: &Path) -> Result<AppState, StartError> {
     let theme = data_dir.join("theme").join("templates");
     let templates = Templates::load(theme.is_dir().then_some(theme.as_path()))?;
-    Ok(AppState { store, site: Arc::new(site), templates: Arc::new(templates), clock })
+    let search = Search::open(&data_dir.join("search"))?;
+    Ok(AppState { store, site: Arc::new(site), templates: Arc::new(templates), clock, search: Arc::new(search) })
 }
 
 /// Serves until `shutdown` resolves, with the scheduler running beside the server.
@@ -36,14 +42,33 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
-    let scheduler = tokio::spawn(scheduler(state.clone(), stop_rx));
+    let scheduler = tokio::spawn(scheduler(state.clone(), stop_rx.clone()));
+    let follower = tokio::spawn(follow_changes(state.clone(), stop_rx));
     let result = web::serve(listener, state, async move {
         shutdown.await;
         let _ = stop_tx.send(true);
     })
     .await;
     scheduler.abort();
+    follower.abort();
     result
+}
+
+/// How often a node checks the change log for content changed by others (other nodes, the
+/// command line) and brings its search index up to date.
+pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Keeps this node's derived state (the search index) in step with the database.
+async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = state.search.catch_up(&state.store).await {
+            tracing::warn!(error = %e, "search index catch-up failed; will retry");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(FOLLOW_INTERVAL) => {}
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 /// Publishes due articles until told to stop.

@@ -21,8 +21,7 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
     if opts.demo {
         super::demo::fill_demo_if_empty(&store, &config, clock.as_ref()).await?;
     }
-    let state = crate::server::state(store.clone(), config.site.clone(), clock, &config.data_dir)
-        .context("the site's templates cannot be compiled")?;
+    let state = crate::server::state(store.clone(), config.site.clone(), clock, &config.data_dir)?;
     let listener = tokio::net::TcpListener::bind(&opts.addr)
         .await
         .with_context(|| format!("cannot listen on {}", opts.addr))?;

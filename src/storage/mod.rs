@@ -11,6 +11,7 @@
 //! matches on `sqlx::Error`.
 
 mod articles;
+mod feeds;
 mod rows;
 mod sections;
 

@@ -28,6 +28,7 @@ pub struct AppState {
     pub site: Arc<SiteConfig>,
     pub templates: Arc<Templates>,
     pub clock: Arc<dyn Clock>,
+    pub search: Arc<crate::search::Search>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -38,15 +39,26 @@ impl std::fmt::Debug for AppState {
 
 /// The route table: every URL the site answers, in one place.
 pub fn router(state: AppState) -> Router {
-    use public::{archive, article, home, lists, root};
+    use public::{archive, article, feeds, home, lists, root, search, sitemap};
     Router::new()
         .route("/", get(root::language_redirect))
         .route("/healthz", get(root::healthz))
         .route("/static/{name}", get(assets::serve))
         .route("/favicon.ico", get(root::favicon))
+        .route("/robots.txt", get(sitemap::robots))
+        .route("/sitemap.xml", get(sitemap::index))
+        .route("/sitemap-news.xml", get(sitemap::news))
+        .route("/sitemaps/{file}", get(sitemap::part))
         .route("/{lang}", get(root::add_slash))
         .route("/{lang}/", get(home::show))
         .route("/{lang}/archive", get(lists::all_news))
+        .route("/{lang}/search", get(search::show))
+        .route("/{lang}/feed.xml", get(feeds::rss))
+        .route("/{lang}/atom.xml", get(feeds::atom))
+        .route("/{lang}/feed.json", get(feeds::json))
+        .route("/{lang}/{section}/feed.xml", get(feeds::section_rss))
+        .route("/{lang}/{section}/atom.xml", get(feeds::section_atom))
+        .route("/{lang}/{section}/feed.json", get(feeds::section_json))
         .route("/{lang}/archive/{year}", get(archive::year))
         .route("/{lang}/archive/{year}/{month}", get(archive::month))
         .route("/{lang}/archive/{year}/{month}/{day}", get(archive::day))

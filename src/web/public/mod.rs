@@ -4,9 +4,12 @@
 pub mod archive;
 pub mod article;
 pub mod error_page;
+pub mod feeds;
 pub mod home;
 pub mod lists;
 pub mod root;
+pub mod search;
+pub mod sitemap;
 pub mod urls;
 
 use super::AppState;
@@ -118,6 +121,7 @@ impl<'a> PageCtx<'a> {
     ) -> Value {
         let lang = self.lang.as_str();
         let t = i18n::strings(lang);
+        let site = &self.state.site;
         let mut nav = vec![NavItem {
             href: urls::archive(&self.lang),
             label: t["all_news"].clone(),
@@ -128,7 +132,24 @@ impl<'a> PageCtx<'a> {
             label: s.name(&self.lang).to_string(),
             current: nav_current == s.slug,
         }));
-        let site = &self.state.site;
+        // Feed autodiscovery: the language's feeds, plus the section's on a section page.
+        let mut feeds = Vec::new();
+        let mut add_feeds = |prefix: String, label: String| {
+            for (file, kind, name) in [
+                ("feed.xml", "application/rss+xml", "RSS"),
+                ("atom.xml", "application/atom+xml", "Atom"),
+                ("feed.json", "application/feed+json", "JSON Feed"),
+            ] {
+                feeds.push(context! { href => format!("{prefix}/{file}"), kind, title => format!("{label} ({name})") });
+            }
+        };
+        add_feeds(format!("/{}", self.lang), site.name(&self.lang).to_string());
+        if let Some(section) = self.section_by_slug(nav_current) {
+            add_feeds(
+                urls::section(&self.lang, &section.slug),
+                format!("{} — {}", site.name(&self.lang), section.name(&self.lang)),
+            );
+        }
         let alternates: Vec<Value> = switcher
             .iter()
             .filter(|s| !s.missing)
@@ -142,6 +163,7 @@ impl<'a> PageCtx<'a> {
             nav,
             switcher,
             alternates,
+            feeds,
             title,
             description,
             canonical => format!("{}{}", site.base_url, path),

@@ -1,0 +1,1 @@
+//! Queries for feeds and sitemaps (placeholder).
