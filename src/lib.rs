@@ -12,8 +12,10 @@
 //! * [`search`]: the full-text index (Tantivy) with Russian and English stemming.
 //! * [`server`]: one node: the HTTP server plus its background jobs (scheduled publishing).
 //! * [`cli`]: the `newsdesk` command line, one file per subcommand.
+//! * [`accounts`]: password hashes (argon2id) and tokens for sessions and CSRF.
 //! * [`config`] and [`i18n`]: site settings, UI strings and locale-aware dates.
 
+pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod demo;

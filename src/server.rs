@@ -5,7 +5,7 @@ use crate::config::SiteConfig;
 use crate::domain::Clock;
 use crate::search::{Search, SearchError};
 use crate::storage::Store;
-use crate::web::{self, AppState, templates::Templates};
+use crate::web::{self, AppState, cache::PageCache, templates::Templates};
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
@@ -26,13 +26,30 @@ pub enum StartError {
     Search(#[from] SearchError),
 }
 
+/// Memory for rendered pages (bodies plus compressed forms); enough for the hot pages of a
+/// large archive while keeping the whole server well under 150 MB.
+pub const PAGE_CACHE_BYTES: usize = 48 * 1024 * 1024;
+
 /// Builds the shared state: templates from the data directory's theme (if any) over the
 /// built-in ones, and the search index in `DATA/search`.
-pub fn state(store: Store, site: SiteConfig, clock: Arc<dyn Clock>, data_dir: &Path) -> Result<AppState, StartError> {
+pub fn state(
+    store: Store,
+    site: SiteConfig,
+    clock: Arc<dyn Clock>,
+    data_dir: &Path,
+) -> Result<AppState, StartError> {
     let theme = data_dir.join("theme").join("templates");
     let templates = Templates::load(theme.is_dir().then_some(theme.as_path()))?;
     let search = Search::open(&data_dir.join("search"))?;
-    Ok(AppState { store, site: Arc::new(site), templates: Arc::new(templates), clock, search: Arc::new(search) })
+    Ok(AppState {
+        store,
+        site: Arc::new(site),
+        templates: Arc::new(templates),
+        clock,
+        search: Arc::new(search),
+        cache: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
+        listing: Arc::default(),
+    })
 }
 
 /// Serves until `shutdown` resolves, with the scheduler running beside the server.
@@ -56,13 +73,26 @@ pub async fn run(
 
 /// How often a node checks the change log for content changed by others (other nodes, the
 /// command line) and brings its search index up to date.
-pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
+pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(250);
 
-/// Keeps this node's derived state (the search index) in step with the database.
+/// Keeps this node's derived state (the search index, the page cache) in step with the
+/// database: the search index first, so no page is cached from an index that lags behind.
 async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
+    let mut seen = state.store.latest_change().await.unwrap_or(0);
     loop {
+        // Read the newest change before catching up: a change that commits in between is then
+        // seen again on the next round, so no page is cached from an index that lags behind.
+        let latest = state.store.latest_change().await;
         if let Err(e) = state.search.catch_up(&state.store).await {
             tracing::warn!(error = %e, "search index catch-up failed; will retry");
+        }
+        match latest {
+            Ok(latest) if latest != seen => {
+                seen = latest;
+                state.cache.invalidate();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot read the change log; will retry"),
         }
         tokio::select! {
             _ = tokio::time::sleep(FOLLOW_INTERVAL) => {}
@@ -75,7 +105,10 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
 async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         match state.store.publish_due(state.clock.now()).await {
-            Ok(ids) if !ids.is_empty() => tracing::info!(count = ids.len(), "published scheduled articles"),
+            Ok(ids) if !ids.is_empty() => {
+                tracing::info!(count = ids.len(), "published scheduled articles");
+                state.cache.invalidate();
+            }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "scheduled publishing failed; will retry"),
         }

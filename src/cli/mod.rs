@@ -6,7 +6,9 @@ mod demo;
 mod export;
 mod import;
 mod migrate;
+mod reindex;
 mod serve;
+mod user;
 
 use crate::config::Config;
 use crate::storage::Store;
@@ -52,6 +54,10 @@ pub enum Command {
     Demo(demo::Opts),
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Manage back-office users.
+    User(user::Opts),
+    /// Rebuild the search index from the database.
+    Reindex(reindex::Opts),
 }
 
 /// Parses the command line, runs the command and turns any error into a message and exit code.
@@ -81,6 +87,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(opts) => export::run(&cli.global, opts).await,
         Command::Demo(opts) => demo::run(&cli.global, opts).await,
         Command::Migrate => migrate::run(&cli.global).await,
+        Command::User(opts) => user::run(&cli.global, opts).await,
+        Command::Reindex(opts) => reindex::run(&cli.global, opts).await,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod lang;
 pub mod markup;
 pub mod section;
 pub mod slug;
+pub mod user;
 
 pub use article::{Article, ArticleInput, Status, ValidationError};
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -1,28 +1,693 @@
-//! Full-text search (placeholder: the index lands with the search work).
+//! Full-text search: a Tantivy index in the node's data directory (`DATA/search`), one per
+//! node, kept in step with the database by following its change log.
+//!
+//! - **What is indexed:** published articles only, each with the analyzer of its language
+//!   (see [`analysis`]): title (weighted [`TITLE_BOOST`] times) and text (lead and body, HTML
+//!   reduced to text). The stored fields carry everything a results page shows, so a search
+//!   needs no SQL beyond the page's usual section list.
+//! - **Following changes:** [`Search::catch_up`] (run every 500 ms by each node, see
+//!   `server.rs`) reads the change log after the last change the index applied and re-indexes
+//!   each touched article from the store: delete by id, then add if it is published now. The
+//!   position is saved in the index's commit payload, atomically with the documents. The first
+//!   call on a new index builds it from scratch.
+//! - **Robustness:** a missing, unreadable or incompatible index directory is rebuilt rather
+//!   than failing the node. One `IndexWriter` per node, behind a mutex; CPU-heavy indexing runs
+//!   on the blocking thread pool.
 
-use crate::storage::Store;
-use std::path::Path;
+mod analysis;
+mod cursor;
+mod highlight;
+mod query;
 
-/// The node's search index.
-#[derive(Debug)]
-pub struct Search;
+pub use analysis::Analyzer;
+pub use query::{Hit, MAX_QUERY, SearchRequest, SearchResults, Sort};
+
+use crate::domain::Article;
+use crate::domain::markup::plain_text;
+use crate::storage::changes::Change;
+use crate::storage::{Store, StoreError};
+use cursor::{Cursor, Pending};
+use highlight::Highlighter;
+use jiff::Timestamp;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::error::LockError;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{
+    Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, TantivyError, Term,
+};
+
+/// Bumped whenever analysis or the document layout changes without changing the schema: an
+/// index written by another format is rebuilt on start.
+const FORMAT: u32 = 1;
+/// Memory the writer may buffer before flushing a segment.
+const WRITER_HEAP: usize = 50_000_000;
+/// Change-log entries read (and committed) per batch.
+const CHANGES_BATCH: u32 = 1_000;
+/// Articles read per page during a rebuild.
+const REBUILD_PAGE: u32 = 500;
+/// How many of the newest change ids a rebuild checks for holes that may still fill.
+const RECENT_WINDOW: u32 = 10_000;
+/// How much more a match in the title counts than one in the text.
+pub const TITLE_BOOST: f32 = 3.0;
+/// Length of a result's snippet, in characters.
+const SNIPPET_CHARS: usize = 240;
 
 /// Why the index could not be opened, updated or queried.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("search index: {0}")]
     Index(String),
+    /// Another process (usually a running node) holds the index's writer lock.
+    #[error(
+        "the search index in {} is in use by another process (a running node?); stop it first — a running node keeps its own index up to date",
+        .0.display()
+    )]
+    Busy(PathBuf),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<TantivyError> for SearchError {
+    fn from(error: TantivyError) -> Self {
+        SearchError::Index(error.to_string())
+    }
+}
+
+/// The schema's fields. Title and text exist once per [`Analyzer`], indexed by
+/// [`Analyzer::index`]; an article fills only those of its language's analyzer.
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    id: Field,
+    lang: Field,
+    section: Field,
+    publish_at: Field,
+    slug: Field,
+    title: [Field; 3],
+    text: [Field; 3],
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let id = b.add_i64_field("id", INDEXED | STORED);
+    let lang = b.add_text_field("lang", STRING | STORED);
+    let section = b.add_i64_field("section", INDEXED | STORED);
+    let publish_at = b.add_i64_field("publish_at", INDEXED | STORED | tantivy::schema::FAST);
+    let slug = b.add_text_field("slug", STORED);
+    let text_options = |a: Analyzer| {
+        TextOptions::default().set_stored().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(&a.tokenizer_name())
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let title = Analyzer::ALL.map(|a| b.add_text_field(&format!("title_{}", a.suffix()), text_options(a)));
+    let text = Analyzer::ALL.map(|a| b.add_text_field(&format!("text_{}", a.suffix()), text_options(a)));
+    (b.build(), Fields { id, lang, section, publish_at, slug, title, text })
+}
+
+/// What the index remembers between commits (its commit payload).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Payload {
+    format: u32,
+    /// Every change up to this id is in the index.
+    done: i64,
+}
+
+fn payload(done: i64) -> String {
+    serde_json::json!({ "format": FORMAT, "done": done }).to_string()
+}
+
+/// The follower's state; its mutex also serializes every write to the index.
+#[derive(Debug)]
+struct Follow {
+    cursor: Cursor,
+    /// False until the index holds everything (a new, foreign or outdated index).
+    built: bool,
+    /// Whether the change log was checked to be the one this index followed.
+    checked_store: bool,
+}
+
+/// The node's search index.
+pub struct Search {
+    dir: PathBuf,
+    reader: IndexReader,
+    fields: Fields,
+    parsers: [QueryParser; 3],
+    analyzers: [TextAnalyzer; 3],
+    writer: Arc<Mutex<IndexWriter>>,
+    follow: tokio::sync::Mutex<Follow>,
+}
+
+impl std::fmt::Debug for Search {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Search").field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+/// Why an existing index directory could not be used as it is.
+enum OpenError {
+    Busy,
+    Broken(String),
+}
+
+impl From<TantivyError> for OpenError {
+    fn from(error: TantivyError) -> Self {
+        match error {
+            TantivyError::LockFailure(LockError::LockBusy, _) => OpenError::Busy,
+            other => OpenError::Broken(other.to_string()),
+        }
+    }
+}
+
+impl From<std::io::Error> for OpenError {
+    fn from(error: std::io::Error) -> Self {
+        OpenError::Broken(error.to_string())
+    }
 }
 
 impl Search {
-    /// Opens the index in `dir`, creating it if missing.
-    pub fn open(_dir: &Path) -> Result<Search, SearchError> {
-        Ok(Search)
+    /// Opens the index in `dir`, creating it if missing. A directory that cannot be used (not an
+    /// index, damaged, written by another version) is cleared and the index rebuilt by the first
+    /// [`catch_up`](Self::catch_up): search is derived data, and the node must come up anyway.
+    /// Fails only when the directory cannot be written or another process holds the index.
+    pub fn open(dir: &Path) -> Result<Search, SearchError> {
+        match Self::try_open(dir) {
+            Ok(search) => Ok(search),
+            Err(OpenError::Busy) => Err(SearchError::Busy(dir.to_path_buf())),
+            Err(OpenError::Broken(why)) => {
+                tracing::warn!(dir = %dir.display(), error = %why, "the search index cannot be used; rebuilding it from the database");
+                clear(dir).map_err(|e| SearchError::Index(format!("cannot clear {}: {e}", dir.display())))?;
+                match Self::try_open(dir) {
+                    Ok(search) => Ok(search),
+                    Err(OpenError::Busy) => Err(SearchError::Busy(dir.to_path_buf())),
+                    Err(OpenError::Broken(why)) => {
+                        Err(SearchError::Index(format!("cannot create an index in {}: {why}", dir.display())))
+                    }
+                }
+            }
+        }
+    }
+
+    fn try_open(dir: &Path) -> Result<Search, OpenError> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema();
+        let index = if dir.join("meta.json").exists() {
+            let index = Index::open_in_dir(dir)?;
+            if index.schema() != schema {
+                return Err(OpenError::Broken("the index was built with another schema".into()));
+            }
+            index
+        } else {
+            let stray = std::fs::read_dir(dir)?
+                .filter_map(Result::ok)
+                .any(|e| !e.file_name().to_string_lossy().starts_with(".tantivy-"));
+            if stray {
+                return Err(OpenError::Broken("the directory holds files but no index".into()));
+            }
+            Index::create_in_dir(dir, schema)?
+        };
+        for a in Analyzer::ALL {
+            index.tokenizers().register(&a.tokenizer_name(), a.build());
+        }
+        let options = tantivy::indexer::IndexWriterOptions::builder()
+            .num_worker_threads(1)
+            .num_merge_threads(1)
+            .memory_budget_per_thread(WRITER_HEAP)
+            .build();
+        let writer: IndexWriter = index.writer_with_options(options)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let saved = index.load_metas()?.payload.and_then(|p| serde_json::from_str::<Payload>(&p).ok());
+        let follow = match saved {
+            Some(p) if p.format == FORMAT => {
+                Follow { cursor: Cursor::at(p.done), built: true, checked_store: false }
+            }
+            _ => Follow { cursor: Cursor::at(0), built: false, checked_store: true },
+        };
+        let parsers = Analyzer::ALL.map(|a| {
+            let (title, text) = (fields.title[a.index()], fields.text[a.index()]);
+            let mut parser = QueryParser::for_index(&index, vec![title, text]);
+            parser.set_field_boost(title, TITLE_BOOST);
+            parser.set_conjunction_by_default();
+            parser
+        });
+        Ok(Search {
+            dir: dir.to_path_buf(),
+            analyzers: Analyzer::ALL.map(Analyzer::build),
+            parsers,
+            reader,
+            fields,
+            writer: Arc::new(Mutex::new(writer)),
+            follow: tokio::sync::Mutex::new(follow),
+        })
+    }
+
+    /// The directory the index lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// How many articles the index holds (as of its last commit).
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
     }
 
     /// Brings the index up to date with the store's change log; returns how many articles
-    /// were (re)indexed.
-    pub async fn catch_up(&self, _store: &Store) -> Result<usize, SearchError> {
-        Ok(0)
+    /// were (re)indexed. The first call on a new index builds it from every published article.
+    pub async fn catch_up(&self, store: &Store) -> Result<usize, SearchError> {
+        let mut follow = self.follow.lock().await;
+        if !follow.checked_store {
+            // An index ahead of the log was built from another database (a restored backup, a
+            // changed URL): it cannot be trusted for anything.
+            let latest = store.latest_change().await?;
+            if latest < follow.cursor.done() {
+                tracing::warn!(
+                    index = follow.cursor.done(),
+                    database = latest,
+                    "the search index is ahead of the database's change log; rebuilding it"
+                );
+                follow.built = false;
+            }
+            follow.checked_store = true;
+        }
+        if !follow.built {
+            return self.rebuild_locked(store, &mut follow, &|_| {}).await;
+        }
+        self.follow_log(store, &mut follow.cursor).await
+    }
+
+    /// Rebuilds the whole index from the store, calling `progress` with the number of articles
+    /// indexed after each page. Searches keep seeing the old index until the new one commits.
+    pub async fn rebuild(
+        &self,
+        store: &Store,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<usize, SearchError> {
+        let mut follow = self.follow.lock().await;
+        self.rebuild_locked(store, &mut follow, progress).await
+    }
+
+    async fn rebuild_locked(
+        &self,
+        store: &Store,
+        follow: &mut Follow,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<usize, SearchError> {
+        let result = self.build_all(store, follow, progress).await;
+        if result.is_err() {
+            // Never let a half-built index reach a later commit.
+            let _ = self.with_writer(|w, _| w.rollback().map(|_| ())).await;
+        }
+        result
+    }
+
+    async fn build_all(
+        &self,
+        store: &Store,
+        follow: &mut Follow,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<usize, SearchError> {
+        let started = std::time::Instant::now();
+        let latest = store.latest_change().await?;
+        let recent = store.recent_change_ids(latest, RECENT_WINDOW).await?;
+        // Taken after reading the log: any transaction holding a hole below `latest` is older.
+        let horizon = store.write_horizon().await?;
+        self.with_writer(|w, _| w.delete_all_documents().map(|_| ())).await?;
+        let mut after = 0;
+        let mut count = 0;
+        loop {
+            let page = store.published_articles_after(after, REBUILD_PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            let n = page.len();
+            self.with_writer(move |w, f| {
+                for article in &page {
+                    w.add_document(document(f, article))?;
+                }
+                Ok(())
+            })
+            .await?;
+            count += n;
+            progress(n as u64);
+            if n < REBUILD_PAGE as usize {
+                break;
+            }
+        }
+        let mut cursor = Cursor::after_rebuild(latest, &recent, recent.len() < RECENT_WINDOW as usize);
+        if cursor.has_holes() {
+            cursor.pending = Some(Pending { horizon, upto: cursor.highest() });
+        }
+        self.commit(cursor.done()).await?;
+        follow.cursor = cursor;
+        follow.built = true;
+        tracing::info!(
+            articles = count,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "search index built"
+        );
+        Ok(count)
+    }
+
+    /// Applies the changes logged since the cursor, in batches, each committed with the new
+    /// position.
+    async fn follow_log(&self, store: &Store, cursor: &mut Cursor) -> Result<usize, SearchError> {
+        // Asked before reading: if every transaction that could fill the open holes has ended,
+        // what is read now is final for them.
+        let give_up = match cursor.pending {
+            Some(p) if store.horizon_passed(p.horizon).await? => Some(p.upto),
+            _ => None,
+        };
+        let mut touched = 0;
+        for (after, up_to) in cursor.unread() {
+            let mut after = after;
+            loop {
+                let rows = match up_to {
+                    Some(up_to) => store.changes_between(after, up_to, CHANGES_BATCH).await?,
+                    None => store.changes_after(after, CHANGES_BATCH).await?,
+                };
+                let Some(last) = rows.last() else { break };
+                after = last.id;
+                touched += self.apply(store, cursor, &rows).await?;
+                if rows.len() < CHANGES_BATCH as usize {
+                    break;
+                }
+            }
+        }
+        if let Some(upto) = give_up {
+            let before = cursor.done();
+            cursor.give_up_to(upto);
+            cursor.pending = None;
+            if cursor.done() != before {
+                tracing::debug!(
+                    from = before,
+                    to = cursor.done(),
+                    "gave up waiting for holes in the change log"
+                );
+                self.commit(cursor.done()).await?;
+            }
+        }
+        if cursor.has_holes() && cursor.pending.is_none() {
+            cursor.pending = Some(Pending { horizon: store.write_horizon().await?, upto: cursor.highest() });
+        }
+        Ok(touched)
+    }
+
+    /// Re-indexes the articles a batch of changes touched and commits with the new position.
+    async fn apply(&self, store: &Store, cursor: &mut Cursor, rows: &[Change]) -> Result<usize, SearchError> {
+        let mut ids: Vec<i64> = rows.iter().filter_map(|c| c.article_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let articles =
+            if ids.is_empty() { Vec::new() } else { store.published_articles_by_ids(&ids).await? };
+        let mut next = cursor.clone();
+        for row in rows {
+            next.mark(row.id);
+        }
+        let payload = payload(next.done());
+        let touched = ids.len();
+        self.with_writer(move |w, f| {
+            let result = index_batch(w, f, &ids, &articles, &payload);
+            if result.is_err() {
+                let _ = w.rollback();
+            }
+            result
+        })
+        .await?;
+        self.reader.reload()?;
+        *cursor = next;
+        Ok(touched)
+    }
+
+    /// Commits whatever the writer holds, recording `done` as the index's position.
+    async fn commit(&self, done: i64) -> Result<(), SearchError> {
+        let payload = payload(done);
+        self.with_writer(move |w, _| {
+            let mut commit = w.prepare_commit()?;
+            commit.set_payload(&payload);
+            commit.commit().map(|_| ())
+        })
+        .await?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Runs `f` with the writer on the blocking thread pool (indexing is CPU work).
+    async fn with_writer<T, F>(&self, f: F) -> Result<T, SearchError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut IndexWriter, &Fields) -> tantivy::Result<T> + Send + 'static,
+    {
+        let writer = self.writer.clone();
+        let fields = self.fields;
+        let outcome = tokio::task::spawn_blocking(move || {
+            let mut writer = writer.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut writer, &fields)
+        })
+        .await
+        .map_err(|e| SearchError::Index(format!("the indexing task failed: {e}")))?;
+        Ok(outcome?)
+    }
+
+    /// One page of results. Never fails on what the reader typed: syntax the parser cannot use
+    /// is dropped (lenient parsing), and a query with no words finds nothing.
+    pub fn search(&self, req: &SearchRequest<'_>) -> Result<SearchResults, SearchError> {
+        let analyzer = Analyzer::for_lang(req.lang);
+        let k = analyzer.index();
+        let text = query::sanitize(req.text);
+        if text.trim().is_empty() {
+            return Ok(SearchResults::default());
+        }
+        let (user_query, errors) = self.parsers[k].parse_query_lenient(&text);
+        if !errors.is_empty() {
+            tracing::debug!(query = %text, errors = ?errors, "search query parsed leniently");
+        }
+        let (title_field, text_field) = (self.fields.title[k], self.fields.text[k]);
+        let mut terms = Vec::new();
+        user_query.query_terms(&mut |term, _| {
+            if term.field() == title_field || term.field() == text_field {
+                if let Some(s) = term.value().as_str() {
+                    terms.push(s.to_string());
+                }
+            }
+        });
+        let filter = |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
+            (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user_query)];
+        let lang = Term::from_field_text(self.fields.lang, req.lang);
+        clauses.push(filter(Box::new(TermQuery::new(lang, IndexRecordOption::Basic))));
+        if let Some(section) = req.section_id {
+            let term = Term::from_field_i64(self.fields.section, section);
+            clauses.push(filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        }
+        if req.from.is_some() || req.to.is_some() {
+            let bound = |t: Option<Timestamp>, make: fn(Term) -> Bound<Term>| match t {
+                Some(t) => make(Term::from_field_i64(self.fields.publish_at, t.as_second())),
+                None => Bound::Unbounded,
+            };
+            let range = RangeQuery::new(bound(req.from, Bound::Included), bound(req.to, Bound::Excluded));
+            clauses.push(filter(Box::new(range)));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
+        let (total, addresses): (usize, Vec<DocAddress>) = match req.sort {
+            Sort::Relevance => {
+                let (n, docs) = searcher.search(&query, &(Count, top.order_by_score()))?;
+                (n, docs.into_iter().map(|(_, a)| a).collect())
+            }
+            Sort::Date => {
+                let (n, docs) = searcher
+                    .search(&query, &(Count, top.order_by_fast_field::<i64>("publish_at", Order::Desc)))?;
+                (n, docs.into_iter().map(|(_, a)| a).collect())
+            }
+        };
+        let mut highlighter = Highlighter::new(self.analyzers[k].clone(), terms);
+        let mut hits = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let str_of =
+                |f: Field| doc.get_first(f).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let int_of = |f: Field| doc.get_first(f).and_then(|v| v.as_i64()).unwrap_or_default();
+            let title = str_of(title_field);
+            let body = doc.get_first(text_field).and_then(|v| v.as_str()).unwrap_or_default();
+            hits.push(Hit {
+                id: int_of(self.fields.id),
+                section_id: int_of(self.fields.section),
+                slug: str_of(self.fields.slug),
+                title_html: highlighter.mark_all(&title),
+                snippet_html: highlighter.snippet(body, SNIPPET_CHARS),
+                title,
+                publish_at: Timestamp::from_second(int_of(self.fields.publish_at))
+                    .unwrap_or(Timestamp::UNIX_EPOCH),
+            });
+        }
+        Ok(SearchResults { total, hits })
+    }
+}
+
+/// Deletes the touched articles, adds back those published now, and commits.
+fn index_batch(
+    w: &mut IndexWriter,
+    f: &Fields,
+    ids: &[i64],
+    articles: &[Article],
+    payload: &str,
+) -> tantivy::Result<()> {
+    for id in ids {
+        w.delete_term(Term::from_field_i64(f.id, *id));
+    }
+    for article in articles {
+        w.add_document(document(f, article))?;
+    }
+    let mut commit = w.prepare_commit()?;
+    commit.set_payload(payload);
+    commit.commit().map(|_| ())
+}
+
+/// The index document of an article, in the fields of its language's analyzer.
+fn document(f: &Fields, a: &Article) -> TantivyDocument {
+    let k = Analyzer::for_lang(a.lang.as_str()).index();
+    let mut doc = TantivyDocument::new();
+    doc.add_i64(f.id, a.id);
+    doc.add_text(f.lang, a.lang.as_str());
+    doc.add_i64(f.section, a.section_id);
+    doc.add_i64(f.publish_at, a.publish_at.as_second());
+    doc.add_text(f.slug, &a.slug);
+    doc.add_text(f.title[k], &a.title);
+    let body = body_text(&a.body_html);
+    let text = match (a.lead.trim(), body.is_empty()) {
+        ("", _) => body,
+        (lead, true) => lead.to_string(),
+        (lead, false) => format!("{lead}\n{body}"),
+    };
+    doc.add_text(f.text[k], &text);
+    doc
+}
+
+/// Tags after which words must not run together once the markup is gone.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "figure",
+    "figcaption",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "pre",
+    "dl",
+    "dt",
+    "dd",
+    "div",
+    "img",
+];
+
+/// The body's text. `plain_text` drops tags without leaving a gap, so "<p>end.</p><p>Start"
+/// would become "end.Start"; a space is put before every block-level tag first.
+fn body_text(html: &str) -> String {
+    let mut spaced = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        spaced.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let name = after.trim_start_matches('/');
+        let len = name.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        if BLOCK_TAGS.iter().any(|t| t.eq_ignore_ascii_case(&name[..len])) {
+            spaced.push(' ');
+        }
+        spaced.push('<');
+        rest = after;
+    }
+    spaced.push_str(rest);
+    plain_text(&spaced)
+}
+
+/// Removes whatever is at `dir` and leaves an empty directory there.
+fn clear(dir: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(dir)?,
+        Ok(_) => std::fs::remove_file(dir)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_tags_keep_words_apart() {
+        assert_eq!(
+            body_text("<p>end.</p><p>Start <b>bold</b>ly</p><ul><li>one</li><li>two</li></ul>"),
+            "end. Start boldly one two"
+        );
+    }
+
+    #[test]
+    fn a_broken_directory_is_replaced_by_an_empty_index() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("search");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("meta.json"), b"{ not json").unwrap();
+        std::fs::write(dir.join("junk.bin"), b"\x00\x01").unwrap();
+        let search = Search::open(&dir).unwrap();
+        assert_eq!(search.num_docs(), 0);
+        assert!(!dir.join("junk.bin").exists());
+        drop(search);
+        // A file where the directory should be is replaced too.
+        let file = tmp.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(Search::open(&file).is_ok());
+    }
+
+    #[test]
+    fn one_writer_per_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let _first = Search::open(tmp.path()).unwrap();
+        assert!(matches!(Search::open(tmp.path()), Err(SearchError::Busy(_))));
+    }
+
+    #[test]
+    fn empty_and_odd_queries_find_nothing_without_failing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let search = Search::open(tmp.path()).unwrap();
+        for text in ["", "   ", "!!!", "\"unclosed", "a AND OR", "-only", "title_en:x", "(((", "*"] {
+            let req = SearchRequest {
+                lang: "en",
+                text,
+                section_id: None,
+                from: None,
+                to: None,
+                sort: Sort::Relevance,
+                offset: 0,
+                limit: 10,
+            };
+            let results = search.search(&req).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!(results.total, 0, "{text:?}");
+        }
     }
 }

@@ -338,6 +338,12 @@ impl Store {
                         id
                     }
                 };
+                // Every save keeps a whole revision, imports included.
+                sqlx::query("INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
+                     slug, section_id, status, publish_at) SELECT id, version, NULL, $2, 'import', title, lead, \
+                     body_html, slug, section_id, status, publish_at FROM articles WHERE id = $1")
+                    .bind(id).bind(now.as_second())
+                    .execute(&mut *tx).await.map_err(at(index))?;
                 sqlx::query("DELETE FROM slug_redirects WHERE lang = $1 AND slug = $2 AND article_id <> $3")
                     .bind(item.lang.as_str()).bind(&slug).bind(id)
                     .execute(&mut *tx).await.map_err(at(index))?;

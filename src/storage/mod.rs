@@ -11,12 +11,17 @@
 //! matches on `sqlx::Error`.
 
 mod articles;
-mod feeds;
+pub mod changes;
+pub mod editorial;
+pub mod feeds;
 mod rows;
 mod sections;
+mod timeline;
+pub mod users;
 
 pub use articles::{ArticleSummary, ImportOutcome, ItemError, ListFilter, TranslationLink};
 pub use sections::SectionInput;
+pub use timeline::Timeline;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -2,9 +2,12 @@
 //! fingerprinted names (`style.3f2a9c1e.css`) so browsers and CDNs may cache them forever: a
 //! new release changes the name, never the content behind a name.
 
+use super::cache::Entry;
+use axum::body::Bytes;
 use axum::extract::Path;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 
@@ -30,6 +33,26 @@ pub static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         asset("style", "css", "text/css; charset=utf-8", include_bytes!("../../static/style.css")),
         asset("app", "js", "text/javascript; charset=utf-8", include_bytes!("../../static/app.js")),
         asset("icon", "svg", "image/svg+xml", include_bytes!("../../static/icon.svg")),
+        asset("admin", "css", "text/css; charset=utf-8", include_bytes!("../../static/admin.css")),
+        asset(
+            "admin-editor",
+            "js",
+            "text/javascript; charset=utf-8",
+            include_bytes!("../../static/admin.js"),
+        ),
+        // The rich-text editor, Quill 2.0.3 (BSD-3-Clause; licence in static/vendor/quill-2.0.3/).
+        asset(
+            "quill",
+            "js",
+            "text/javascript; charset=utf-8",
+            include_bytes!("../../static/vendor/quill-2.0.3/quill.js"),
+        ),
+        asset(
+            "quill-snow",
+            "css",
+            "text/css; charset=utf-8",
+            include_bytes!("../../static/vendor/quill-2.0.3/quill.snow.css"),
+        ),
     ]
 });
 
@@ -42,17 +65,26 @@ pub fn url(stem: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The assets as cache entries: compressed once, served with ETags like pages.
+static ENTRIES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
+    ASSETS
+        .iter()
+        .map(|a| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(a.content_type));
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            );
+            (a.name.as_str(), Entry::new(0, headers, Bytes::from_static(a.body)))
+        })
+        .collect()
+});
+
 /// `GET /static/{name}`.
-pub async fn serve(Path(name): Path<String>) -> Response {
-    match ASSETS.iter().find(|a| a.name == name) {
-        Some(a) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static(a.content_type)),
-                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
-            ],
-            a.body,
-        )
-            .into_response(),
+pub async fn serve(Path(name): Path<String>, method: Method, headers: HeaderMap) -> Response {
+    match ENTRIES.get(name.as_str()) {
+        Some(entry) => entry.respond(&method, &headers),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

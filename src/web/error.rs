@@ -14,6 +14,9 @@ use axum::response::{IntoResponse, Response};
 pub enum WebError {
     #[error("not found")]
     NotFound,
+    /// Signed in, but the role does not allow this; or a form without a valid CSRF token.
+    #[error("forbidden")]
+    Forbidden,
     /// The request itself is wrong; the message is shown to the reader, so it must be safe and
     /// helpful ("'2025-13-01' is not a date").
     #[error("{0}")]
@@ -37,6 +40,7 @@ impl WebError {
         match self {
             WebError::NotFound | WebError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::Store(_) | WebError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

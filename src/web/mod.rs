@@ -4,9 +4,12 @@
 //! The server starts from a listener it is handed ([`serve`]), so tests bind `127.0.0.1:0`,
 //! pass the listener in and talk to the real server; nothing sleeps waiting for readiness.
 
+pub mod admin;
 pub mod assets;
+pub mod cache;
 pub mod error;
 mod headers;
+pub mod listing;
 pub mod public;
 pub mod templates;
 
@@ -20,6 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use templates::Templates;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 /// Everything a request handler may need; cheap to clone.
 #[derive(Clone)]
@@ -29,6 +33,10 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     pub clock: Arc<dyn Clock>,
     pub search: Arc<crate::search::Search>,
+    /// Rendered pages; invalidated on every change to public content.
+    pub cache: Arc<cache::PageCache>,
+    /// Published articles in list order, for fast list pages.
+    pub listing: Arc<listing::Listing>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -64,22 +72,116 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/archive/{year}/{month}/{day}", get(archive::day))
         .route("/{lang}/{section}", get(lists::section))
         .route("/{lang}/{section}/{slug}", get(article::show))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .nest(
+            "/admin",
+            admin::router(state.clone()).layer(tower_http::limit::RequestBodyLimitLayer::new(ADMIN_MAX_BODY)),
+        )
         .fallback(root::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), public::error_page::render))
+        .layer(axum::middleware::from_fn_with_state(state.cache.clone(), cache::layer))
         .layer(axum::middleware::from_fn_with_state(state.site.clone(), headers::security))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
+            REQUEST_TIMEOUT,
         ))
+        .layer(axum::middleware::from_fn_with_state(Arc::new(Semaphore::new(MAX_IN_FLIGHT)), limit_in_flight))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// The address of the client at the other end of the connection (not trusted from headers).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+/// Connections held open at once; past this, new connections wait in the kernel's backlog.
+pub const MAX_CONNECTIONS: usize = 4_096;
+/// Requests being handled at once; past this a request is refused at once with 503 rather than
+/// queued, so overload sheds load instead of growing memory.
+pub const MAX_IN_FLIGHT: usize = 512;
+/// A client must send its request headers within this time, or the connection is closed: slow
+/// clients cannot hold connections open forever.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest a request may take before it is answered with 503.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest request body the public site accepts.
+pub const MAX_BODY: usize = 64 * 1024;
+/// The largest request body the back office accepts (photo uploads; see also the upload
+/// limit in the media settings).
+pub const ADMIN_MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// Refuses requests beyond [`MAX_IN_FLIGHT`] with 503 and `Retry-After`.
+async fn limit_in_flight(
+    axum::extract::State(permits): axum::extract::State<Arc<Semaphore>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match permits.try_acquire() {
+        Ok(_permit) => next.run(request).await,
+        Err(_) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "1")],
+            "The server is busy; please retry in a moment.\n",
+        )
+            .into_response(),
+    }
+}
+
+/// Serves until `shutdown` resolves, then lets the requests in flight finish (for up to ten
+/// seconds). HTTP/1.1 with keep-alive, bounded connections and header timeouts.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let app = router(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = connections.clone().acquire_owned() => permit.map_err(std::io::Error::other)?,
+            _ = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let peer =
+            ClientAddr(stream.peer_addr().map(|a| a.ip()).unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into()));
+        let app = tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(peer);
+                request
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(app);
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .max_buf_size(64 * 1024)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("closing connections still open after 10 s"),
+    }
+    Ok(())
 }

@@ -13,6 +13,19 @@ const BUILTIN: &[(&str, &str)] = &[
     ("public/list.html", include_str!("../../templates/public/list.html")),
     ("public/article.html", include_str!("../../templates/public/article.html")),
     ("public/error.html", include_str!("../../templates/public/error.html")),
+    ("public/search.html", include_str!("../../templates/public/search.html")),
+    ("admin/base.html", include_str!("../../templates/admin/base.html")),
+    ("admin/login.html", include_str!("../../templates/admin/login.html")),
+    ("admin/set_password.html", include_str!("../../templates/admin/set_password.html")),
+    ("admin/password.html", include_str!("../../templates/admin/password.html")),
+    ("admin/dashboard.html", include_str!("../../templates/admin/dashboard.html")),
+    ("admin/articles.html", include_str!("../../templates/admin/articles.html")),
+    ("admin/edit.html", include_str!("../../templates/admin/edit.html")),
+    ("admin/revisions.html", include_str!("../../templates/admin/revisions.html")),
+    ("admin/diff.html", include_str!("../../templates/admin/diff.html")),
+    ("admin/users.html", include_str!("../../templates/admin/users.html")),
+    ("admin/sections.html", include_str!("../../templates/admin/sections.html")),
+    ("admin/audit.html", include_str!("../../templates/admin/audit.html")),
 ];
 
 /// Escapes strings for HTML like minijinja's default, but leaves `/` alone: escaping it buys

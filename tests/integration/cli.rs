@@ -137,7 +137,6 @@ async fn bad_imports_are_refused_whole(backend: Backend) {
     assert_eq!(export(&db), before, "nothing was written");
 }
 
-#[allow(dead_code)] // enabled with the demo content
 async fn demo_fills_an_empty_site_once(backend: Backend) {
     let Some(db) = TestDb::new(backend).await else { return };
     ok(&newsdesk(&db, &["demo"]));
@@ -197,4 +196,9 @@ fn every_command_has_help() {
     }
 }
 
-on_both_backends!(import_export_round_trip, feeds_import_idempotently, bad_imports_are_refused_whole,);
+on_both_backends!(
+    import_export_round_trip,
+    feeds_import_idempotently,
+    bad_imports_are_refused_whole,
+    demo_fills_an_empty_site_once,
+);

@@ -197,6 +197,8 @@ impl TestServer {
         )
         .await
         .expect("fixture import");
+        // As every in-process writer does: pages change at once, not at the next poll.
+        self.state.cache.invalidate();
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

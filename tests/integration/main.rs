@@ -3,9 +3,13 @@
 
 /// The command line: import, export, demo and bad input, running the real binary.
 mod cli;
+/// Feeds, sitemaps and robots.txt over HTTP.
+mod feeds;
 /// Real databases and the real server on an ephemeral port.
 mod harness;
 /// The public site over HTTP: lists, pagination, archive, articles, languages, errors.
 mod public_site;
+/// Full-text search over HTTP and the index following changes.
+mod search;
 /// The storage story: every Store operation in one sequence, on each backend.
 mod story;

@@ -11,6 +11,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
+/// Cache-Control for article pages (lists use the cache's shorter default).
+const ARTICLE_CACHE_CONTROL: &str = "public, max-age=300, stale-while-revalidate=86400";
+
 /// How many items the "latest news" block beside an article shows.
 const LATEST: u32 = 6;
 
@@ -34,6 +37,18 @@ pub async fn show(
     if section.slug != section_slug {
         return Ok(redirect_to(&ctx, &article));
     }
+    let html = render_article(&ctx, &article, section).await?;
+    // Articles change rarely after publication: let browsers and CDNs keep them longer.
+    Ok(([(axum::http::header::CACHE_CONTROL, ARTICLE_CACHE_CONTROL)], html).into_response())
+}
+
+/// Renders an article page exactly as readers see it; the back office's preview uses it too.
+pub async fn render_article(
+    ctx: &PageCtx<'_>,
+    article: &Article,
+    section: &crate::domain::Section,
+) -> WebResult<axum::response::Html<String>> {
+    let state = ctx.state;
     let tz = &state.site.time_zone;
     let l = ctx.lang.as_str();
     let path = urls::article(&ctx.lang, &section.slug, &article.slug);
@@ -62,7 +77,7 @@ pub async fn show(
         })
         .collect();
 
-    let latest = state.store.list_published(&ListFilter::all(ctx.lang.clone()), LATEST + 1, 0).await?;
+    let (_, latest) = state.listing.page(state, &ListFilter::all(ctx.lang.clone()), LATEST + 1, 0).await?;
     let latest: Vec<_> =
         latest.iter().filter(|a| a.id != article.id).take(LATEST as usize).map(|a| ctx.item(a)).collect();
 
@@ -70,15 +85,15 @@ pub async fn show(
     let back_href = urls::archive_month(&ctx.lang, published.year(), published.month());
     let canonical = format!("{}{path}", state.site.base_url);
     let description = if article.lead.is_empty() { article.title.clone() } else { article.lead.clone() };
-    let json_ld = json_ld(&ctx, &article, &canonical, &description);
+    let json_ld = json_ld(ctx, article, &canonical, &description);
     let chrome = ctx.chrome(&section.slug, &article.title, &description, &path, switcher);
     let html = ctx.render(
         "public/article.html",
         context! {
             article => context! {
-                title => article.title,
-                lead => article.lead,
-                body_html => article.body_html,
+                title => &article.title,
+                lead => &article.lead,
+                body_html => &article.body_html,
                 date => dates::short(article.publish_at, tz),
                 date_long => dates::long(article.publish_at, tz, l),
                 datetime => dates::rfc3339(article.publish_at, tz),
@@ -93,7 +108,7 @@ pub async fn show(
             ..chrome
         },
     )?;
-    Ok(html.into_response())
+    Ok(html)
 }
 
 fn redirect_to(ctx: &PageCtx<'_>, article: &Article) -> Response {

@@ -24,6 +24,7 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
             let (title, text) = match page.status.as_u16() {
                 404 => (i18n::text(l, "not_found_title", &[]), i18n::text(l, "not_found_text", &[])),
                 400 => (i18n::text(l, "bad_request_title", &[]), page.message.clone().unwrap_or_default()),
+                403 => (i18n::text(l, "forbidden_title", &[]), i18n::text(l, "forbidden_text", &[])),
                 _ => (i18n::text(l, "server_error_title", &[]), i18n::text(l, "server_error_text", &[])),
             };
             let chrome = ctx.chrome("", &title, &text, &urls::home(&ctx.lang), ctx.switcher_same_path("/"));

@@ -12,7 +12,7 @@ use minijinja::context;
 pub async fn show(State(state): State<AppState>, Path(lang): Path<String>) -> WebResult<Html<String>> {
     let ctx = PageCtx::new(&state, &lang).await?;
     let filter = ListFilter::all(ctx.lang.clone());
-    let latest = state.store.list_published(&filter, state.site.page_size, 0).await?;
+    let (_, latest) = state.listing.page(&state, &filter, state.site.page_size, 0).await?;
     let items: Vec<_> = latest.iter().map(|a| ctx.item(a)).collect();
     let l = ctx.lang.as_str();
     let chrome = ctx.chrome(

@@ -39,13 +39,12 @@ pub struct ListSpec {
 pub async fn render_list(ctx: &PageCtx<'_>, spec: ListSpec) -> WebResult<Html<String>> {
     let state = ctx.state;
     let size = state.site.page_size;
-    let total = state.store.count_published(&spec.filter).await?;
+    let offset = (spec.page - 1) * u64::from(size);
+    let (total, rows) = state.listing.page(state, &spec.filter, size, offset).await?;
     let pager = Pager::new(spec.page, total, size, &spec.base_href);
     if spec.page > pager.total {
         return Err(WebError::NotFound);
     }
-    let offset = (spec.page - 1) * u64::from(size);
-    let rows = state.store.list_published(&spec.filter, size, offset).await?;
     let items: Vec<_> = rows.iter().map(|a| ctx.item(a)).collect();
     let l = ctx.lang.as_str();
     let title = if spec.page > 1 {

@@ -1,0 +1,92 @@
+//! Secrets for people: argon2id password hashes, random tokens for sessions, CSRF and one-time
+//! links, and the hashes under which tokens are stored. Used by the back office and by
+//! `newsdesk user`.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+
+/// Password hashing could not be done (the system's random source failed).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot hash the password: {0}")]
+pub struct HashError(String);
+
+/// Argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane).
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password with a fresh random salt, in PHC string form.
+pub fn hash_password(password: &str) -> Result<String, HashError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| HashError(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| HashError(e.to_string()))?;
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HashError(e.to_string()))
+}
+
+/// A hash of a password nobody has, checked when the account does not exist so that a
+/// sign-in takes as long for unknown e-mails as for known ones.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_password("not a real password").unwrap_or_default());
+
+/// Whether `password` matches `hash`; `None` (no account, or no password set yet) never
+/// matches but costs the same time.
+pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
+    let stored = hash.unwrap_or(DUMMY_HASH.as_str());
+    let Ok(parsed) = PasswordHash::new(stored) else { return false };
+    argon2().verify_password(password.as_bytes(), &parsed).is_ok() && hash.is_some()
+}
+
+/// A new random token: 32 bytes, URL-safe hex.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The OS random source does not fail on supported systems; if it did, an all-zero token
+    // would be a security hole, so refuse to continue.
+    getrandom::fill(&mut bytes).expect("the system's random source failed");
+    hex(&bytes)
+}
+
+/// What is stored for a token: its SHA-256, so a copy of the database opens nothing.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", Some(&hash)));
+        assert!(!verify_password("wrong", Some(&hash)));
+        assert!(!verify_password("not a real password", None), "no account never matches");
+        assert_ne!(hash, hash_password("correct horse battery").unwrap(), "salted");
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+        assert!(constant_time_eq(&a, &a.clone()));
+        assert!(!constant_time_eq(&a, &b));
+    }
+}

@@ -1,0 +1,34 @@
+//! `newsdesk reindex`: rebuild the node's search index (`DATA/search`) from the database.
+//!
+//! A running node keeps its index current by itself and rebuilds a damaged one on start, so
+//! this is for operators: after restoring a database backup, or to rebuild ahead of a start.
+//! The index has one writer at a time; while a node serves from the same data directory this
+//! command refuses and says so.
+
+use super::Global;
+use crate::search::Search;
+use anyhow::Context;
+
+#[derive(Debug, clap::Args)]
+pub struct Opts {}
+
+pub async fn run(global: &Global, _opts: Opts) -> anyhow::Result<()> {
+    let (config, store) = super::open(global).await?;
+    let dir = config.data_dir.join("search");
+    let search = Search::open(&dir)?;
+    let total = store.count_all_published().await?;
+    let bar = super::progress_bar(total, "indexing");
+    let started = std::time::Instant::now();
+    let count = search
+        .rebuild(&store, &|n| bar.inc(n))
+        .await
+        .with_context(|| format!("cannot rebuild the search index in {}", dir.display()))?;
+    bar.finish_and_clear();
+    eprintln!(
+        "indexed {count} published articles into {} in {:.1} s",
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    store.close().await;
+    Ok(())
+}

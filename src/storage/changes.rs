@@ -1,0 +1,130 @@
+//! Reading the change log, for whatever is derived from the database and must follow it (the
+//! search index today). Every write to public content adds a row to `changes` in the same
+//! transaction; a follower remembers the last id it applied and asks for what came after.
+//!
+//! On PostgreSQL, ids are handed out when a row is inserted, not when its transaction commits,
+//! so a follower may see id 11 before id 10 commits. [`Store::write_horizon`] and
+//! [`Store::horizon_passed`] let it tell a gap that may still fill (a transaction still running)
+//! from one that never will (a rolled-back transaction). SQLite has one writer at a time, so
+//! its ids always commit in order.
+
+use super::rows::{ARTICLE_COLUMNS, ArticleRow};
+use super::{Pool, Result, Store, with_pool};
+use crate::domain::Article;
+
+/// One entry of the change log.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Change {
+    pub id: i64,
+    /// The article that changed; `None` for changes that concern no single article.
+    pub article_id: Option<i64>,
+    /// What happened (`saved`, `published`, …), for logs; followers re-read the article anyway.
+    pub kind: String,
+}
+
+/// Longest `IN (…)` list sent in one statement; well under both backends' bind limits.
+const MAX_IDS: usize = 500;
+
+impl Store {
+    /// Changes with an id above `after_id`, oldest first.
+    pub async fn changes_after(&self, after_id: i64, limit: u32) -> Result<Vec<Change>> {
+        const SQL: &str = "SELECT id, article_id, kind FROM changes WHERE id > $1 ORDER BY id LIMIT $2";
+        let rows: Vec<Change> = with_pool!(self, p => sqlx::query_as(SQL).bind(after_id).bind(i64::from(limit)).fetch_all(p).await?);
+        Ok(rows)
+    }
+
+    /// Changes with an id above `after_id` and at most `up_to`, oldest first: how a follower
+    /// looks into a gap it is waiting on without reading again what it has applied.
+    pub async fn changes_between(&self, after_id: i64, up_to: i64, limit: u32) -> Result<Vec<Change>> {
+        const SQL: &str =
+            "SELECT id, article_id, kind FROM changes WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3";
+        let rows: Vec<Change> = with_pool!(self, p => sqlx::query_as(SQL)
+            .bind(after_id).bind(up_to).bind(i64::from(limit)).fetch_all(p).await?);
+        Ok(rows)
+    }
+
+    /// The ids of the newest changes up to `up_to`, newest first. A follower that rebuilds from
+    /// scratch uses them to notice recent gaps that an unfinished transaction may still fill.
+    pub async fn recent_change_ids(&self, up_to: i64, limit: u32) -> Result<Vec<i64>> {
+        const SQL: &str = "SELECT id FROM changes WHERE id <= $1 ORDER BY id DESC LIMIT $2";
+        let ids: Vec<i64> = with_pool!(self, p => sqlx::query_scalar(SQL).bind(up_to).bind(i64::from(limit)).fetch_all(p).await?);
+        Ok(ids)
+    }
+
+    /// Published articles in id order after `after_id` (keyset pagination), in every language:
+    /// what a full rebuild of the search index reads.
+    pub async fn published_articles_after(&self, after_id: i64, limit: u32) -> Result<Vec<Article>> {
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+        );
+        let rows: Vec<ArticleRow> = with_pool!(self, p => sqlx::query_as(&sql)
+            .bind(after_id).bind(i64::from(limit)).fetch_all(p).await?);
+        rows.into_iter().map(Article::try_from).collect()
+    }
+
+    /// Those of the given articles that are published now, in id order. Ids that are missing
+    /// (deleted) or not published are simply absent from the answer.
+    pub async fn published_articles_by_ids(&self, ids: &[i64]) -> Result<Vec<Article>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(MAX_IDS) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles WHERE status = 'published' AND id IN ({}) ORDER BY id",
+                placeholders.join(", ")
+            );
+            let rows: Vec<ArticleRow> = with_pool!(self, p => {
+                let mut q = sqlx::query_as(&sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await?
+            });
+            for row in rows {
+                out.push(Article::try_from(row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many articles are published, in every language (for progress bars).
+    pub async fn count_all_published(&self) -> Result<u64> {
+        const SQL: &str = "SELECT COUNT(*) FROM articles WHERE status = 'published'";
+        let count: i64 = with_pool!(self, p => sqlx::query_scalar(SQL).fetch_one(p).await?);
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// A mark that every transaction running now is older than: on PostgreSQL the next
+    /// transaction id to be handed out; `None` on SQLite, where no write runs beside a read.
+    ///
+    /// A follower that sees a gap in the change log takes this mark; once
+    /// [`horizon_passed`](Self::horizon_passed) says so, whatever could fill the gap has
+    /// committed or rolled back, and a gap still open is permanent.
+    pub async fn write_horizon(&self) -> Result<Option<i64>> {
+        match &self.pool {
+            Pool::Sqlite(_) => Ok(None),
+            Pool::Postgres(p) => {
+                const SQL: &str = "SELECT pg_snapshot_xmax(pg_current_snapshot())::text";
+                let xmax: String = sqlx::query_scalar(SQL).fetch_one(p).await?;
+                Ok(Some(parse_xid(&xmax)?))
+            }
+        }
+    }
+
+    /// Whether every transaction that was running when `horizon` was taken has ended.
+    pub async fn horizon_passed(&self, horizon: Option<i64>) -> Result<bool> {
+        match (&self.pool, horizon) {
+            (_, None) | (Pool::Sqlite(_), _) => Ok(true),
+            (Pool::Postgres(p), Some(horizon)) => {
+                const SQL: &str = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
+                let xmin: String = sqlx::query_scalar(SQL).fetch_one(p).await?;
+                Ok(parse_xid(&xmin)? >= horizon)
+            }
+        }
+    }
+}
+
+fn parse_xid(text: &str) -> Result<i64> {
+    text.trim()
+        .parse::<i64>()
+        .map_err(|_| super::StoreError::Corrupt(format!("transaction id '{text}' is not a number")))
+}

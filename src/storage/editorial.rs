@@ -1,0 +1,382 @@
+//! Editorial writes from the back office: creating and saving articles under optimistic
+//! concurrency (a save names the version it started from), status changes, revisions, the
+//! trash. Every save is one transaction: the article row, a whole revision, a change-log entry
+//! and, for publications and deletions, an audit entry.
+
+use super::rows::{ARTICLE_COLUMNS, ArticleRow, timestamp};
+use super::{Result, Store, StoreError, with_pool};
+use crate::domain::{Article, Lang, Status, slug};
+use jiff::Timestamp;
+
+/// The fields an editor changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleEdit {
+    pub lang: Lang,
+    pub section_id: i64,
+    pub title: String,
+    /// Keep the current slug when `None` (URLs stay stable when a title is corrected).
+    pub slug: Option<String>,
+    pub lead: String,
+    /// Sanitized HTML.
+    pub body_html: String,
+    pub status: Status,
+    pub publish_at: Timestamp,
+    pub review_requested: bool,
+    pub lead_image_id: Option<i64>,
+}
+
+/// A save could not be applied because someone saved in between.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    /// The version the editor started from.
+    pub base_version: i64,
+    /// The version now stored.
+    pub current: Box<Article>,
+}
+
+/// What a save did or why it did not.
+#[derive(Debug)]
+pub enum SaveResult {
+    Saved { id: i64, version: i64 },
+    Conflict(Conflict),
+}
+
+/// An article row for the back-office list.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct EditorialRow {
+    pub id: i64,
+    pub lang: String,
+    pub section_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub status: String,
+    pub publish_at: i64,
+    pub updated_at: i64,
+    pub author_id: Option<i64>,
+    pub author: Option<String>,
+    pub review_requested: i64,
+    pub translation_key: String,
+    pub version: i64,
+}
+
+/// Filters of the back-office article list.
+#[derive(Debug, Clone, Default)]
+pub struct EditorialFilter {
+    pub lang: Option<String>,
+    pub section_id: Option<i64>,
+    pub status: Option<String>,
+    pub author_id: Option<i64>,
+    /// Matched against titles (case-insensitive substring).
+    pub text: Option<String>,
+    /// Show the trash instead of live articles.
+    pub trash: bool,
+}
+
+/// A revision's metadata.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct RevisionMeta {
+    pub id: i64,
+    pub version: i64,
+    pub at: i64,
+    pub author: Option<String>,
+    pub note: String,
+    pub status: String,
+    pub title: String,
+}
+
+/// A whole revision.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct Revision {
+    pub id: i64,
+    pub article_id: i64,
+    pub version: i64,
+    pub at: i64,
+    pub note: String,
+    pub title: String,
+    pub lead: String,
+    pub body_html: String,
+    pub slug: String,
+    pub section_id: i64,
+    pub status: String,
+    pub publish_at: i64,
+}
+
+/// Published-per-month counts for the dashboard chart.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MonthCount {
+    pub lang: String,
+    pub publish_at: i64,
+}
+
+const REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
+     slug, section_id, status, publish_at, lead_image_id) SELECT id, version, $2, $3, $4, title, lead, body_html, \
+     slug, section_id, status, publish_at, lead_image_id FROM articles WHERE id = $1";
+const CHANGE: &str = "INSERT INTO changes (article_id, kind, at) VALUES ($1, $2, $3)";
+const AUDIT: &str =
+    "INSERT INTO audit_log (at, user_id, action, target, detail, address) VALUES ($1, $2, $3, $4, $5, $6)";
+
+impl Store {
+    /// Creates an article from the editor; returns its id. The slug comes from the title (with a
+    /// numeric suffix if taken) unless given.
+    pub async fn create_article(
+        &self,
+        edit: &ArticleEdit,
+        translation_key: Option<&str>,
+        user_id: i64,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let base = edit.slug.clone().unwrap_or_else(|| slug::slugify(&edit.title));
+        let base = if base.is_empty() { "article".to_string() } else { base };
+        let status = edit.status.normalized(edit.publish_at, now).as_str();
+        let id: i64 = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let mut candidate = base.clone();
+            for n in 2.. {
+                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE lang = $1 AND slug = $2")
+                    .bind(edit.lang.as_str()).bind(&candidate).fetch_optional(&mut *tx).await?;
+                if taken.is_none() {
+                    break;
+                }
+                candidate = format!("{base}-{n}");
+            }
+            let external_id = format!("nd-{}-{}", now.as_millisecond(), crate::accounts::new_token().get(..8).unwrap_or("x"));
+            let key = translation_key.map(str::to_string).unwrap_or_else(|| external_id.clone());
+            let id: i64 = sqlx::query_scalar("INSERT INTO articles (external_id, translation_key, lang, section_id, \
+                 slug, title, lead, body_html, status, publish_at, created_at, updated_at, author_id, \
+                 review_requested, lead_image_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) \
+                 RETURNING id")
+                .bind(&external_id).bind(&key).bind(edit.lang.as_str()).bind(edit.section_id).bind(&candidate)
+                .bind(&edit.title).bind(&edit.lead).bind(&edit.body_html).bind(status).bind(edit.publish_at.as_second())
+                .bind(now.as_second()).bind(user_id).bind(i64::from(edit.review_requested)).bind(edit.lead_image_id)
+                .fetch_one(&mut *tx).await?;
+            sqlx::query(REVISION).bind(id).bind(user_id).bind(now.as_second()).bind("created")
+                .execute(&mut *tx).await?;
+            sqlx::query(CHANGE).bind(id).bind("created").bind(now.as_second()).execute(&mut *tx).await?;
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    /// Saves an edit if the article is still at `base_version`; otherwise reports the conflict
+    /// and changes nothing. `audit` names an action to log (publication, unpublication).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_article(
+        &self,
+        id: i64,
+        base_version: i64,
+        edit: &ArticleEdit,
+        user_id: i64,
+        note: &str,
+        audit: Option<(&str, &str)>,
+        now: Timestamp,
+    ) -> Result<SaveResult> {
+        let status = edit.status.normalized(edit.publish_at, now).as_str();
+        let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
+        let result: SaveResult = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let current: Option<ArticleRow> = sqlx::query_as(&select).bind(id).fetch_optional(&mut *tx).await?;
+            let current = current.ok_or(StoreError::NotFound)?;
+            if current.version != base_version {
+                tx.rollback().await?;
+                return Ok(SaveResult::Conflict(Conflict { base_version, current: Box::new(Article::try_from(current)?) }));
+            }
+            let new_slug = edit.slug.clone().unwrap_or_else(|| current.slug.clone());
+            if new_slug != current.slug || edit.lang.as_str() != current.lang {
+                let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE lang = $1 AND slug = $2 AND id <> $3")
+                    .bind(edit.lang.as_str()).bind(&new_slug).bind(id).fetch_optional(&mut *tx).await?;
+                if taken.is_some() {
+                    return Err(StoreError::Conflict(format!("slug: '{new_slug}' is already used by another article")));
+                }
+                sqlx::query("INSERT INTO slug_redirects (lang, slug, article_id) VALUES ($1, $2, $3) \
+                     ON CONFLICT (lang, slug) DO UPDATE SET article_id = excluded.article_id")
+                    .bind(&current.lang).bind(&current.slug).bind(id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM slug_redirects WHERE lang = $1 AND slug = $2")
+                    .bind(edit.lang.as_str()).bind(&new_slug).execute(&mut *tx).await?;
+            }
+            let updated = sqlx::query("UPDATE articles SET lang = $1, section_id = $2, slug = $3, title = $4, lead = $5, \
+                 body_html = $6, status = $7, publish_at = $8, review_requested = $9, lead_image_id = $10, \
+                 updated_at = $11, version = version + 1 WHERE id = $12 AND version = $13")
+                .bind(edit.lang.as_str()).bind(edit.section_id).bind(&new_slug).bind(&edit.title).bind(&edit.lead)
+                .bind(&edit.body_html).bind(status).bind(edit.publish_at.as_second())
+                .bind(i64::from(edit.review_requested)).bind(edit.lead_image_id).bind(now.as_second())
+                .bind(id).bind(base_version)
+                .execute(&mut *tx).await?;
+            if updated.rows_affected() != 1 {
+                return Err(StoreError::Conflict("the article changed while saving; try again".into()));
+            }
+            sqlx::query(REVISION).bind(id).bind(user_id).bind(now.as_second()).bind(note).execute(&mut *tx).await?;
+            sqlx::query(CHANGE).bind(id).bind("saved").bind(now.as_second()).execute(&mut *tx).await?;
+            if let Some((action, address)) = audit {
+                sqlx::query(AUDIT).bind(now.as_second()).bind(user_id).bind(action)
+                    .bind(format!("article {id}")).bind(&edit.title).bind(address)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            SaveResult::Saved { id, version: base_version + 1 }
+        });
+        Ok(result)
+    }
+
+    /// Moves an article to the trash (unpublishing it) or restores it as a draft.
+    pub async fn set_trashed(
+        &self,
+        id: i64,
+        trashed: bool,
+        user_id: i64,
+        address: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        const TRASH: &str = "UPDATE articles SET deleted_at = $1, status = 'draft', version = version + 1, \
+                             updated_at = $1 WHERE id = $2 AND deleted_at IS NULL";
+        const RESTORE: &str = "UPDATE articles SET deleted_at = NULL, version = version + 1, updated_at = $1 \
+                               WHERE id = $2 AND deleted_at IS NOT NULL";
+        let (sql, action) = if trashed { (TRASH, "article.delete") } else { (RESTORE, "article.restore") };
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(sql).bind(now.as_second()).bind(id).execute(&mut *tx).await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query(REVISION).bind(id).bind(user_id).bind(now.as_second()).bind(action).execute(&mut *tx).await?;
+            sqlx::query(CHANGE).bind(id).bind(action).bind(now.as_second()).execute(&mut *tx).await?;
+            sqlx::query(AUDIT).bind(now.as_second()).bind(user_id).bind(action).bind(format!("article {id}"))
+                .bind("").bind(address).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Whether an article is in the trash, and who wrote it.
+    pub async fn article_meta(&self, id: i64) -> Result<Option<(bool, Option<i64>, bool)>> {
+        const SQL: &str = "SELECT deleted_at, author_id, review_requested FROM articles WHERE id = $1";
+        let row: Option<(Option<i64>, Option<i64>, i64)> =
+            with_pool!(self, p => sqlx::query_as(SQL).bind(id).fetch_optional(p).await?);
+        Ok(row.map(|(deleted, author, review)| (deleted.is_some(), author, review != 0)))
+    }
+
+    /// The back-office list: any status, filtered, newest change first.
+    pub async fn editorial_list(
+        &self,
+        f: &EditorialFilter,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(Vec<EditorialRow>, i64)> {
+        let mut cond = vec![if f.trash {
+            "a.deleted_at IS NOT NULL".to_string()
+        } else {
+            "a.deleted_at IS NULL".to_string()
+        }];
+        let mut texts: Vec<String> = Vec::new();
+        let mut ints: Vec<i64> = Vec::new();
+        // Text parameters first ($1..), then integers; the numbering is built as we go.
+        if let Some(l) = &f.lang {
+            texts.push(l.clone());
+            cond.push(format!("a.lang = $T{}", texts.len()));
+        }
+        if let Some(s) = &f.status {
+            texts.push(s.clone());
+            cond.push(format!("a.status = $T{}", texts.len()));
+        }
+        if let Some(t) = &f.text {
+            texts.push(format!("%{}%", t.to_lowercase().replace(['%', '_'], "")));
+            cond.push(format!("LOWER(a.title) LIKE $T{}", texts.len()));
+        }
+        if let Some(s) = f.section_id {
+            ints.push(s);
+            cond.push(format!("a.section_id = $I{}", ints.len()));
+        }
+        if let Some(a) = f.author_id {
+            ints.push(a);
+            cond.push(format!("a.author_id = $I{}", ints.len()));
+        }
+        let mut where_sql = cond.join(" AND ");
+        for i in (1..=ints.len()).rev() {
+            where_sql = where_sql.replace(&format!("$I{i}"), &format!("${}", texts.len() + i));
+        }
+        for i in (1..=texts.len()).rev() {
+            where_sql = where_sql.replace(&format!("$T{i}"), &format!("${i}"));
+        }
+        let n = texts.len() + ints.len();
+        let sql = format!(
+            "SELECT a.id, a.lang, a.section_id, a.slug, a.title, a.status, a.publish_at, a.updated_at, a.author_id, \
+             u.name AS author, a.review_requested, a.translation_key, a.version \
+             FROM articles a LEFT JOIN users u ON u.id = a.author_id WHERE {where_sql} \
+             ORDER BY a.updated_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {where_sql}");
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let (rows, total): (Vec<EditorialRow>, i64) = with_pool!(self, p => {
+            let mut q = sqlx::query_as(&sql);
+            let mut c = sqlx::query_scalar(&count_sql);
+            for t in &texts {
+                q = q.bind(t);
+                c = c.bind(t);
+            }
+            for i in &ints {
+                q = q.bind(*i);
+                c = c.bind(*i);
+            }
+            let rows = q.bind(i64::from(limit)).bind(offset).fetch_all(p).await?;
+            let total: i64 = c.fetch_one(p).await?;
+            (rows, total)
+        });
+        Ok((rows, total))
+    }
+
+    /// Every language version of a translation group with its state, for the translation panel.
+    pub async fn translation_states(&self, key: &str) -> Result<Vec<(i64, String, String, i64)>> {
+        const SQL: &str = "SELECT id, lang, status, updated_at FROM articles WHERE translation_key = $1 \
+                           AND deleted_at IS NULL ORDER BY lang";
+        let rows: Vec<(i64, String, String, i64)> =
+            with_pool!(self, p => sqlx::query_as(SQL).bind(key).fetch_all(p).await?);
+        Ok(rows)
+    }
+
+    pub async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionMeta>> {
+        const SQL: &str = "SELECT r.id, r.version, r.at, u.name AS author, r.note, r.status, r.title \
+                           FROM revisions r LEFT JOIN users u ON u.id = r.user_id \
+                           WHERE r.article_id = $1 ORDER BY r.id DESC";
+        let rows: Vec<RevisionMeta> =
+            with_pool!(self, p => sqlx::query_as(SQL).bind(article_id).fetch_all(p).await?);
+        Ok(rows)
+    }
+
+    /// A revision by id, or by article and version.
+    pub async fn revision(
+        &self,
+        article_id: i64,
+        id: Option<i64>,
+        version: Option<i64>,
+    ) -> Result<Option<Revision>> {
+        const BY_ID: &str = "SELECT id, article_id, version, at, note, title, lead, body_html, slug, section_id, status, \
+                             publish_at FROM revisions WHERE article_id = $1 AND id = $2";
+        const BY_VERSION: &str = "SELECT id, article_id, version, at, note, title, lead, body_html, slug, section_id, \
+                                  status, publish_at FROM revisions WHERE article_id = $1 AND version = $2 \
+                                  ORDER BY id DESC LIMIT 1";
+        let (sql, key) = match (id, version) {
+            (Some(id), _) => (BY_ID, id),
+            (None, Some(v)) => (BY_VERSION, v),
+            (None, None) => return Ok(None),
+        };
+        let row: Option<Revision> =
+            with_pool!(self, p => sqlx::query_as(sql).bind(article_id).bind(key).fetch_optional(p).await?);
+        Ok(row)
+    }
+
+    /// Publication times of published articles since a time, for the dashboard chart.
+    pub async fn published_since(&self, since: Timestamp) -> Result<Vec<MonthCount>> {
+        const SQL: &str =
+            "SELECT lang, publish_at FROM articles WHERE status = 'published' AND publish_at >= $1";
+        let rows: Vec<(String, i64)> =
+            with_pool!(self, p => sqlx::query_as(SQL).bind(since.as_second()).fetch_all(p).await?);
+        Ok(rows.into_iter().map(|(lang, publish_at)| MonthCount { lang, publish_at }).collect())
+    }
+}
+
+/// Seconds to a timestamp, for views.
+pub fn at(seconds: i64) -> Timestamp {
+    timestamp(seconds, "at").unwrap_or(Timestamp::UNIX_EPOCH)
+}

@@ -1,0 +1,287 @@
+//! Users, sessions, one-time password links, sign-in failures and the audit log.
+
+use super::{Result, Store, StoreError, with_pool};
+use crate::domain::user::{Role, User};
+use jiff::Timestamp;
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    disabled: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<User> {
+        Ok(User {
+            role: Role::parse(&r.role)
+                .ok_or_else(|| StoreError::Corrupt(format!("user {} role {}", r.id, r.role)))?,
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            disabled: r.disabled != 0,
+        })
+    }
+}
+
+/// A session found by its token.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    disabled: i64,
+    csrf_token: String,
+    expires_at: i64,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub user: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub address: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: i64,
+    email: Option<String>,
+    action: String,
+    target: String,
+    detail: String,
+    address: String,
+}
+
+const USER_COLUMNS: &str = "id, email, name, role, disabled";
+
+impl Store {
+    /// Creates a user; `Conflict` when the e-mail is taken.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        password_hash: Option<&str>,
+        now: Timestamp,
+    ) -> Result<i64> {
+        const SQL: &str = "INSERT INTO users (email, name, role, password_hash, disabled, created_at, updated_at) \
+                           VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id";
+        let id: i64 = with_pool!(self, p => sqlx::query_scalar(SQL)
+            .bind(email).bind(name).bind(role.as_str()).bind(password_hash).bind(now.as_second())
+            .fetch_one(p).await?);
+        Ok(id)
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row: Option<UserRow> =
+            with_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
+        row.map(User::try_from).transpose()
+    }
+
+    /// A user and their password hash, for signing in.
+    pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, Option<String>)>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        const HASH: &str = "SELECT password_hash FROM users WHERE email = $1";
+        let row: Option<UserRow> =
+            with_pool!(self, p => sqlx::query_as(&sql).bind(email).fetch_optional(p).await?);
+        let Some(row) = row else { return Ok(None) };
+        let hash: Option<String> =
+            with_pool!(self, p => sqlx::query_scalar(HASH).bind(email).fetch_one(p).await?);
+        Ok(Some((User::try_from(row)?, hash)))
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY email");
+        let rows: Vec<UserRow> = with_pool!(self, p => sqlx::query_as(&sql).fetch_all(p).await?);
+        rows.into_iter().map(User::try_from).collect()
+    }
+
+    pub async fn set_password(&self, user_id: i64, hash: &str, now: Timestamp) -> Result<()> {
+        const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
+        with_pool!(self, p => sqlx::query(SQL).bind(hash).bind(now.as_second()).bind(user_id)
+            .execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Changes a user's role or disables them; disabling also ends their sessions.
+    pub async fn update_user(&self, user_id: i64, role: Role, disabled: bool, now: Timestamp) -> Result<()> {
+        const SQL: &str = "UPDATE users SET role = $1, disabled = $2, updated_at = $3 WHERE id = $4";
+        const END: &str = "DELETE FROM sessions WHERE user_id = $1";
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(SQL).bind(role.as_str()).bind(i64::from(disabled)).bind(now.as_second()).bind(user_id)
+                .execute(&mut *tx).await?;
+            if disabled {
+                sqlx::query(END).bind(user_id).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        const SQL: &str = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+                           VALUES ($1, $2, $3, $4, $5)";
+        with_pool!(self, p => sqlx::query(SQL)
+            .bind(token_hash).bind(user_id).bind(csrf_token).bind(now.as_second()).bind(expires_at.as_second())
+            .execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// The live session for a token hash: not expired, user not disabled.
+    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>> {
+        const SQL: &str = "SELECT u.id, u.email, u.name, u.role, u.disabled, s.csrf_token, s.expires_at \
+                           FROM sessions s JOIN users u ON u.id = s.user_id \
+                           WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0";
+        let row: Option<SessionRow> = with_pool!(self, p => sqlx::query_as(SQL)
+            .bind(token_hash).bind(now.as_second()).fetch_optional(p).await?);
+        let Some(r) = row else { return Ok(None) };
+        let user = User::try_from(UserRow {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            role: r.role,
+            disabled: r.disabled,
+        })?;
+        Ok(Some(SessionInfo {
+            user,
+            csrf_token: r.csrf_token,
+            expires_at: super::rows::timestamp(r.expires_at, "expires_at")?,
+        }))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        const SQL: &str = "DELETE FROM sessions WHERE token_hash = $1";
+        with_pool!(self, p => sqlx::query(SQL).bind(token_hash).execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Ends every session of a user except, optionally, one (after a password change).
+    pub async fn delete_sessions_of(&self, user_id: i64, keep: Option<&str>) -> Result<()> {
+        const SQL: &str = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
+        with_pool!(self, p => sqlx::query(SQL).bind(user_id).bind(keep.unwrap_or(""))
+            .execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    pub async fn create_password_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        const SQL: &str = "INSERT INTO password_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)";
+        with_pool!(self, p => sqlx::query(SQL).bind(token_hash).bind(user_id).bind(expires_at.as_second())
+            .execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Uses up a one-time password token; returns its user if it was valid.
+    pub async fn take_password_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<i64>> {
+        const SQL: &str =
+            "DELETE FROM password_tokens WHERE token_hash = $1 AND expires_at > $2 RETURNING user_id";
+        let id: Option<i64> = with_pool!(self, p => sqlx::query_scalar(SQL)
+            .bind(token_hash).bind(now.as_second()).fetch_optional(p).await?);
+        Ok(id)
+    }
+
+    /// Records a failed sign-in under a scope (`account` or `address`).
+    pub async fn record_login_failure(&self, scope: &str, key: &str, now: Timestamp) -> Result<()> {
+        const SQL: &str = "INSERT INTO login_failures (scope, key, at) VALUES ($1, $2, $3)";
+        with_pool!(self, p => sqlx::query(SQL).bind(scope).bind(key).bind(now.as_second())
+            .execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Failures for a key since a time, and the oldest of them (to say when to retry).
+    pub async fn login_failures_since(
+        &self,
+        scope: &str,
+        key: &str,
+        since: Timestamp,
+    ) -> Result<(i64, Option<i64>)> {
+        const SQL: &str =
+            "SELECT COUNT(*), MIN(at) FROM login_failures WHERE scope = $1 AND key = $2 AND at > $3";
+        let row: (i64, Option<i64>) = with_pool!(self, p => sqlx::query_as(SQL)
+            .bind(scope).bind(key).bind(since.as_second()).fetch_one(p).await?);
+        Ok(row)
+    }
+
+    /// Forgets failures for an account after a successful sign-in.
+    pub async fn clear_login_failures(&self, scope: &str, key: &str) -> Result<()> {
+        const SQL: &str = "DELETE FROM login_failures WHERE scope = $1 AND key = $2";
+        with_pool!(self, p => sqlx::query(SQL).bind(scope).bind(key).execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Appends to the audit log.
+    pub async fn audit(
+        &self,
+        user_id: Option<i64>,
+        action: &str,
+        target: &str,
+        detail: &str,
+        address: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        const SQL: &str = "INSERT INTO audit_log (at, user_id, action, target, detail, address) \
+                           VALUES ($1, $2, $3, $4, $5, $6)";
+        with_pool!(self, p => sqlx::query(SQL)
+            .bind(now.as_second()).bind(user_id).bind(action).bind(target).bind(detail).bind(address)
+            .execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// The audit log, newest first, optionally filtered by action prefix and user e-mail.
+    pub async fn audit_log(
+        &self,
+        action: Option<&str>,
+        email: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>> {
+        const SQL: &str = "SELECT a.id, a.at, u.email, a.action, a.target, a.detail, a.address \
+                           FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+                           WHERE ($1 = '' OR a.action LIKE $1 || '%') AND ($2 = '' OR u.email = $2) \
+                           ORDER BY a.id DESC LIMIT $3";
+        let rows: Vec<AuditRow> = with_pool!(self, p => sqlx::query_as(SQL)
+            .bind(action.unwrap_or("")).bind(email.unwrap_or("")).bind(i64::from(limit))
+            .fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                at: r.at,
+                user: r.email,
+                action: r.action,
+                target: r.target,
+                detail: r.detail,
+                address: r.address,
+            })
+            .collect())
+    }
+}

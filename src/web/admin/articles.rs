@@ -1,0 +1,676 @@
+//! Articles in the back office: the filtered list, the editor (create, save, submit for review,
+//! publish, schedule, unpublish), the preview, translations and the trash.
+//!
+//! Saving is optimistic: the form carries the version it was loaded at, and a save against a
+//! newer version is refused with the other person's changes shown as a diff, while this
+//! person's text stays in the form. Nobody's work is lost.
+
+use super::history::diff_view;
+use super::session::Staff;
+use super::{chrome, client_address, render, ui_lang};
+use crate::domain::user::{Permission, Role};
+use crate::domain::{Article, ArticleInput, Lang, Status, dates, markup};
+use crate::i18n;
+use crate::storage::StoreError;
+use crate::storage::editorial::{ArticleEdit, EditorialFilter, SaveResult, at};
+use crate::web::AppState;
+use crate::web::error::{WebError, WebResult};
+use crate::web::public::PageCtx;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{Extensions, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+use serde::Deserialize;
+
+const PAGE: u32 = 30;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    lang: Option<String>,
+    section: Option<String>,
+    status: Option<String>,
+    mine: Option<String>,
+    q: Option<String>,
+    page: Option<String>,
+}
+
+fn nonempty(v: &Option<String>) -> Option<String> {
+    v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// `GET /admin/articles`.
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    list_page(&state, &staff, &headers, q, false).await
+}
+
+/// `GET /admin/trash`.
+pub async fn trash_list(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    staff.require(Permission::DeleteArticle)?;
+    list_page(&state, &staff, &headers, q, true).await
+}
+
+async fn list_page(
+    state: &AppState,
+    staff: &Staff,
+    headers: &HeaderMap,
+    q: ListQuery,
+    trash: bool,
+) -> WebResult<Response> {
+    let lang = ui_lang(headers);
+    let sections = state.store.sections().await?;
+    let page = crate::web::public::page_number(q.page.as_deref())?;
+    let status = nonempty(&q.status).filter(|s| Status::parse(s).is_some());
+    let filter = EditorialFilter {
+        lang: nonempty(&q.lang).filter(|l| state.site.language(l).is_some()),
+        section_id: nonempty(&q.section).and_then(|s| s.parse().ok()),
+        status,
+        author_id: if q.mine.is_some() || staff.user.role == Role::Author {
+            Some(staff.user.id)
+        } else {
+            None
+        },
+        text: nonempty(&q.q),
+        trash,
+    };
+    let (rows, total) = state.store.editorial_list(&filter, PAGE, (page - 1) * u64::from(PAGE)).await?;
+    let tz = &state.site.time_zone;
+    let mut items = Vec::new();
+    for r in &rows {
+        let states = translation_states(state, &r.translation_key, r.id, r.updated_at).await?;
+        items.push(context! {
+            id => r.id, title => &r.title, lang => &r.lang, status => &r.status,
+            status_label => i18n::text(lang, &format!("admin_status_{}", r.status), &[]),
+            review => r.review_requested != 0,
+            section => sections.iter().find(|s| s.id == r.section_id).map(|s| s.name(&Lang::parse(lang).unwrap_or_else(|_| state.site.default_language.clone())).to_string()),
+            date => dates::short(at(r.publish_at), tz),
+            updated => format!("{} {}", dates::short(at(r.updated_at), tz), at(r.updated_at).to_zoned(tz.clone()).strftime("%H:%M")),
+            author => &r.author,
+            translations => states,
+        });
+    }
+    let base = format!(
+        "/admin/{}?lang={}&section={}&status={}&q={}{}",
+        if trash { "trash" } else { "articles" },
+        super::session::encode(&filter.lang.clone().unwrap_or_default()),
+        filter.section_id.map(|s| s.to_string()).unwrap_or_default(),
+        super::session::encode(&filter.status.clone().unwrap_or_default()),
+        super::session::encode(&filter.text.clone().unwrap_or_default()),
+        if q.mine.is_some() { "&mine=1" } else { "" },
+    );
+    let pager = crate::web::public::Pager::new(page, u64::try_from(total).unwrap_or(0), PAGE, &base);
+    let title = i18n::text(lang, if trash { "admin_trash" } else { "admin_articles" }, &[]);
+    let ctx = context! {
+        items, pager, total, trash,
+        filter => context! { lang => filter.lang, section => filter.section_id, status => filter.status, q => filter.text, mine => q.mine.is_some() },
+        sections => sections.iter().map(|s| context! { id => s.id, name => s.name(&state.site.default_language) }).collect::<Vec<_>>(),
+        statuses => ["draft", "scheduled", "published"].iter().map(|s| context! { value => s, label => i18n::text(lang, &format!("admin_status_{s}"), &[]) }).collect::<Vec<_>>(),
+        ..chrome(state, Some(staff), lang, &title, if trash { "trash" } else { "articles" })
+    };
+    Ok(render(state, "admin/articles.html", ctx)?.into_response())
+}
+
+/// Each site language's version of a story: missing, draft, scheduled, published, or outdated
+/// (the version being looked at changed after this one was last saved).
+async fn translation_states(
+    state: &AppState,
+    key: &str,
+    this_id: i64,
+    this_updated: i64,
+) -> WebResult<Vec<Value>> {
+    let versions = state.store.translation_states(key).await?;
+    Ok(state
+        .site
+        .languages
+        .iter()
+        .map(|l| {
+            let found = versions.iter().find(|(_, lang, _, _)| lang == l.as_str());
+            let (id, state_name) = match found {
+                None => (None, "missing".to_string()),
+                Some((id, _, _, _)) if *id == this_id => (Some(*id), "this".to_string()),
+                Some((id, _, status, updated)) if *updated < this_updated => {
+                    let _ = status;
+                    (Some(*id), "outdated".to_string())
+                }
+                Some((id, _, status, _)) => (Some(*id), status.clone()),
+            };
+            context! { lang => l.as_str(), id, state => state_name }
+        })
+        .collect())
+}
+
+/// The editor's form.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct ArticleForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    lead: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    section: String,
+    lang: Option<String>,
+    slug: Option<String>,
+    #[serde(default)]
+    publish_at: String,
+    version: Option<i64>,
+    #[serde(default)]
+    action: String,
+}
+
+/// What a button asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Save,
+    Submit,
+    Publish,
+    Schedule,
+    Unpublish,
+}
+
+impl Action {
+    fn parse(s: &str) -> Action {
+        match s {
+            "submit" => Action::Submit,
+            "publish" => Action::Publish,
+            "schedule" => Action::Schedule,
+            "unpublish" => Action::Unpublish,
+            _ => Action::Save,
+        }
+    }
+
+    /// Authors may only save and submit; publishing is for editors and admins.
+    fn permitted(self, role: Role) -> bool {
+        match self {
+            Action::Save | Action::Submit => true,
+            _ => role.can(Permission::Publish),
+        }
+    }
+}
+
+/// Turns the form into a validated edit; the error names the field.
+fn parse_form(
+    state: &AppState,
+    f: &ArticleForm,
+    lang: Lang,
+    current: Option<&Article>,
+    action: Action,
+    ui: &str,
+) -> Result<ArticleEdit, String> {
+    let tz = &state.site.time_zone;
+    let now = state.clock.now();
+    let section_id: i64 = f.section.parse().map_err(|_| format!("{}: ?", i18n::text(ui, "section", &[])))?;
+    let publish_at = if f.publish_at.trim().is_empty() {
+        current.map(|a| a.publish_at).unwrap_or(now)
+    } else {
+        dates::parse(&f.publish_at, tz).map_err(|e| format!("{}: {e}", i18n::text(ui, "admin_date", &[])))?
+    };
+    let body_html = markup::sanitize_html(&f.body);
+    let title = markup::plain_text(&f.title);
+    let lead = markup::plain_text(&f.lead);
+    let slug = f.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let current_status = current.map(|a| a.status).unwrap_or(Status::Draft);
+    let (status, publish_at) = match action {
+        Action::Save | Action::Submit => (current_status, publish_at),
+        Action::Publish => (Status::Published, publish_at.min(now)),
+        Action::Schedule => {
+            if publish_at <= now {
+                return Err(i18n::text(ui, "admin_schedule_past", &[]));
+            }
+            (Status::Scheduled, publish_at)
+        }
+        Action::Unpublish => (Status::Draft, publish_at),
+    };
+    let check = ArticleInput {
+        external_id: None,
+        translation_key: None,
+        lang: lang.clone(),
+        section_slug: "x".into(),
+        slug: slug.clone(),
+        title: title.clone(),
+        lead: lead.clone(),
+        body_html: body_html.clone(),
+        status,
+        publish_at,
+        created_at: None,
+        updated_at: None,
+    };
+    check.validate(&state.site.languages).map_err(|e| e.to_string())?;
+    Ok(ArticleEdit {
+        lang,
+        section_id,
+        title,
+        slug,
+        lead,
+        body_html,
+        status,
+        publish_at,
+        review_requested: action == Action::Submit,
+        lead_image_id: None,
+    })
+}
+
+/// Everything the editor template needs.
+#[allow(clippy::too_many_arguments)]
+async fn editor_page(
+    state: &AppState,
+    staff: &Staff,
+    headers: &HeaderMap,
+    status_code: StatusCode,
+    article: Option<&Article>,
+    form: Option<&ArticleForm>,
+    lang: &Lang,
+    error: Option<String>,
+    conflict: Option<Value>,
+    notice: Option<String>,
+) -> WebResult<Response> {
+    let ui = ui_lang(headers);
+    let tz = &state.site.time_zone;
+    let sections = state.store.sections().await?;
+    let role = staff.user.role;
+    let (trashed, review) = match article {
+        Some(a) => state.store.article_meta(a.id).await?.map(|(t, _, r)| (t, r)).unwrap_or((false, false)),
+        None => (false, false),
+    };
+    let value = |from_form: Option<&String>, from_article: Option<String>| -> String {
+        from_form.cloned().or(from_article).unwrap_or_default()
+    };
+    let translations = match article {
+        Some(a) => translation_states(state, &a.translation_key, a.id, a.updated_at.as_second()).await?,
+        None => Vec::new(),
+    };
+    let public_url = article.filter(|a| a.status == Status::Published).and_then(|a| {
+        sections
+            .iter()
+            .find(|s| s.id == a.section_id)
+            .map(|s| crate::web::public::urls::article(&a.lang, &s.slug, &a.slug))
+    });
+    let title_text = match article {
+        Some(a) => a.title.clone(),
+        None => i18n::text(ui, "admin_new_article", &[]),
+    };
+    let ctx = context! {
+        article => context! {
+            id => article.map(|a| a.id).unwrap_or(0),
+            title => value(form.map(|f| &f.title), article.map(|a| a.title.clone())),
+            lead => value(form.map(|f| &f.lead), article.map(|a| a.lead.clone())),
+            body => value(form.map(|f| &f.body), article.map(|a| a.body_html.clone())),
+            slug => value(form.and_then(|f| f.slug.as_ref()), article.map(|a| a.slug.clone())),
+            section => form.and_then(|f| f.section.parse::<i64>().ok()).or(article.map(|a| a.section_id)).unwrap_or_else(|| sections.first().map(|s| s.id).unwrap_or(0)),
+            lang => lang.as_str(),
+            publish_at => value(form.map(|f| &f.publish_at).filter(|p| !p.is_empty()), article.map(|a| a.publish_at.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M").to_string())),
+            status => article.map(|a| a.status.as_str()).unwrap_or("draft"),
+            status_label => i18n::text(ui, &format!("admin_status_{}", article.map(|a| a.status.as_str()).unwrap_or("draft")), &[]),
+            version => article.map(|a| a.version).unwrap_or(0),
+            review, trashed, public_url,
+        },
+        is_new => article.is_none(),
+        sections => sections.iter().map(|s| context! { id => s.id, name => s.name(lang) }).collect::<Vec<_>>(),
+        can_publish => role.can(Permission::Publish),
+        can_delete => role.can(Permission::DeleteArticle),
+        translations, error, conflict, notice,
+        time_zone => &state.site.time_zone_name,
+        ..chrome(state, Some(staff), ui, &title_text, if article.is_none() { "new" } else { "articles" })
+    };
+    Ok((status_code, render(state, "admin/edit.html", ctx)?).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    lang: Option<String>,
+}
+
+/// `GET /admin/articles/new`.
+pub async fn new(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Query(q): Query<NewQuery>,
+) -> WebResult<Response> {
+    staff.require(Permission::CreateArticle)?;
+    let lang = q
+        .lang
+        .as_deref()
+        .and_then(|l| state.site.language(l))
+        .unwrap_or(&state.site.default_language)
+        .clone();
+    editor_page(&state, &staff, &headers, StatusCode::OK, None, None, &lang, None, None, None).await
+}
+
+/// `POST /admin/articles`: creates an article from the editor.
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Form(f): Form<ArticleForm>,
+) -> WebResult<Response> {
+    staff.require(Permission::CreateArticle)?;
+    let ui = ui_lang(&headers);
+    let action = Action::parse(&f.action);
+    if !action.permitted(staff.user.role) {
+        return Err(WebError::Forbidden);
+    }
+    let lang = f
+        .lang
+        .as_deref()
+        .and_then(|l| state.site.language(l))
+        .unwrap_or(&state.site.default_language)
+        .clone();
+    let edit = match parse_form(&state, &f, lang.clone(), None, action, ui) {
+        Ok(e) => e,
+        Err(message) => {
+            return editor_page(
+                &state,
+                &staff,
+                &headers,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(&f),
+                &lang,
+                Some(message),
+                None,
+                None,
+            )
+            .await;
+        }
+    };
+    let now = state.clock.now();
+    let id = state.store.create_article(&edit, None, staff.user.id, now).await?;
+    if let Some(audit) = audit_action(action) {
+        state
+            .store
+            .audit(
+                Some(staff.user.id),
+                audit,
+                &format!("article {id}"),
+                &edit.title,
+                &client_address(&extensions),
+                now,
+            )
+            .await?;
+    }
+    state.cache.invalidate();
+    Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
+}
+
+fn audit_action(action: Action) -> Option<&'static str> {
+    match action {
+        Action::Publish => Some("article.publish"),
+        Action::Schedule => Some("article.schedule"),
+        Action::Unpublish => Some("article.unpublish"),
+        _ => None,
+    }
+}
+
+/// Loads an article the user may open: editors and admins any, authors their own.
+async fn load_for(state: &AppState, staff: &Staff, id: i64) -> WebResult<Article> {
+    let article = state.store.article_by_id(id).await?.ok_or(WebError::NotFound)?;
+    if !staff.user.role.can(Permission::EditAnyArticle) {
+        let (_, author, _) = state.store.article_meta(id).await?.ok_or(WebError::NotFound)?;
+        if author != Some(staff.user.id) {
+            return Err(WebError::Forbidden);
+        }
+    }
+    Ok(article)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EditQuery {
+    saved: Option<String>,
+}
+
+/// `GET /admin/articles/{id}`.
+pub async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<EditQuery>,
+) -> WebResult<Response> {
+    let article = load_for(&state, &staff, id).await?;
+    let ui = ui_lang(&headers);
+    let notice = q.saved.map(|_| i18n::text(ui, "admin_saved", &[]));
+    let lang = article.lang.clone();
+    editor_page(&state, &staff, &headers, StatusCode::OK, Some(&article), None, &lang, None, None, notice)
+        .await
+}
+
+/// `POST /admin/articles/{id}`: saves with the chosen action.
+pub async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Path(id): Path<i64>,
+    Form(f): Form<ArticleForm>,
+) -> WebResult<Response> {
+    let article = load_for(&state, &staff, id).await?;
+    let ui = ui_lang(&headers);
+    let action = Action::parse(&f.action);
+    let role = staff.user.role;
+    // Authors work on drafts only; once an article is scheduled or public it is the editors'.
+    if !action.permitted(role) || (!role.can(Permission::EditAnyArticle) && article.status != Status::Draft) {
+        return Err(WebError::Forbidden);
+    }
+    let lang = article.lang.clone();
+    let edit = match parse_form(&state, &f, lang.clone(), Some(&article), action, ui) {
+        Ok(e) => e,
+        Err(message) => {
+            return editor_page(
+                &state,
+                &staff,
+                &headers,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&article),
+                Some(&f),
+                &lang,
+                Some(message),
+                None,
+                None,
+            )
+            .await;
+        }
+    };
+    let now = state.clock.now();
+    let base = f.version.unwrap_or(article.version);
+    let address = client_address(&extensions);
+    let audit = audit_action(action).map(|a| (a, address.as_str()));
+    let note = match action {
+        Action::Submit => "submitted for review",
+        Action::Publish => "published",
+        Action::Schedule => "scheduled",
+        Action::Unpublish => "unpublished",
+        Action::Save => "saved",
+    };
+    match state.store.save_article(id, base, &edit, staff.user.id, note, audit, now).await {
+        Ok(SaveResult::Saved { .. }) => {
+            state.cache.invalidate();
+            Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
+        }
+        Ok(SaveResult::Conflict(conflict)) => {
+            // Keep this person's text in the form, show what the other person changed, and let
+            // the next save go through against the version they have now seen.
+            let theirs = state.store.revision(id, None, Some(conflict.base_version)).await?;
+            let diff = diff_view(
+                theirs.as_ref().map(|r| (r.title.as_str(), r.lead.as_str(), r.body_html.as_str())),
+                (&conflict.current.title, &conflict.current.lead, &conflict.current.body_html),
+            );
+            let mut kept = f.clone();
+            kept.version = Some(conflict.current.version);
+            let message =
+                i18n::text(ui, "admin_conflict", &[("version", &conflict.current.version.to_string())]);
+            let current = *conflict.current;
+            editor_page(
+                &state,
+                &staff,
+                &headers,
+                StatusCode::CONFLICT,
+                Some(&current),
+                Some(&kept),
+                &lang,
+                Some(message),
+                Some(diff),
+                None,
+            )
+            .await
+        }
+        Err(StoreError::Conflict(message)) => {
+            editor_page(
+                &state,
+                &staff,
+                &headers,
+                StatusCode::CONFLICT,
+                Some(&article),
+                Some(&f),
+                &lang,
+                Some(message),
+                None,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /admin/articles/{id}/preview` (id 0 for an unsaved article): the form's content in
+/// the public article template, exactly as readers would see it; nothing is saved.
+pub async fn preview(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<ArticleForm>,
+) -> WebResult<Response> {
+    let existing = if id == 0 { None } else { Some(load_for(&state, &staff, id).await?) };
+    let ui = ui_lang(&headers);
+    let lang = existing
+        .as_ref()
+        .map(|a| a.lang.clone())
+        .or_else(|| f.lang.as_deref().and_then(|l| state.site.language(l)).cloned())
+        .unwrap_or_else(|| state.site.default_language.clone());
+    let edit = parse_form(&state, &f, lang.clone(), existing.as_ref(), Action::Save, ui)
+        .map_err(WebError::BadRequest)?;
+    let ctx = PageCtx::new(&state, lang.as_str()).await?;
+    let section =
+        ctx.section_by_id(edit.section_id).ok_or_else(|| WebError::BadRequest("section".into()))?.clone();
+    let now = state.clock.now();
+    let article = Article {
+        id: existing.as_ref().map(|a| a.id).unwrap_or(0),
+        external_id: String::new(),
+        translation_key: existing.as_ref().map(|a| a.translation_key.clone()).unwrap_or_default(),
+        lang,
+        section_id: edit.section_id,
+        slug: edit
+            .slug
+            .clone()
+            .or(existing.as_ref().map(|a| a.slug.clone()))
+            .unwrap_or_else(|| crate::domain::slug::slugify(&edit.title)),
+        title: edit.title,
+        lead: edit.lead,
+        body_html: edit.body_html,
+        status: Status::Draft,
+        publish_at: edit.publish_at,
+        created_at: now,
+        updated_at: now,
+        version: 0,
+    };
+    let html = crate::web::public::article::render_article(&ctx, &article, &section).await?;
+    Ok((
+        [
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+            (axum::http::header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+        ],
+        html,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TranslateForm {
+    lang: String,
+}
+
+/// `POST /admin/articles/{id}/translate`: a linked draft in another language, prefilled from
+/// this one, or the existing translation if there is one.
+pub async fn translate(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<TranslateForm>,
+) -> WebResult<Response> {
+    staff.require(Permission::CreateArticle)?;
+    let source = load_for(&state, &staff, id).await?;
+    let lang = state
+        .site
+        .language(&f.lang)
+        .ok_or_else(|| WebError::BadRequest(format!("'{}' is not a site language", f.lang)))?
+        .clone();
+    if let Some((existing, _, _, _)) = state
+        .store
+        .translation_states(&source.translation_key)
+        .await?
+        .into_iter()
+        .find(|(_, l, _, _)| *l == lang.as_str())
+    {
+        return Ok(Redirect::to(&format!("/admin/articles/{existing}")).into_response());
+    }
+    let edit = ArticleEdit {
+        lang,
+        section_id: source.section_id,
+        title: source.title.clone(),
+        slug: None,
+        lead: source.lead.clone(),
+        body_html: source.body_html.clone(),
+        status: Status::Draft,
+        publish_at: source.publish_at,
+        review_requested: false,
+        lead_image_id: None,
+    };
+    let new_id = state
+        .store
+        .create_article(&edit, Some(&source.translation_key), staff.user.id, state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/admin/articles/{new_id}")).into_response())
+}
+
+/// `POST /admin/articles/{id}/delete`: to the trash (and off the public site).
+pub async fn trash(
+    State(state): State<AppState>,
+    staff: Staff,
+    extensions: Extensions,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    staff.require(Permission::DeleteArticle)?;
+    state.store.set_trashed(id, true, staff.user.id, &client_address(&extensions), state.clock.now()).await?;
+    state.cache.invalidate();
+    Ok(Redirect::to("/admin/trash").into_response())
+}
+
+/// `POST /admin/articles/{id}/restore`: back from the trash, as a draft.
+pub async fn restore(
+    State(state): State<AppState>,
+    staff: Staff,
+    extensions: Extensions,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    staff.require(Permission::DeleteArticle)?;
+    state
+        .store
+        .set_trashed(id, false, staff.user.id, &client_address(&extensions), state.clock.now())
+        .await?;
+    state.cache.invalidate();
+    Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
+}

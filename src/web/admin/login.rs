@@ -1,0 +1,335 @@
+//! Signing in and out, changing one's password, one-time set-password links, and the back
+//! office's language. Failed sign-ins are throttled per account and per address (in the
+//! database, so every node counts them), and every answer to a failed attempt is the same, so
+//! nobody learns which e-mails have accounts.
+
+use super::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, Staff, cookie, set_cookie};
+use super::{chrome, client_address, render, ui_lang};
+use crate::accounts::{hash_password, new_token, token_hash, verify_password};
+use crate::domain::user::{MIN_PASSWORD, normalize_email};
+use crate::i18n;
+use crate::web::AppState;
+use crate::web::error::{WebError, WebResult};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::SignedDuration;
+use minijinja::context;
+use serde::Deserialize;
+
+/// Failures per account within [`WINDOW`] before the account is throttled.
+pub const ACCOUNT_LIMIT: i64 = 5;
+/// Failures per address within [`WINDOW`] before the address is throttled.
+pub const ADDRESS_LIMIT: i64 = 20;
+/// The throttling window.
+pub const WINDOW: SignedDuration = SignedDuration::from_mins(15);
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+    done: Option<String>,
+}
+
+/// Only back-office paths are valid places to return to after signing in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with("/admin") && !n.starts_with("//") && !n.contains("://") && !n.contains('\\') =>
+        {
+            n.to_string()
+        }
+        _ => "/admin".into(),
+    }
+}
+
+fn login_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    error: Option<String>,
+    notice: Option<String>,
+    next: &str,
+) -> WebResult<Response> {
+    let lang = ui_lang(headers);
+    let token = cookie(headers, LOGIN_CSRF_COOKIE).unwrap_or_else(new_token);
+    let ctx = context! {
+        login_csrf => &token, error, notice, next,
+        ..chrome(state, None, lang, &i18n::text(lang, "admin_sign_in", &[]), "")
+    };
+    let mut response = (status, render(state, "admin/login.html", ctx)?).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, state.site.is_https()));
+    Ok(response)
+}
+
+/// `GET /admin/login`.
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> WebResult<Response> {
+    let lang = ui_lang(&headers);
+    let notice = q.done.map(|_| i18n::text(lang, "admin_password_set", &[]));
+    login_page(&state, &headers, StatusCode::OK, None, notice, &safe_next(q.next.as_deref()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// `POST /admin/login`.
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Form(f): Form<LoginForm>,
+) -> WebResult<Response> {
+    let lang = ui_lang(&headers);
+    let now = state.clock.now();
+    let address = client_address(&extensions);
+    let email = normalize_email(&f.email).unwrap_or_else(|| f.email.trim().to_lowercase());
+    let next = safe_next(f.next.as_deref());
+    let since = now - WINDOW;
+    let (by_account, first_a) = state.store.login_failures_since("account", &email, since).await?;
+    let (by_address, first_b) = state.store.login_failures_since("address", &address, since).await?;
+    if by_account >= ACCOUNT_LIMIT || by_address >= ADDRESS_LIMIT {
+        let first = first_a.into_iter().chain(first_b).min().unwrap_or(now.as_second());
+        let minutes = ((first + WINDOW.as_secs() - now.as_second()) / 60 + 1).max(1);
+        state.store.audit(None, "login.throttled", &email, "", &address, now).await?;
+        let message = i18n::text(lang, "admin_throttled", &[("minutes", &minutes.to_string())]);
+        return login_page(&state, &headers, StatusCode::TOO_MANY_REQUESTS, Some(message), None, &next);
+    }
+    let found = state.store.user_for_login(&email).await?;
+    let hash = found.as_ref().and_then(|(_, h)| h.clone());
+    let password = f.password.clone();
+    // Argon2 is deliberately slow; keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
+        .await
+        .unwrap_or(false);
+    match found {
+        Some((user, _)) if ok && !user.disabled => {
+            let token = new_token();
+            let csrf = new_token();
+            let expires = now + SignedDuration::from_hours(SESSION_HOURS);
+            state.store.create_session(&token_hash(&token), user.id, &csrf, now, expires).await?;
+            state.store.clear_login_failures("account", &email).await?;
+            state.store.audit(Some(user.id), "login", &user.email, "", &address, now).await?;
+            let mut response = Redirect::to(&next).into_response();
+            let h = response.headers_mut();
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600, state.site.is_https()),
+            );
+            h.append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", 0, state.site.is_https()));
+            Ok(response)
+        }
+        _ => {
+            state.store.record_login_failure("account", &email, now).await?;
+            state.store.record_login_failure("address", &address, now).await?;
+            state.store.audit(None, "login.failed", &email, "", &address, now).await?;
+            let message = i18n::text(lang, "admin_wrong_login", &[]);
+            login_page(&state, &headers, StatusCode::UNAUTHORIZED, Some(message), None, &next)
+        }
+    }
+}
+
+/// `POST /admin/logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    staff: Staff,
+    extensions: Extensions,
+) -> WebResult<Response> {
+    let now = state.clock.now();
+    state.store.delete_session(&staff.token_hash).await?;
+    state
+        .store
+        .audit(Some(staff.user.id), "logout", &staff.user.email, "", &client_address(&extensions), now)
+        .await?;
+    let mut response = Redirect::to("/admin/login").into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, state.site.is_https()));
+    Ok(response)
+}
+
+fn password_problem(lang: &str, new: &str, confirm: &str) -> Option<String> {
+    if new.chars().count() < MIN_PASSWORD {
+        Some(i18n::text(lang, "admin_password_short", &[("n", &MIN_PASSWORD.to_string())]))
+    } else if new != confirm {
+        Some(i18n::text(lang, "admin_password_mismatch", &[]))
+    } else {
+        None
+    }
+}
+
+/// `GET /admin/password`.
+pub async fn password_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+) -> WebResult<Response> {
+    let lang = ui_lang(&headers);
+    let ctx = context! { error => None::<String>, notice => None::<String>,
+    ..chrome(&state, Some(&staff), lang, &i18n::text(lang, "admin_change_password", &[]), "") };
+    Ok(render(&state, "admin/password.html", ctx)?.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+/// `POST /admin/password`: needs the current password; ends the user's other sessions.
+pub async fn password_change(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Form(f): Form<PasswordForm>,
+) -> WebResult<Response> {
+    let lang = ui_lang(&headers);
+    let now = state.clock.now();
+    let hash = state.store.user_for_login(&staff.user.email).await?.and_then(|(_, h)| h);
+    let current = f.current.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&current, hash.as_deref()))
+        .await
+        .unwrap_or(false);
+    let error = if !ok {
+        Some(i18n::text(lang, "admin_wrong_password", &[]))
+    } else {
+        password_problem(lang, &f.new, &f.confirm)
+    };
+    let title = i18n::text(lang, "admin_change_password", &[]);
+    if let Some(error) = error {
+        let ctx =
+            context! { error, notice => None::<String>, ..chrome(&state, Some(&staff), lang, &title, "") };
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, render(&state, "admin/password.html", ctx)?).into_response()
+        );
+    }
+    let new = f.new.clone();
+    let hashed = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|_| WebError::BadRequest("cannot hash the password".into()))?
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    state.store.set_password(staff.user.id, &hashed, now).await?;
+    state.store.delete_sessions_of(staff.user.id, Some(&staff.token_hash)).await?;
+    state
+        .store
+        .audit(
+            Some(staff.user.id),
+            "password.change",
+            &staff.user.email,
+            "",
+            &client_address(&extensions),
+            now,
+        )
+        .await?;
+    let ctx = context! { error => None::<String>, notice => i18n::text(lang, "admin_password_changed", &[]),
+    ..chrome(&state, Some(&staff), lang, &title, "") };
+    Ok(render(&state, "admin/password.html", ctx)?.into_response())
+}
+
+/// `GET /admin/set-password/{token}`: the page behind a one-time link.
+pub async fn set_password_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    set_password_page(&state, &headers, &token, StatusCode::OK, None)
+}
+
+fn set_password_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    status: StatusCode,
+    error: Option<String>,
+) -> WebResult<Response> {
+    let lang = ui_lang(headers);
+    let csrf = cookie(headers, LOGIN_CSRF_COOKIE).unwrap_or_else(new_token);
+    let ctx = context! { login_csrf => &csrf, token, error,
+    ..chrome(state, None, lang, &i18n::text(lang, "admin_set_password", &[]), "") };
+    let mut response = (status, render(state, "admin/set_password.html", ctx)?).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, state.site.is_https()));
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SetPasswordForm {
+    new: String,
+    confirm: String,
+}
+
+/// `POST /admin/set-password/{token}`: uses the link up.
+pub async fn set_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Path(token): Path<String>,
+    Form(f): Form<SetPasswordForm>,
+) -> WebResult<Response> {
+    let lang = ui_lang(&headers);
+    if let Some(problem) = password_problem(lang, &f.new, &f.confirm) {
+        return set_password_page(&state, &headers, &token, StatusCode::UNPROCESSABLE_ENTITY, Some(problem));
+    }
+    let now = state.clock.now();
+    let Some(user_id) = state.store.take_password_token(&token_hash(&token), now).await? else {
+        let message = i18n::text(lang, "admin_link_expired", &[]);
+        return set_password_page(&state, &headers, &token, StatusCode::GONE, Some(message));
+    };
+    let new = f.new.clone();
+    let hashed = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|_| WebError::BadRequest("cannot hash the password".into()))?
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    state.store.set_password(user_id, &hashed, now).await?;
+    state.store.delete_sessions_of(user_id, None).await?;
+    state.store.audit(Some(user_id), "password.set", "", "", &client_address(&extensions), now).await?;
+    Ok(Redirect::to("/admin/login?done=1").into_response())
+}
+
+/// `GET /admin/lang/{code}`: switches the back office's language and goes back.
+pub async fn ui_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let code = if code == "ru" { "ru" } else { "en" };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("/admin").map(|i| r[i..].to_string()))
+        .map(|p| safe_next(Some(&p)))
+        .unwrap_or_else(|| "/admin".into());
+    let mut response = Redirect::to(&back).into_response();
+    let secure = if state.site.is_https() { "; Secure" } else { "" };
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "newsdesk_admin_lang={code}; Path=/admin; SameSite=Lax; Max-Age=31536000{secure}"
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_back_office_paths_are_returned_to() {
+        assert_eq!(safe_next(Some("/admin/articles?x=1")), "/admin/articles?x=1");
+        for bad in ["//evil.example", "https://evil.example/admin", "/en/", "/admin\\@evil"] {
+            assert_eq!(safe_next(Some(bad)), "/admin", "{bad}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! The back office at `/admin`: sign-in, the dashboard, articles (writing, translating,
+//! scheduling, history), users, sections and the audit log. One file per screen. Every handler
+//! takes [`Staff`] (signed in or sent to sign in) and checks the permission it needs on the
+//! server; the CSRF guard in [`session`] stands in front of every state-changing request.
+
+mod articles;
+mod dashboard;
+mod history;
+mod login;
+mod people;
+pub mod session;
+
+use super::AppState;
+use super::error::WebResult;
+use crate::domain::user::Permission;
+use crate::i18n;
+use axum::Router;
+use axum::http::{HeaderMap, header};
+use axum::response::Html;
+use axum::routing::{get, post};
+use minijinja::{Value, context};
+pub use session::Staff;
+
+/// The back office's routes, nested under `/admin` by the main route table.
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/password", get(login::password_form).post(login::password_change))
+        .route("/set-password/{token}", get(login::set_password_form).post(login::set_password))
+        .route("/lang/{code}", get(login::ui_language))
+        .route("/articles", get(articles::list).post(articles::create))
+        .route("/articles/new", get(articles::new))
+        .route("/articles/{id}", get(articles::edit).post(articles::save))
+        .route("/articles/{id}/preview", post(articles::preview))
+        .route("/articles/{id}/translate", post(articles::translate))
+        .route("/articles/{id}/delete", post(articles::trash))
+        .route("/articles/{id}/restore", post(articles::restore))
+        .route("/articles/{id}/revisions", get(history::list))
+        .route("/articles/{id}/diff", get(history::diff))
+        .route("/articles/{id}/revisions/{rev}/restore", post(history::restore))
+        .route("/trash", get(articles::trash_list))
+        .route("/users", get(people::users).post(people::create_user))
+        .route("/users/{id}", post(people::update_user))
+        .route("/sections", get(people::sections).post(people::save_section))
+        .route("/audit", get(people::audit))
+        .layer(axum::middleware::from_fn_with_state(state, session::guard))
+}
+
+/// The back office's language: the `newsdesk_admin_lang` cookie, else the browser's
+/// preference among the UI languages, else English.
+pub fn ui_lang(headers: &HeaderMap) -> &'static str {
+    if let Some(l) = session::cookie(headers, "newsdesk_admin_lang") {
+        if l == "ru" {
+            return "ru";
+        }
+        if l == "en" {
+            return "en";
+        }
+    }
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    match crate::web::public::root::negotiate(accept, &["en", "ru"]) {
+        Some("ru") => "ru",
+        _ => "en",
+    }
+}
+
+/// The context every back-office page gets: strings, the user, navigation by permission and
+/// the CSRF token for forms.
+pub fn chrome(state: &AppState, staff: Option<&Staff>, lang: &str, title: &str, current: &str) -> Value {
+    let t = i18n::strings(lang);
+    let nav: Vec<Value> = match staff {
+        Some(s) => {
+            let mut items = vec![
+                ("dashboard", "/admin", "admin_dashboard"),
+                ("articles", "/admin/articles", "admin_articles"),
+                ("new", "/admin/articles/new", "admin_new_article"),
+            ];
+            if s.user.role.can(Permission::DeleteArticle) {
+                items.push(("trash", "/admin/trash", "admin_trash"));
+            }
+            if s.user.role.can(Permission::ManageSections) {
+                items.push(("sections", "/admin/sections", "admin_sections"));
+            }
+            if s.user.role.can(Permission::ManageUsers) {
+                items.push(("users", "/admin/users", "admin_users"));
+            }
+            if s.user.role.can(Permission::ViewAuditLog) {
+                items.push(("audit", "/admin/audit", "admin_audit"));
+            }
+            items
+                .into_iter()
+                .map(|(id, href, key)| context! { href, label => t.get(key).cloned().unwrap_or_default(), current => id == current })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    context! {
+        lang,
+        t,
+        title,
+        nav,
+        site_name => state.site.name(&state.site.default_language),
+        site_href => format!("/{}/", state.site.default_language),
+        user => staff.map(|s| context! { name => s.user.name, email => s.user.email, role => s.user.role.as_str() }),
+        csrf => staff.map(|s| s.csrf.clone()).unwrap_or_default(),
+        css => super::assets::url("admin"),
+        js => super::assets::url("admin-editor"),
+        quill_js => super::assets::url("quill"),
+        quill_css => super::assets::url("quill-snow"),
+        languages => state.site.languages.iter().map(|l| context! { code => l.as_str(), name => i18n::language_name(l.as_str()) }).collect::<Vec<_>>(),
+    }
+}
+
+/// A back-office page: HTML that browsers and proxies must not store.
+pub type Page = ([(header::HeaderName, &'static str); 1], Html<String>);
+
+/// Renders a back-office template; such pages are never cached by browsers or proxies.
+pub fn render(state: &AppState, template: &str, ctx: Value) -> WebResult<Page> {
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(state.templates.render(template, ctx)?)))
+}
+
+/// The client's address as seen by this node (see [`super::ClientAddr`]), for the audit log and
+/// sign-in throttling.
+pub fn client_address(parts: &axum::http::Extensions) -> String {
+    parts.get::<super::ClientAddr>().map(|a| a.0.to_string()).unwrap_or_else(|| "unknown".into())
+}
