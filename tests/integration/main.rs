@@ -13,3 +13,5 @@ mod public_site;
 mod search;
 /// The storage story: every Store operation in one sequence, on each backend.
 mod story;
+/// The back office over HTTP: roles, CSRF, throttling, editing, history, conflicts.
+mod admin;

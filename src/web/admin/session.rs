@@ -201,18 +201,17 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     };
     let sent = token_in(&parts.headers, parts.uri.query(), &bytes);
     let path = original_uri(&parts).path().to_string();
+    let signing_in = path == "/admin/login" || path.starts_with("/admin/set-password/");
     let expected = match &staff {
         Some(s) => Some(s.csrf.clone()),
-        None if path == "/admin/login" || path.starts_with("/admin/set-password/") => {
-            cookie(&parts.headers, LOGIN_CSRF_COOKIE)
-        }
+        None if signing_in => cookie(&parts.headers, LOGIN_CSRF_COOKIE),
         None => None,
     };
     match (sent, expected) {
         (Some(sent), Some(expected)) if constant_time_eq(&sent, &expected) => {
             next.run(Request::from_parts(parts, body)).await
         }
-        (_, None) if staff.is_none() => {
+        (_, None) if staff.is_none() && !signing_in => {
             // Signed out: send them to sign in rather than a bare 403.
             Redirect::to("/admin/login").into_response()
         }

@@ -1,0 +1,450 @@
+//! The back office over real HTTP, on both backends: signing in and out, roles enforced on the
+//! server, CSRF, throttling, writing, scheduling, history, concurrent edits and the audit log.
+
+use crate::harness::{Backend, TestServer};
+use crate::on_both_backends;
+use newsdesk::domain::user::Role;
+use reqwest::Response;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// A client with a cookie jar, like a browser.
+struct Client<'a> {
+    s: &'a TestServer,
+    cookies: Mutex<BTreeMap<String, String>>,
+}
+
+impl<'a> Client<'a> {
+    fn new(s: &'a TestServer) -> Self {
+        Client { s, cookies: Mutex::new(BTreeMap::new()) }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn absorb(&self, r: &Response) {
+        for v in r.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap();
+            let (k, val) = pair.split_once('=').unwrap();
+            let mut jar = self.cookies.lock().unwrap();
+            if val.is_empty() || v.contains("Max-Age=0") {
+                jar.remove(k);
+            } else {
+                jar.insert(k.to_string(), val.to_string());
+            }
+        }
+    }
+
+    async fn get(&self, path: &str) -> Response {
+        let r = self
+            .s
+            .client
+            .get(format!("{}{path}", self.s.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.absorb(&r);
+        r
+    }
+
+    async fn page(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        assert_eq!(status, 200, "GET {path}: {text}");
+        text
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.post_with(path, form, None).await
+    }
+
+    async fn post_with(&self, path: &str, form: &[(&str, &str)], origin: Option<&str>) -> Response {
+        let mut req = self
+            .s
+            .client
+            .post(format!("{}{path}", self.s.base))
+            .header("cookie", self.cookie_header())
+            .form(form);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let r = req.send().await.unwrap();
+        self.absorb(&r);
+        r
+    }
+}
+
+fn csrf_in(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
+    html[at..at + html[at..].find('"').unwrap()].to_string()
+}
+
+fn location(r: &Response) -> String {
+    r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+const PASSWORD: &str = "a long enough password";
+
+async fn make_user(s: &TestServer, email: &str, role: Role) -> i64 {
+    let hash = newsdesk::accounts::hash_password(PASSWORD).unwrap();
+    s.state.store.create_user(email, email, role, Some(&hash), jiff::Timestamp::now()).await.unwrap()
+}
+
+async fn sign_in<'a>(s: &'a TestServer, email: &str) -> Client<'a> {
+    let c = Client::new(s);
+    let form = c.page("/admin/login").await;
+    let csrf = csrf_in(&form);
+    let r = c
+        .post(
+            "/admin/login",
+            &[("csrf", &csrf), ("email", email), ("password", PASSWORD), ("next", "/admin")],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "sign-in of {email} failed: {}", r.text().await.unwrap());
+    c
+}
+
+/// Creates an article through the editor; returns its id.
+async fn write(c: &Client<'_>, title: &str, action: &str, publish_at: &str) -> (Response, Option<i64>) {
+    let form = c.page("/admin/articles/new").await;
+    let csrf = csrf_in(&form);
+    let r = c
+        .post(
+            "/admin/articles",
+            &[
+                ("csrf", &csrf),
+                ("lang", "en"),
+                ("title", title),
+                ("lead", "A lead."),
+                ("body", "<p>Body <b>text</b>.</p><script>alert(1)</script>"),
+                ("section", "1"),
+                ("publish_at", publish_at),
+                ("action", action),
+            ],
+        )
+        .await;
+    let id = location(&r)
+        .strip_prefix("/admin/articles/")
+        .and_then(|rest| rest.split('?').next())
+        .and_then(|i| i.parse().ok());
+    (r, id)
+}
+
+async fn save(c: &Client<'_>, id: i64, title: &str, version: &str, action: &str) -> Response {
+    let form = c.page(&format!("/admin/articles/{id}")).await;
+    let csrf = csrf_in(&form);
+    c.post(
+        &format!("/admin/articles/{id}"),
+        &[
+            ("csrf", &csrf),
+            ("title", title),
+            ("lead", "A lead."),
+            ("body", "<p>Body.</p>"),
+            ("section", "1"),
+            ("publish_at", ""),
+            ("version", version),
+            ("action", action),
+        ],
+    )
+    .await
+}
+
+fn version_in(html: &str) -> String {
+    let at = html.find("name=\"version\" value=\"").unwrap() + "name=\"version\" value=\"".len();
+    html[at..at + html[at..].find('"').unwrap()].to_string()
+}
+
+async fn signed_out_requests_go_to_sign_in(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let c = Client::new(&s);
+    let r = c.get("/admin/articles").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/admin/login?next=/admin/articles");
+    let r = c.post("/admin/articles", &[("title", "x")]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/admin/login");
+    let login = c.get("/admin/login").await;
+    assert_eq!(login.headers()["cache-control"], "no-store");
+    let set_cookie = login.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(set_cookie.contains("Secure"), "the test site is https, so cookies are Secure: {set_cookie}");
+    s.stop().await;
+}
+
+async fn roles_are_enforced_on_the_server(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "author@example.org", Role::Author).await;
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    make_user(&s, "admin@example.org", Role::Admin).await;
+    let author = sign_in(&s, "author@example.org").await;
+    // An author may write a draft but not publish it, by any route.
+    let (r, _) = write(&author, "Author tries to publish", "publish", "").await;
+    assert_eq!(r.status(), 403);
+    let (r, id) = write(&author, "Author draft", "save", "").await;
+    assert_eq!(r.status(), 303);
+    let id = id.expect("article id");
+    let edit = author.page(&format!("/admin/articles/{id}")).await;
+    assert!(
+        !edit.contains("value=\"publish\"") && !edit.contains("value=\"schedule\""),
+        "no publish buttons for authors"
+    );
+    assert!(edit.contains("value=\"submit\""), "authors submit for review");
+    assert_eq!(save(&author, id, "Author draft", &version_in(&edit), "publish").await.status(), 403);
+    assert_eq!(save(&author, id, "Author draft", &version_in(&edit), "submit").await.status(), 303);
+    for path in ["/admin/audit", "/admin/users", "/admin/sections", "/admin/trash"] {
+        assert_eq!(author.get(path).await.status(), 403, "author GET {path}");
+    }
+    let csrf = csrf_in(&author.page("/admin").await);
+    assert_eq!(author.post(&format!("/admin/articles/{id}/delete"), &[("csrf", &csrf)]).await.status(), 403);
+    assert_eq!(s.get("/en/news/author-draft").await.status(), 404, "still a draft");
+    // The editor sees it awaiting review, publishes it, and an author cannot open the editor's work.
+    let editor = sign_in(&s, "editor@example.org").await;
+    let dashboard = editor.page("/admin").await;
+    assert!(dashboard.contains("Author draft"), "awaiting review on the dashboard");
+    let edit = editor.page(&format!("/admin/articles/{id}")).await;
+    assert_eq!(save(&editor, id, "Author draft", &version_in(&edit), "publish").await.status(), 303);
+    s.page("/en/news/author-draft").await;
+    let (_, editors) = write(&editor, "Editor piece", "save", "").await;
+    assert_eq!(author.get(&format!("/admin/articles/{}", editors.unwrap())).await.status(), 403);
+    for path in ["/admin/audit", "/admin/users"] {
+        assert_eq!(editor.get(path).await.status(), 403, "editor GET {path}");
+    }
+    // The admin sees the audit log with the publication and the sign-ins.
+    let admin = sign_in(&s, "admin@example.org").await;
+    let audit = admin.page("/admin/audit").await;
+    assert!(audit.contains("article.publish") && audit.contains("login"), "{audit}");
+    let only_publish = admin.page("/admin/audit?action=article.publish").await;
+    assert!(!only_publish.contains(">login<"), "the filter narrows");
+    s.stop().await;
+}
+
+async fn forms_without_a_valid_csrf_token_are_refused(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    let c = sign_in(&s, "editor@example.org").await;
+    let fields = [
+        ("title", "Forged"),
+        ("lead", ""),
+        ("body", ""),
+        ("section", "1"),
+        ("publish_at", ""),
+        ("action", "publish"),
+    ];
+    assert_eq!(c.post("/admin/articles", &fields).await.status(), 403, "no token");
+    let mut wrong = fields.to_vec();
+    wrong.push(("csrf", "0123"));
+    assert_eq!(c.post("/admin/articles", &wrong).await.status(), 403, "wrong token");
+    let csrf = csrf_in(&c.page("/admin").await);
+    let mut good = fields.to_vec();
+    good.push(("csrf", &csrf));
+    let r = c.post_with("/admin/articles", &good, Some("https://evil.example")).await;
+    assert_eq!(r.status(), 403, "another site's Origin");
+    assert_eq!(s.get("/en/news/forged").await.status(), 404);
+    // The sign-in form needs its token too.
+    let anon = Client::new(&s);
+    let r = anon.post("/admin/login", &[("email", "editor@example.org"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status(), 403);
+    s.stop().await;
+}
+
+async fn failed_sign_ins_are_throttled_without_revealing_accounts(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    let c = Client::new(&s);
+    let attempt = |email: &'static str, password: &'static str| {
+        let c = &c;
+        async move {
+            let csrf = csrf_in(&c.page("/admin/login").await);
+            c.post("/admin/login", &[("csrf", &csrf), ("email", email), ("password", password)]).await
+        }
+    };
+    let unknown = attempt("nobody@example.org", "whatever password").await;
+    assert_eq!(unknown.status(), 401);
+    let unknown_text = unknown.text().await.unwrap();
+    let wrong = attempt("editor@example.org", "wrong password!").await;
+    assert_eq!(wrong.status(), 401);
+    let wrong_text = wrong.text().await.unwrap();
+    assert!(wrong_text.contains("Wrong e-mail or password."));
+    assert_eq!(
+        crate::harness::between(&unknown_text, "role=\"alert\">", "<"),
+        crate::harness::between(&wrong_text, "role=\"alert\">", "<"),
+        "the same message for unknown accounts and wrong passwords"
+    );
+    for _ in 0..4 {
+        assert_eq!(attempt("editor@example.org", "wrong password!").await.status(), 401);
+    }
+    let throttled = attempt("editor@example.org", PASSWORD).await;
+    assert_eq!(throttled.status(), 429, "even the right password waits once the account is throttled");
+    assert!(throttled.text().await.unwrap().contains("Too many failed sign-ins"));
+    s.stop().await;
+}
+
+async fn scheduled_from_the_editor_publishes_by_itself(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    let c = sign_in(&s, "editor@example.org").await;
+    let tz = s.state.site.time_zone.clone();
+    let past = (jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60))
+        .to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let (r, _) = write(&c, "Scheduled in the past", "schedule", &past).await;
+    assert_eq!(r.status(), 422, "scheduling needs a future time");
+    let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2))
+        .to_zoned(tz)
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let (r, id) = write(&c, "Scheduled announcement", "schedule", &soon).await;
+    assert_eq!(r.status(), 303);
+    let edit = c.page(&format!("/admin/articles/{}", id.unwrap())).await;
+    assert!(edit.contains("status-scheduled"), "shown as scheduled");
+    assert!(!s.page("/en/").await.contains("Scheduled announcement"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !s.page("/en/").await.contains("Scheduled announcement") {
+        assert!(std::time::Instant::now() < deadline, "never published");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let page = s.page("/en/news/scheduled-announcement").await;
+    assert!(page.contains("<b>text</b>") && !page.contains("<script>alert"), "body sanitized on save");
+    s.stop().await;
+}
+
+async fn history_diffs_and_restores(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    let c = sign_in(&s, "editor@example.org").await;
+    let (_, id) = write(&c, "First title", "publish", "").await;
+    let id = id.unwrap();
+    let edit = c.page(&format!("/admin/articles/{id}")).await;
+    assert_eq!(save(&c, id, "Second title", &version_in(&edit), "save").await.status(), 303);
+    let history = c.page(&format!("/admin/articles/{id}/revisions")).await;
+    let ids: Vec<String> = history
+        .match_indices("name=\"to\" value=\"")
+        .map(|(i, m)| {
+            let rest = &history[i + m.len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 2, "a revision per save");
+    let diff = c.page(&format!("/admin/articles/{id}/diff?from={}&to={}", ids[1], ids[0])).await;
+    assert!(
+        diff.contains("class=\"del\">First title") && diff.contains("class=\"ins\">Second title"),
+        "{diff}"
+    );
+    let csrf = csrf_in(&history);
+    let r = c.post(&format!("/admin/articles/{id}/revisions/{}/restore", ids[1]), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303);
+    let edit = c.page(&format!("/admin/articles/{id}")).await;
+    assert!(edit.contains("value=\"First title\""), "restored");
+    assert_eq!(
+        c.page(&format!("/admin/articles/{id}/revisions")).await.matches("name=\"to\"").count(),
+        3,
+        "restoring is a new revision"
+    );
+    // Delete to the trash and back.
+    let csrf = csrf_in(&edit);
+    assert_eq!(c.post(&format!("/admin/articles/{id}/delete"), &[("csrf", &csrf)]).await.status(), 303);
+    assert_eq!(s.get("/en/news/first-title").await.status(), 404, "trashed articles leave the site");
+    assert!(c.page("/admin/trash").await.contains("First title"));
+    assert_eq!(c.post(&format!("/admin/articles/{id}/restore"), &[("csrf", &csrf)]).await.status(), 303);
+    assert!(!c.page("/admin/trash").await.contains("First title"));
+    s.stop().await;
+}
+
+async fn concurrent_edits_lose_nothing(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "anna@example.org", Role::Editor).await;
+    make_user(&s, "boris@example.org", Role::Editor).await;
+    let anna = sign_in(&s, "anna@example.org").await;
+    let boris = sign_in(&s, "boris@example.org").await;
+    let (_, id) = write(&anna, "Shared story", "save", "").await;
+    let id = id.unwrap();
+    let anna_form = anna.page(&format!("/admin/articles/{id}")).await;
+    let boris_form = boris.page(&format!("/admin/articles/{id}")).await;
+    let base = version_in(&anna_form);
+    assert_eq!(base, version_in(&boris_form));
+    assert_eq!(save(&anna, id, "Shared story, Anna's fix", &base, "save").await.status(), 303);
+    let refused = save(&boris, id, "Shared story, Boris's fix", &base, "save").await;
+    assert_eq!(refused.status(), 409, "the later save is refused");
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("value=\"Shared story, Boris&#39;s fix\""), "Boris keeps his text");
+    assert!(page.contains("class=\"ins\">Shared story, Anna&#39;s fix"), "and sees Anna's change");
+    let newer = version_in(&page);
+    assert_ne!(newer, base);
+    assert_eq!(
+        save(&boris, id, "Shared story, both fixes", &newer, "save").await.status(),
+        303,
+        "after seeing it, he saves"
+    );
+    let final_form = anna.page(&format!("/admin/articles/{id}")).await;
+    assert!(final_form.contains("value=\"Shared story, both fixes\""));
+    let history = anna.page(&format!("/admin/articles/{id}/revisions")).await;
+    assert!(history.contains("Shared story, Anna&#39;s fix"), "Anna's version is in the history");
+    s.stop().await;
+}
+
+async fn accounts_sessions_and_passwords(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "admin@example.org", Role::Admin).await;
+    let admin = sign_in(&s, "admin@example.org").await;
+    let csrf = csrf_in(&admin.page("/admin/users").await);
+    let created = admin
+        .post(
+            "/admin/users",
+            &[("csrf", &csrf), ("email", "New@Example.org"), ("name", "New Person"), ("role", "author")],
+        )
+        .await;
+    assert_eq!(created.status(), 200);
+    let page = created.text().await.unwrap();
+    let link = crate::harness::between(&page, "<code>", "</code>").to_string();
+    let path = &link[link.find("/admin/set-password/").unwrap()..];
+    let newcomer = Client::new(&s);
+    let form = newcomer.page(path).await;
+    let token_csrf = csrf_in(&form);
+    let short = newcomer.post(path, &[("csrf", &token_csrf), ("new", "short"), ("confirm", "short")]).await;
+    assert_eq!(short.status(), 422);
+    let ok = newcomer.post(path, &[("csrf", &token_csrf), ("new", PASSWORD), ("confirm", PASSWORD)]).await;
+    assert_eq!(ok.status(), 303);
+    assert_eq!(
+        newcomer
+            .post(path, &[("csrf", &token_csrf), ("new", PASSWORD), ("confirm", PASSWORD)])
+            .await
+            .status(),
+        410,
+        "one time only"
+    );
+    let person = sign_in(&s, "new@example.org").await;
+    assert_eq!(person.get("/admin").await.status(), 200);
+    // Disabling ends the session at once.
+    let users = admin.page("/admin/users").await;
+    let id =
+        s.state.store.users().await.unwrap().into_iter().find(|u| u.email == "new@example.org").unwrap().id;
+    let csrf = csrf_in(&users);
+    let r = admin
+        .post(&format!("/admin/users/{id}"), &[("csrf", &csrf), ("role", "author"), ("disabled", "1")])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(person.get("/admin").await.status(), 303, "signed out");
+    // Logging out ends a session; the old cookie no longer works.
+    let cookie = admin.cookie_header();
+    let csrf = csrf_in(&admin.page("/admin").await);
+    assert_eq!(admin.post("/admin/logout", &[("csrf", &csrf)]).await.status(), 303);
+    let replay = s.client.get(format!("{}/admin", s.base)).header("cookie", cookie).send().await.unwrap();
+    assert_eq!(replay.status(), 303, "the old session cookie is dead");
+    s.stop().await;
+}
+
+on_both_backends!(
+    signed_out_requests_go_to_sign_in,
+    roles_are_enforced_on_the_server,
+    forms_without_a_valid_csrf_token_are_refused,
+    failed_sign_ins_are_throttled_without_revealing_accounts,
+    scheduled_from_the_editor_publishes_by_itself,
+    history_diffs_and_restores,
+    concurrent_edits_lose_nothing,
+    accounts_sessions_and_passwords,
+);
