@@ -251,7 +251,27 @@ async fn scheduled_articles_appear_by_themselves(backend: Backend) {
     s.stop().await;
 }
 
+async fn related_news_share_words_with_the_title(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let page = loop {
+        s.state.cache.invalidate();
+        let page = s.page("/en/secretariat/april-story-number-4").await;
+        if page.contains("class=\"latest related\"") {
+            break page;
+        }
+        assert!(std::time::Instant::now() < deadline, "no related news appeared");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let related = between(&page, "class=\"latest related\"", "</aside>");
+    assert!(related.contains("April story number"), "{related}");
+    assert!(!related.contains("April story number 4<"), "not itself");
+    assert!(!related.contains("Secret draft") && !related.contains("Future scheduled"));
+    s.stop().await;
+}
+
 on_both_backends!(
+    related_news_share_words_with_the_title,
     home_lists_latest_news_newest_first,
     all_news_paginates,
     section_pages_list_their_own_news,

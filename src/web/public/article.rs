@@ -78,6 +78,7 @@ pub async fn render_article(
         .collect();
 
     let (_, latest) = state.listing.page(state, &ListFilter::all(ctx.lang.clone()), LATEST + 1, 0).await?;
+    let related = related(ctx, article)?;
     let latest: Vec<_> =
         latest.iter().filter(|a| a.id != article.id).take(LATEST as usize).map(|a| ctx.item(a)).collect();
 
@@ -103,12 +104,78 @@ pub async fn render_article(
             back_href,
             all_news_href => urls::archive(&ctx.lang),
             latest,
+            related,
             json_ld,
             og_type => "article",
             ..chrome
         },
     )?;
     Ok(html)
+}
+
+/// How many related articles an article page shows.
+const RELATED: usize = 4;
+
+/// "Related news": articles sharing words with the title, from the search index. Recent ones
+/// (within a year of this article) come first, and within them the same section first; older
+/// ones fill up when there are too few.
+fn related(ctx: &PageCtx<'_>, article: &Article) -> WebResult<Vec<super::ItemView>> {
+    use crate::search::{SearchRequest, Sort};
+    let words: Vec<String> = article
+        .title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 3)
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let text = words.join(" OR ");
+    let year = jiff::SignedDuration::from_hours(24 * 365);
+    let request = |from: Option<jiff::Timestamp>, to: Option<jiff::Timestamp>| SearchRequest {
+        lang: article.lang.as_str(),
+        text: &text,
+        section_id: None,
+        from,
+        to,
+        sort: Sort::Relevance,
+        offset: 0,
+        limit: 12,
+    };
+    let search = &ctx.state.search;
+    let mut hits = search
+        .search(&request(Some(article.publish_at - year), Some(article.publish_at + year)))
+        .map_err(|e| crate::storage::StoreError::Corrupt(e.to_string()))?
+        .hits;
+    hits.sort_by_key(|h| h.section_id != article.section_id);
+    if hits.iter().filter(|h| h.id != article.id).count() < RELATED {
+        let more = search
+            .search(&request(None, None))
+            .map_err(|e| crate::storage::StoreError::Corrupt(e.to_string()))?;
+        for h in more.hits {
+            if !hits.iter().any(|x| x.id == h.id) {
+                hits.push(h);
+            }
+        }
+    }
+    Ok(hits
+        .into_iter()
+        .filter(|h| h.id != article.id)
+        .take(RELATED)
+        .map(|h| {
+            ctx.item(&crate::storage::ArticleSummary {
+                id: h.id,
+                lang: article.lang.clone(),
+                section_id: h.section_id,
+                slug: h.slug,
+                title: h.title,
+                lead: String::new(),
+                publish_at: h.publish_at,
+                updated_at: h.publish_at,
+                lead_image: None,
+            })
+        })
+        .collect())
 }
 
 fn redirect_to(ctx: &PageCtx<'_>, article: &Article) -> Response {
