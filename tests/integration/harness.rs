@@ -75,6 +75,12 @@ impl TestDb {
         }
     }
 
+    /// Another node's view of an existing database: its own data directory (search index,
+    /// media), the same database, which it does not drop.
+    pub fn shared(url: String) -> TestDb {
+        TestDb { url, dir: tempfile::tempdir().expect("temp dir"), postgres: None }
+    }
+
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
     }

@@ -15,3 +15,5 @@ mod search;
 mod story;
 /// The back office over HTTP: roles, CSRF, throttling, editing, history, conflicts.
 mod admin;
+/// HTTP caching: ETags, 304s, compression, invalidation, several nodes.
+mod caching;
