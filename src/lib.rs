@@ -9,6 +9,7 @@
 //! * [`web`]: the HTTP server: one route table, the public site, error mapping, templates.
 //! * [`io`]: bulk content in and out (JSON Lines, RSS and Atom imports, export).
 //! * [`demo`]: realistic demo content for a new site and large corpora for benchmarks.
+//! * [`media`]: photos: checking uploads, resized WebP variants, file names under `DATA/media`.
 //! * [`search`]: the full-text index (Tantivy) with Russian and English stemming.
 //! * [`server`]: one node: the HTTP server plus its background jobs (scheduled publishing).
 //! * [`cli`]: the `newsdesk` command line, one file per subcommand.
@@ -22,6 +23,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod io;
+pub mod media;
 pub mod search;
 pub mod server;
 pub mod storage;

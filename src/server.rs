@@ -49,6 +49,7 @@ pub fn state(
         search: Arc::new(search),
         cache: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
         listing: Arc::default(),
+        views: Arc::default(),
     })
 }
 
@@ -61,6 +62,7 @@ pub async fn run(
     let (stop_tx, stop_rx) = watch::channel(false);
     let scheduler = tokio::spawn(scheduler(state.clone(), stop_rx.clone()));
     let follower = tokio::spawn(follow_changes(state.clone(), stop_rx));
+    let state_for_flush = state.clone();
     let result = web::serve(listener, state, async move {
         shutdown.await;
         let _ = stop_tx.send(true);
@@ -68,6 +70,8 @@ pub async fn run(
     .await;
     scheduler.abort();
     follower.abort();
+    // Keep the last few seconds of view counts.
+    crate::web::views::flush(&state_for_flush).await;
     result
 }
 
@@ -101,9 +105,14 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Publishes due articles until told to stop.
+/// Publishes due articles until told to stop, and writes gathered view counts.
 async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
+    let mut last_flush = std::time::Instant::now();
     loop {
+        if last_flush.elapsed() >= crate::web::views::FLUSH_INTERVAL {
+            crate::web::views::flush(&state).await;
+            last_flush = std::time::Instant::now();
+        }
         match state.store.publish_due(state.clock.now()).await {
             Ok(ids) if !ids.is_empty() => {
                 tracing::info!(count = ids.len(), "published scheduled articles");

@@ -26,7 +26,9 @@
       label.addEventListener("click", function () { quill.focus(); });
     }
     quill.root.setAttribute("aria-label", label ? label.textContent : "Body");
-    var sync = function () { field.value = quill.getSemanticHTML(); };
+    // Quill 2.0.3's getSemanticHTML() turns every space into &nbsp; (upstream issue 4509),
+    // which would stop published text from wrapping; put the spaces back.
+    var sync = function () { field.value = quill.getSemanticHTML().replace(/&nbsp;/g, " "); };
     quill.on("text-change", sync);
     field.form.addEventListener("submit", sync);
     window.newsdeskEditor = quill;
@@ -38,4 +40,111 @@
       event.preventDefault();
     }
   });
+})();
+// Photos. The library's upload form works without this; with it, photos dropped on the drop
+// zone are uploaded one after another with fetch (CSRF token in the X-CSRF-Token header),
+// each reported in a live region. In the editor, the lead-photo picker shows the chosen photo.
+(function () {
+  "use strict";
+  var form = document.getElementById("media-upload-form");
+  var zone = document.getElementById("media-drop");
+  if (form && zone && window.fetch && window.FormData) {
+    var list = zone.querySelector(".drop-status");
+    var csrf = form.getAttribute("data-csrf");
+    var max = parseInt(form.getAttribute("data-max-bytes"), 10) || 0;
+    var fill = function (template, name, error) {
+      return (template || "").replace("{name}", name).replace("{error}", error || "");
+    };
+    var say = function (text, failed) {
+      var item = document.createElement("li");
+      item.textContent = text;
+      if (failed) { item.className = "failed"; }
+      list.appendChild(item);
+      return item;
+    };
+    var uploadAll = function (files) {
+      var queue = Array.prototype.slice.call(files);
+      var lastId = 0;
+      var failures = 0;
+      var next = function () {
+        var file = queue.shift();
+        if (!file) {
+          if (lastId && !failures) {
+            window.location.href = "/admin/media?uploaded=" + lastId + "#media-" + lastId;
+          }
+          return;
+        }
+        if (max && file.size > max) {
+          failures += 1;
+          say(fill(zone.getAttribute("data-failed"), file.name, zone.getAttribute("data-too-large")), true);
+          next();
+          return;
+        }
+        var line = say(fill(zone.getAttribute("data-uploading"), file.name));
+        var body = new FormData();
+        body.append("file", file, file.name);
+        var fail = function (message) {
+          failures += 1;
+          line.textContent = fill(zone.getAttribute("data-failed"), file.name, message);
+          line.className = "failed";
+        };
+        fetch("/admin/media", {
+          method: "POST",
+          body: body,
+          credentials: "same-origin",
+          headers: { "X-CSRF-Token": csrf, "Accept": "application/json" }
+        }).then(function (response) {
+          return response.json().catch(function () {
+            return { ok: false, error: response.status + " " + response.statusText };
+          });
+        }).then(function (data) {
+          if (data.ok) {
+            lastId = data.id;
+            line.textContent = fill(zone.getAttribute("data-done"), file.name);
+          } else {
+            fail(data.error);
+          }
+          next();
+        }, function (error) {
+          fail(String(error));
+          next();
+        });
+      };
+      next();
+    };
+    zone.hidden = false;
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        zone.classList.add("over");
+      });
+    });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.classList.remove("over");
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        uploadAll(event.dataTransfer.files);
+      }
+    });
+    // A photo dropped beside the zone must not replace the page.
+    ["dragover", "drop"].forEach(function (name) {
+      document.addEventListener(name, function (event) { event.preventDefault(); });
+    });
+  }
+  var select = document.getElementById("lead_image");
+  var preview = document.getElementById("lead-image-preview");
+  if (select && preview) {
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      var thumb = option && option.getAttribute("data-thumb");
+      if (thumb) {
+        preview.src = thumb;
+        preview.hidden = false;
+      } else {
+        preview.hidden = true;
+        preview.removeAttribute("src");
+      }
+    });
+  }
 })();

@@ -1,6 +1,7 @@
 //! Article queries: reading for the public site, saving in bulk (imports), exporting, and
 //! publishing what is due.
 
+use super::media::{ImageRef, LEAD_IMAGE_COLUMNS};
 use super::rows::{ARTICLE_COLUMNS, ArticleRow, SummaryRow, lang, timestamp};
 use super::{Result, SectionInput, Store, StoreError, with_pool};
 use crate::domain::{Article, ArticleInput, Lang, Status};
@@ -18,6 +19,8 @@ pub struct ArticleSummary {
     pub lead: String,
     pub publish_at: Timestamp,
     pub updated_at: Timestamp,
+    /// The lead photo, for thumbnails.
+    pub lead_image: Option<ImageRef>,
 }
 
 impl TryFrom<SummaryRow> for ArticleSummary {
@@ -32,6 +35,12 @@ impl TryFrom<SummaryRow> for ArticleSummary {
             lead: r.lead,
             publish_at: timestamp(r.publish_at, "publish_at")?,
             updated_at: timestamp(r.updated_at, "updated_at")?,
+            lead_image: ImageRef::from_columns(
+                r.lead_image_id,
+                r.lead_image_key,
+                r.lead_image_width,
+                r.lead_image_height,
+            ),
         })
     }
 }
@@ -109,7 +118,7 @@ pub struct ItemError {
     pub error: StoreError,
 }
 
-const SUMMARY_COLUMNS: &str = "id, lang, section_id, slug, title, lead, publish_at, updated_at";
+pub(crate) const SUMMARY_COLUMNS: &str = "id, lang, section_id, slug, title, lead, publish_at, updated_at";
 const ORDER: &str = "ORDER BY publish_at DESC, id DESC";
 
 impl Store {
@@ -170,7 +179,7 @@ impl Store {
         let (cond, params) = filter.where_clause();
         let n = params.len();
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles {cond} {ORDER} LIMIT ${} OFFSET ${}",
+            "SELECT {SUMMARY_COLUMNS}, {LEAD_IMAGE_COLUMNS} FROM articles {cond} {ORDER} LIMIT ${} OFFSET ${}",
             n + 2,
             n + 3
         );

@@ -6,6 +6,7 @@
 //! `OFFSET`: the index is one grouped query, each file one range query, so serving the last file
 //! of a million-article site costs the same as serving the first.
 
+use super::media::{ImageRef, LEAD_IMAGE_COLUMNS};
 use super::rows::{lang as parse_lang, timestamp};
 use super::{Result, Store, StoreError, with_pool};
 use crate::domain::Lang;
@@ -25,6 +26,8 @@ pub struct FeedArticle {
     pub publish_at: Timestamp,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// The lead photo, for enclosures.
+    pub lead_image: Option<ImageRef>,
 }
 
 impl FeedArticle {
@@ -47,6 +50,10 @@ struct FeedRow {
     publish_at: i64,
     created_at: i64,
     updated_at: i64,
+    lead_image_id: Option<i64>,
+    lead_image_key: Option<String>,
+    lead_image_width: Option<i64>,
+    lead_image_height: Option<i64>,
 }
 
 /// One non-empty article sitemap file: its number and when its newest change happened.
@@ -135,14 +142,15 @@ impl Store {
         section_id: Option<i64>,
         limit: u32,
     ) -> Result<Vec<FeedArticle>> {
-        const COLUMNS: &str =
-            "id, lang, section_id, slug, title, lead, body_html, publish_at, created_at, updated_at";
+        let columns = format!(
+            "id, lang, section_id, slug, title, lead, body_html, publish_at, created_at, updated_at, {LEAD_IMAGE_COLUMNS}"
+        );
         const ORDER: &str = "ORDER BY publish_at DESC, id DESC";
         let limit = i64::from(limit);
         let rows: Vec<FeedRow> = match section_id {
             Some(section) => {
                 let sql = format!(
-                    "SELECT {COLUMNS} FROM articles WHERE lang = $1 AND status = 'published' \
+                    "SELECT {columns} FROM articles WHERE lang = $1 AND status = 'published' \
                      AND section_id = $2 {ORDER} LIMIT $3"
                 );
                 with_pool!(self, p => sqlx::query_as(&sql)
@@ -150,7 +158,7 @@ impl Store {
             }
             None => {
                 let sql = format!(
-                    "SELECT {COLUMNS} FROM articles WHERE lang = $1 AND status = 'published' {ORDER} LIMIT $2"
+                    "SELECT {columns} FROM articles WHERE lang = $1 AND status = 'published' {ORDER} LIMIT $2"
                 );
                 with_pool!(self, p => sqlx::query_as(&sql)
                     .bind(lang.as_str()).bind(limit).fetch_all(p).await?)
@@ -169,6 +177,12 @@ impl Store {
                     publish_at: timestamp(r.publish_at, "publish_at")?,
                     created_at: timestamp(r.created_at, "created_at")?,
                     updated_at: timestamp(r.updated_at, "updated_at")?,
+                    lead_image: ImageRef::from_columns(
+                        r.lead_image_id,
+                        r.lead_image_key,
+                        r.lead_image_width,
+                        r.lead_image_height,
+                    ),
                 })
             })
             .collect()

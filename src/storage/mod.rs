@@ -14,10 +14,12 @@ mod articles;
 pub mod changes;
 pub mod editorial;
 pub mod feeds;
+pub mod media;
 mod rows;
 mod sections;
 mod timeline;
 pub mod users;
+mod views;
 
 pub use articles::{ArticleSummary, ImportOutcome, ItemError, ListFilter, TranslationLink};
 pub use sections::SectionInput;

@@ -84,4 +84,8 @@ pub(crate) struct SummaryRow {
     pub lead: String,
     pub publish_at: i64,
     pub updated_at: i64,
+    pub lead_image_id: Option<i64>,
+    pub lead_image_key: Option<String>,
+    pub lead_image_width: Option<i64>,
+    pub lead_image_height: Option<i64>,
 }

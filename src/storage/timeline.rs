@@ -72,8 +72,9 @@ impl Store {
         }
         let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT id, lang, section_id, slug, title, lead, publish_at, updated_at FROM articles \
-             WHERE id IN ({})",
+            "SELECT {}, {} FROM articles WHERE id IN ({})",
+            super::articles::SUMMARY_COLUMNS,
+            super::media::LEAD_IMAGE_COLUMNS,
             placeholders.join(", ")
         );
         let rows: Vec<SummaryRow> = with_pool!(self, p => {

@@ -12,6 +12,7 @@ mod headers;
 pub mod listing;
 pub mod public;
 pub mod templates;
+pub mod views;
 
 use crate::config::SiteConfig;
 use crate::domain::Clock;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub cache: Arc<cache::PageCache>,
     /// Published articles in list order, for fast list pages.
     pub listing: Arc<listing::Listing>,
+    /// Article views gathered since the last write.
+    pub views: Arc<views::ViewCounter>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -52,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(root::language_redirect))
         .route("/healthz", get(root::healthz))
         .route("/static/{name}", get(assets::serve))
+        .route("/media/{file}", get(public::media::serve))
         .route("/favicon.ico", get(root::favicon))
         .route("/robots.txt", get(sitemap::robots))
         .route("/sitemap.xml", get(sitemap::index))
@@ -80,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(root::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), public::error_page::render))
         .layer(axum::middleware::from_fn_with_state(state.cache.clone(), cache::layer))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), views::count))
         .layer(axum::middleware::from_fn_with_state(state.site.clone(), headers::security))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

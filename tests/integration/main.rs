@@ -1,19 +1,25 @@
 //! The one integration test binary. Each module is a group of tests; most run on both backends
 //! (`on_both_backends!`), against the real server over real HTTP.
 
+/// The back office over HTTP: roles, CSRF, throttling, editing, history, conflicts.
+mod admin;
+/// The back office end to end in a real headless Chromium, over WebDriver.
+mod browser;
+/// HTTP caching: ETags, 304s, compression, invalidation, several nodes.
+mod caching;
 /// The command line: import, export, demo and bad input, running the real binary.
 mod cli;
 /// Feeds, sitemaps and robots.txt over HTTP.
 mod feeds;
 /// Real databases and the real server on an ephemeral port.
 mod harness;
+/// Photos: uploads, variants, serving, refusals, lead photos on pages, lists and feeds.
+mod media;
 /// The public site over HTTP: lists, pagination, archive, articles, languages, errors.
 mod public_site;
 /// Full-text search over HTTP and the index following changes.
 mod search;
 /// The storage story: every Store operation in one sequence, on each backend.
 mod story;
-/// The back office over HTTP: roles, CSRF, throttling, editing, history, conflicts.
-mod admin;
-/// HTTP caching: ETags, 304s, compression, invalidation, several nodes.
-mod caching;
+/// A small WebDriver client (chromedriver as a child process) for the browser tests.
+mod webdriver;

@@ -270,7 +270,34 @@ async fn related_news_share_words_with_the_title(backend: Backend) {
     s.stop().await;
 }
 
+async fn most_read_counts_people_not_robots(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    let read = |path: &'static str, ua: &'static str, times: usize| {
+        let s = &s;
+        async move {
+            for _ in 0..times {
+                let r =
+                    s.client.get(format!("{}{path}", s.base)).header("user-agent", ua).send().await.unwrap();
+                assert_eq!(r.status(), 200);
+            }
+        }
+    };
+    let person = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+    read("/en/joint-staff/april-story-number-2", person, 3).await;
+    read("/en/secretariat/april-story-number-1", person, 1).await;
+    read("/en/news/april-story-number-3", "Mozilla/5.0 (compatible; Googlebot/2.1)", 10).await;
+    newsdesk::web::views::flush(&s.state).await;
+    s.state.cache.invalidate();
+    let home = s.page("/en/").await;
+    let block = between(&home, "class=\"latest most-read\"", "</aside>");
+    assert!(block.contains("April story number 2<") && block.contains("April story number 1<"), "{block}");
+    assert!(block.find("April story number 2<") < block.find("April story number 1<"), "most read first");
+    assert!(!block.contains("April story number 3<"), "robots are not counted");
+    s.stop().await;
+}
+
 on_both_backends!(
+    most_read_counts_people_not_robots,
     related_news_share_words_with_the_title,
     home_lists_latest_news_newest_first,
     all_news_paginates,

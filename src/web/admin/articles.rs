@@ -167,6 +167,8 @@ pub struct ArticleForm {
     version: Option<i64>,
     #[serde(default)]
     action: String,
+    /// The lead photo's id, empty for none. A form without the field keeps the current one.
+    lead_image: Option<String>,
 }
 
 /// What a button asks for.
@@ -220,6 +222,12 @@ fn parse_form(
     let title = markup::plain_text(&f.title);
     let lead = markup::plain_text(&f.lead);
     let slug = f.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let lead_image_id = match f.lead_image.as_deref().map(str::trim) {
+        None | Some("") | Some("0") => None,
+        Some(s) => {
+            Some(s.parse::<i64>().map_err(|_| format!("{}: ?", i18n::text(ui, "media_lead_image", &[])))?)
+        }
+    };
     let current_status = current.map(|a| a.status).unwrap_or(Status::Draft);
     let (status, publish_at) = match action {
         Action::Save | Action::Submit => (current_status, publish_at),
@@ -257,8 +265,89 @@ fn parse_form(
         status,
         publish_at,
         review_requested: action == Action::Submit,
-        lead_image_id: None,
+        lead_image_id,
     })
+}
+
+/// [`parse_form`], then the checks that need the database: a chosen lead photo must exist,
+/// and a form without the field keeps the article's current one.
+async fn checked_edit(
+    state: &AppState,
+    f: &ArticleForm,
+    lang: Lang,
+    current: Option<&Article>,
+    action: Action,
+    ui: &str,
+) -> WebResult<Result<ArticleEdit, String>> {
+    let mut edit = match parse_form(state, f, lang, current, action, ui) {
+        Ok(e) => e,
+        Err(message) => return Ok(Err(message)),
+    };
+    if f.lead_image.is_none() {
+        if let Some(a) = current {
+            edit.lead_image_id = state.store.lead_image_id(a.id).await?;
+        }
+    } else if let Some(id) = edit.lead_image_id {
+        if state.store.media_by_id(id).await?.is_none() {
+            return Ok(Err(i18n::text(ui, "media_not_found", &[("id", &id.to_string())])));
+        }
+    }
+    Ok(Ok(edit))
+}
+
+/// How many recent photos the lead-photo picker offers.
+const LEAD_CHOICES: u32 = 60;
+
+/// The lead-photo picker: the photo chosen (from the form, else the article's) and the most
+/// recent photos of the library, the chosen one always among them.
+async fn lead_image_choices(
+    state: &AppState,
+    article: Option<&Article>,
+    form: Option<&ArticleForm>,
+    ui: &str,
+) -> WebResult<(Option<i64>, Vec<Value>, Option<Value>)> {
+    use crate::web::public::media::image_view;
+    let selected: Option<i64> = match form.and_then(|f| f.lead_image.as_deref()) {
+        Some(s) => s.trim().parse().ok(),
+        None => match article {
+            Some(a) => state.store.lead_image_id(a.id).await?,
+            None => None,
+        },
+    };
+    let (mut photos, _) = state.store.media_page(LEAD_CHOICES, 0).await?;
+    if let Some(id) = selected {
+        if !photos.iter().any(|m| m.id == id) {
+            if let Some(m) = state.store.media_by_id(id).await? {
+                photos.insert(0, m);
+            }
+        }
+    }
+    let mut preview = None;
+    let choices = photos
+        .iter()
+        .map(|m| {
+            let view = image_view(m.id, &m.file_key, m.width, m.height, 480);
+            let name = if m.alt.is_empty() { &m.original_name } else { &m.alt };
+            let name: String = if name.chars().count() > 60 {
+                format!("{}…", name.chars().take(59).collect::<String>())
+            } else {
+                name.clone()
+            };
+            let label = format!(
+                "{} · {name} · {}×{}",
+                i18n::text(ui, "media_number", &[("id", &m.id.to_string())]),
+                m.width,
+                m.height
+            );
+            let value =
+                context! { id => m.id, label, thumb => view.src, width => view.width, height => view.height };
+            if Some(m.id) == selected {
+                preview = Some(value.clone());
+            }
+            value
+        })
+        .collect();
+    Ok((selected.filter(|_| preview.is_some()), choices, preview))
 }
 
 /// Everything the editor template needs.
@@ -300,6 +389,7 @@ async fn editor_page(
         Some(a) => a.title.clone(),
         None => i18n::text(ui, "admin_new_article", &[]),
     };
+    let (lead_image, media_choices, lead_preview) = lead_image_choices(state, article, form, ui).await?;
     let ctx = context! {
         article => context! {
             id => article.map(|a| a.id).unwrap_or(0),
@@ -320,6 +410,7 @@ async fn editor_page(
         can_publish => role.can(Permission::Publish),
         can_delete => role.can(Permission::DeleteArticle),
         translations, error, conflict, notice,
+        lead_image, media_choices, lead_preview,
         time_zone => &state.site.time_zone_name,
         ..chrome(state, Some(staff), ui, &title_text, if article.is_none() { "new" } else { "articles" })
     };
@@ -368,7 +459,7 @@ pub async fn create(
         .and_then(|l| state.site.language(l))
         .unwrap_or(&state.site.default_language)
         .clone();
-    let edit = match parse_form(&state, &f, lang.clone(), None, action, ui) {
+    let edit = match checked_edit(&state, &f, lang.clone(), None, action, ui).await? {
         Ok(e) => e,
         Err(message) => {
             return editor_page(
@@ -465,7 +556,7 @@ pub async fn save(
         return Err(WebError::Forbidden);
     }
     let lang = article.lang.clone();
-    let edit = match parse_form(&state, &f, lang.clone(), Some(&article), action, ui) {
+    let edit = match checked_edit(&state, &f, lang.clone(), Some(&article), action, ui).await? {
         Ok(e) => e,
         Err(message) => {
             return editor_page(
@@ -561,8 +652,13 @@ pub async fn preview(
         .map(|a| a.lang.clone())
         .or_else(|| f.lang.as_deref().and_then(|l| state.site.language(l)).cloned())
         .unwrap_or_else(|| state.site.default_language.clone());
-    let edit = parse_form(&state, &f, lang.clone(), existing.as_ref(), Action::Save, ui)
+    let edit = checked_edit(&state, &f, lang.clone(), existing.as_ref(), Action::Save, ui)
+        .await?
         .map_err(WebError::BadRequest)?;
+    let lead_image = match edit.lead_image_id {
+        Some(id) => state.store.media_by_id(id).await?,
+        None => None,
+    };
     let ctx = PageCtx::new(&state, lang.as_str()).await?;
     let section =
         ctx.section_by_id(edit.section_id).ok_or_else(|| WebError::BadRequest("section".into()))?.clone();
@@ -587,7 +683,9 @@ pub async fn preview(
         updated_at: now,
         version: 0,
     };
-    let html = crate::web::public::article::render_article(&ctx, &article, &section).await?;
+    let html =
+        crate::web::public::article::render_article_with(&ctx, &article, &section, lead_image.as_ref())
+            .await?;
     Ok((
         [
             (axum::http::header::CACHE_CONTROL, "no-store"),
@@ -637,7 +735,8 @@ pub async fn translate(
         status: Status::Draft,
         publish_at: source.publish_at,
         review_requested: false,
-        lead_image_id: None,
+        // The translation starts with the same lead photo.
+        lead_image_id: state.store.lead_image_id(source.id).await?,
     };
     let new_id = state
         .store

@@ -136,6 +136,8 @@ pub async fn restore(
         }
     }
     let old = state.store.revision(id, Some(rev), None).await?.ok_or(WebError::NotFound)?;
+    // The text comes back; the lead photo stays as it is now.
+    let lead_image_id = state.store.lead_image_id(id).await?;
     let edit = ArticleEdit {
         lang: article.lang.clone(),
         section_id: old.section_id,
@@ -146,7 +148,7 @@ pub async fn restore(
         status: article.status,
         publish_at: article.publish_at,
         review_requested: false,
-        lead_image_id: None,
+        lead_image_id,
     };
     let note = format!("restored version {}", old.version);
     let address = client_address(&extensions);

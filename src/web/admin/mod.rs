@@ -7,6 +7,7 @@ mod articles;
 mod dashboard;
 mod history;
 mod login;
+mod media;
 mod people;
 pub mod session;
 
@@ -41,6 +42,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/articles/{id}/diff", get(history::diff))
         .route("/articles/{id}/revisions/{rev}/restore", post(history::restore))
         .route("/trash", get(articles::trash_list))
+        .route(
+            "/media",
+            get(media::library).post(media::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/media/{id}", post(media::update))
         .route("/users", get(people::users).post(people::create_user))
         .route("/users/{id}", post(people::update_user))
         .route("/sections", get(people::sections).post(people::save_section))
@@ -77,6 +83,9 @@ pub fn chrome(state: &AppState, staff: Option<&Staff>, lang: &str, title: &str, 
                 ("articles", "/admin/articles", "admin_articles"),
                 ("new", "/admin/articles/new", "admin_new_article"),
             ];
+            if s.user.role.can(Permission::UploadMedia) {
+                items.push(("media", "/admin/media", "admin_media"));
+            }
             if s.user.role.can(Permission::DeleteArticle) {
                 items.push(("trash", "/admin/trash", "admin_trash"));
             }

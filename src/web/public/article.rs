@@ -48,7 +48,19 @@ pub async fn render_article(
     article: &Article,
     section: &crate::domain::Section,
 ) -> WebResult<axum::response::Html<String>> {
+    let lead_image = if article.id == 0 { None } else { ctx.state.store.lead_image(article.id).await? };
+    render_article_with(ctx, article, section, lead_image.as_ref()).await
+}
+
+/// [`render_article`] with the lead photo given (the preview shows the one chosen in the form).
+pub async fn render_article_with(
+    ctx: &PageCtx<'_>,
+    article: &Article,
+    section: &crate::domain::Section,
+    lead_image: Option<&crate::storage::media::Media>,
+) -> WebResult<axum::response::Html<String>> {
     let state = ctx.state;
+    let lead_image = lead_image.map(super::media::figure);
     let tz = &state.site.time_zone;
     let l = ctx.lang.as_str();
     let path = urls::article(&ctx.lang, &section.slug, &article.slug);
@@ -86,7 +98,7 @@ pub async fn render_article(
     let back_href = urls::archive_month(&ctx.lang, published.year(), published.month());
     let canonical = format!("{}{path}", state.site.base_url);
     let description = if article.lead.is_empty() { article.title.clone() } else { article.lead.clone() };
-    let json_ld = json_ld(ctx, article, &canonical, &description);
+    let json_ld = json_ld(ctx, article, &canonical, &description, lead_image.as_ref());
     let chrome = ctx.chrome(&section.slug, &article.title, &description, &path, switcher);
     let html = ctx.render(
         "public/article.html",
@@ -106,6 +118,8 @@ pub async fn render_article(
             latest,
             related,
             json_ld,
+            lead_image,
+            og_image => lead_image.as_ref().map(|i| format!("{}{}", state.site.base_url, i.large)),
             og_type => "article",
             ..chrome
         },
@@ -186,7 +200,13 @@ fn redirect_to(ctx: &PageCtx<'_>, article: &Article) -> Response {
 }
 
 /// Schema.org `NewsArticle` for search engines and aggregators, safe to embed in `<script>`.
-fn json_ld(ctx: &PageCtx<'_>, article: &Article, canonical: &str, description: &str) -> String {
+fn json_ld(
+    ctx: &PageCtx<'_>,
+    article: &Article,
+    canonical: &str,
+    description: &str,
+    image: Option<&super::media::ImageView>,
+) -> String {
     let site = &ctx.state.site;
     let tz = &site.time_zone;
     let publisher = serde_json::json!({
@@ -195,7 +215,7 @@ fn json_ld(ctx: &PageCtx<'_>, article: &Article, canonical: &str, description: &
         "url": format!("{}/", site.base_url),
         "logo": { "@type": "ImageObject", "url": format!("{}{}", site.base_url, crate::web::assets::url("icon")) },
     });
-    let value = serde_json::json!({
+    let mut value = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
@@ -208,6 +228,21 @@ fn json_ld(ctx: &PageCtx<'_>, article: &Article, canonical: &str, description: &
         "author": publisher.clone(),
         "publisher": publisher,
     });
+    if let Some(image) = image {
+        let mut object = serde_json::json!({
+            "@type": "ImageObject",
+            "url": format!("{}{}", site.base_url, image.large),
+            "width": image.large_width,
+            "height": image.large_height,
+        });
+        if !image.caption.is_empty() {
+            object["caption"] = image.caption.clone().into();
+        }
+        if !image.credit.is_empty() {
+            object["creditText"] = image.credit.clone().into();
+        }
+        value["image"] = serde_json::json!([object]);
+    }
     // `</script>` inside a string would end the element early; JSON allows `<\/`.
     value.to_string().replace("</", "<\\/")
 }

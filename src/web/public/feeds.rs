@@ -77,9 +77,8 @@ pub struct Entry {
     pub category: Option<String>,
     pub published: Timestamp,
     pub updated: Timestamp,
-    /// The article's lead image. Articles have none yet: when they gain one, fill this in where
-    /// entries are built ([`entry`]) and every format already carries it (RSS `<enclosure>`,
-    /// Atom `<link rel="enclosure">`, JSON Feed `image`).
+    /// The article's lead photo (its largest WebP variant), carried by every format: RSS
+    /// `<enclosure>`, Atom `<link rel="enclosure">`, JSON Feed `image`.
     pub image: Option<FeedImage>,
 }
 
@@ -167,7 +166,13 @@ async fn load(state: &AppState, lang: &str, section_slug: Option<&str>) -> WebRe
         Some(_) => format!("{base}{path}"),
         None => format!("{base}{}", urls::home(l)),
     };
-    let entries: Vec<Entry> = articles.iter().filter_map(|a| entry(&ctx, a)).collect();
+    let mut images = std::collections::HashMap::new();
+    for a in &articles {
+        if let Some(image) = &a.lead_image {
+            images.insert(a.id, super::media::feed_image(state, image).await);
+        }
+    }
+    let entries: Vec<Entry> = articles.iter().filter_map(|a| entry(&ctx, a, images.remove(&a.id))).collect();
     let updated = articles.iter().map(FeedArticle::modified_at).max().unwrap_or_else(|| state.clock.now());
     Ok(Feed {
         title,
@@ -184,8 +189,9 @@ async fn load(state: &AppState, lang: &str, section_slug: Option<&str>) -> WebRe
     })
 }
 
-/// The feed entry for an article; `None` when its section is gone (it has no page to link to).
-fn entry(ctx: &PageCtx<'_>, a: &FeedArticle) -> Option<Entry> {
+/// The feed entry for an article, with its lead photo's enclosure if it has one; `None` when
+/// its section is gone (it has no page to link to).
+fn entry(ctx: &PageCtx<'_>, a: &FeedArticle, image: Option<FeedImage>) -> Option<Entry> {
     let section: &Section = ctx.section_by_id(a.section_id)?;
     let base = &ctx.state.site.base_url;
     Some(Entry {
@@ -197,7 +203,7 @@ fn entry(ctx: &PageCtx<'_>, a: &FeedArticle) -> Option<Entry> {
         category: Some(section.name(&ctx.lang).to_string()),
         published: a.publish_at,
         updated: a.modified_at(),
-        image: None,
+        image,
     })
 }
 

@@ -14,6 +14,7 @@ pub async fn show(State(state): State<AppState>, Path(lang): Path<String>) -> We
     let filter = ListFilter::all(ctx.lang.clone());
     let (_, latest) = state.listing.page(&state, &filter, state.site.page_size, 0).await?;
     let items: Vec<_> = latest.iter().map(|a| ctx.item(a)).collect();
+    let most_read = ctx.most_read().await?;
     let l = ctx.lang.as_str();
     let chrome = ctx.chrome(
         "home",
@@ -22,5 +23,8 @@ pub async fn show(State(state): State<AppState>, Path(lang): Path<String>) -> We
         &urls::home(&ctx.lang),
         ctx.switcher_same_path("/"),
     );
-    ctx.render("public/home.html", context! { items, all_news_href => urls::archive(&ctx.lang), ..chrome })
+    ctx.render(
+        "public/home.html",
+        context! { items, most_read, all_news_href => urls::archive(&ctx.lang), ..chrome },
+    )
 }

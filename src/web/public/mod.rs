@@ -7,6 +7,7 @@ pub mod error_page;
 pub mod feeds;
 pub mod home;
 pub mod lists;
+pub mod media;
 pub mod root;
 pub mod search;
 pub mod sitemap;
@@ -50,6 +51,8 @@ pub struct ItemView {
     pub lead: String,
     pub section: String,
     pub section_href: String,
+    /// The lead photo's thumbnail, when the article has one.
+    pub thumb: Option<media::ImageView>,
 }
 
 /// What every page is built from: the state, the page's language and the sections.
@@ -89,7 +92,16 @@ impl<'a> PageCtx<'a> {
             lead: a.lead.clone(),
             section: section.map(|s| s.name(&self.lang).to_string()).unwrap_or_default(),
             section_href: urls::section(&a.lang, section_slug),
+            thumb: a.lead_image.as_ref().map(media::thumb),
         }
+    }
+
+    /// The week's most read articles in this language (views counted by [`crate::web::views`]).
+    pub async fn most_read(&self) -> WebResult<Vec<ItemView>> {
+        let week_ago = self.state.clock.now().as_second().div_euclid(86_400) - 7;
+        let ids = self.state.store.most_read(&self.lang, week_ago, 5).await?;
+        let rows = self.state.store.summaries_by_ids(&ids).await?;
+        Ok(rows.iter().map(|a| self.item(a)).collect())
     }
 
     /// The language switcher for a page that exists in every language at the same path

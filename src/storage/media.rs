@@ -1,0 +1,159 @@
+//! The media library: one row per uploaded photo (its files live in `DATA/media`, named by
+//! `file_key`; see [`crate::media`]), with the texts editors give it, and articles' lead images.
+
+use super::{Result, Store, StoreError, with_pool};
+use jiff::Timestamp;
+
+/// A photo in the library. `width` and `height` are the original's, as displayed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct Media {
+    pub id: i64,
+    /// The random key its files are named by (see [`crate::media::original_name`]).
+    pub file_key: String,
+    /// The name the file had on the uploader's computer: text to show, never a path.
+    pub original_name: String,
+    /// The original's sniffed type (`image/jpeg`, `image/png`, `image/webp`).
+    pub mime: String,
+    pub width: i64,
+    pub height: i64,
+    /// The original's size in bytes.
+    pub bytes: i64,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+    pub user_id: Option<i64>,
+    /// The uploader's name, when the account still exists.
+    pub uploader: Option<String>,
+    pub created_at: i64,
+}
+
+/// What an upload stores.
+#[derive(Debug, Clone)]
+pub struct NewMedia<'a> {
+    pub file_key: &'a str,
+    pub original_name: &'a str,
+    pub mime: &'a str,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub alt: &'a str,
+    pub caption: &'a str,
+    pub credit: &'a str,
+}
+
+/// Enough of a photo to link its files (lists and feeds; texts are not needed there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    pub id: i64,
+    pub file_key: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+impl ImageRef {
+    /// From the optional columns a summary query adds (`lead_image_id`, `_key`, `_width`,
+    /// `_height`); `None` unless all are there.
+    pub(crate) fn from_columns(
+        id: Option<i64>,
+        key: Option<String>,
+        width: Option<i64>,
+        height: Option<i64>,
+    ) -> Option<ImageRef> {
+        Some(ImageRef { id: id?, file_key: key?, width: width?, height: height? })
+    }
+}
+
+/// The columns that give a summary or feed row its lead image, for `SELECT … FROM articles`.
+pub(crate) const LEAD_IMAGE_COLUMNS: &str = "lead_image_id, \
+     (SELECT m.file_key FROM media m WHERE m.id = articles.lead_image_id) AS lead_image_key, \
+     (SELECT m.width FROM media m WHERE m.id = articles.lead_image_id) AS lead_image_width, \
+     (SELECT m.height FROM media m WHERE m.id = articles.lead_image_id) AS lead_image_height";
+
+const SELECT: &str = "SELECT m.id, m.file_key, m.original_name, m.mime, m.width, m.height, m.bytes, m.alt, \
+     m.caption, m.credit, m.user_id, u.name AS uploader, m.created_at FROM media m \
+     LEFT JOIN users u ON u.id = m.user_id";
+
+impl Store {
+    /// Adds a photo to the library; returns its id.
+    pub async fn create_media(&self, m: &NewMedia<'_>, user_id: Option<i64>, now: Timestamp) -> Result<i64> {
+        const SQL: &str = "INSERT INTO media (file_key, original_name, mime, width, height, bytes, alt, caption, \
+                           credit, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                           RETURNING id";
+        let bytes = i64::try_from(m.bytes).map_err(|_| StoreError::Conflict("file too large".into()))?;
+        let id: i64 = with_pool!(self, p => sqlx::query_scalar(SQL)
+            .bind(m.file_key).bind(m.original_name).bind(m.mime)
+            .bind(i64::from(m.width)).bind(i64::from(m.height)).bind(bytes)
+            .bind(m.alt).bind(m.caption).bind(m.credit).bind(user_id).bind(now.as_second())
+            .fetch_one(p).await?);
+        Ok(id)
+    }
+
+    pub async fn media_by_id(&self, id: i64) -> Result<Option<Media>> {
+        let sql = format!("{SELECT} WHERE m.id = $1");
+        let row: Option<Media> =
+            with_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
+        Ok(row)
+    }
+
+    /// The photo whose files are named by `key`.
+    pub async fn media_by_key(&self, key: &str) -> Result<Option<Media>> {
+        let sql = format!("{SELECT} WHERE m.file_key = $1");
+        let row: Option<Media> =
+            with_pool!(self, p => sqlx::query_as(&sql).bind(key).fetch_optional(p).await?);
+        Ok(row)
+    }
+
+    /// A page of the library, newest first, and how many photos it holds.
+    pub async fn media_page(&self, limit: u32, offset: u64) -> Result<(Vec<Media>, i64)> {
+        let sql = format!("{SELECT} ORDER BY m.id DESC LIMIT $1 OFFSET $2");
+        const COUNT: &str = "SELECT COUNT(*) FROM media";
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let (rows, total): (Vec<Media>, i64) = with_pool!(self, p => {
+            let rows = sqlx::query_as(&sql).bind(i64::from(limit)).bind(offset).fetch_all(p).await?;
+            let total: i64 = sqlx::query_scalar(COUNT).fetch_one(p).await?;
+            (rows, total)
+        });
+        Ok((rows, total))
+    }
+
+    /// Changes a photo's texts. Every published article showing it is logged as changed, so
+    /// the page caches of every node let go of the old texts. `NotFound` for an unknown id.
+    pub async fn update_media_text(
+        &self,
+        id: i64,
+        alt: &str,
+        caption: &str,
+        credit: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        const SQL: &str = "UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4";
+        const CHANGES: &str = "INSERT INTO changes (article_id, kind, at) SELECT id, 'media', $2 FROM articles \
+                               WHERE lead_image_id = $1 AND status = 'published'";
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(SQL).bind(alt).bind(caption).bind(credit).bind(id).execute(&mut *tx).await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query(CHANGES).bind(id).bind(now.as_second()).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The lead image of an article, if it has one.
+    pub async fn lead_image(&self, article_id: i64) -> Result<Option<Media>> {
+        let sql = format!("{SELECT} JOIN articles a ON a.lead_image_id = m.id WHERE a.id = $1");
+        let row: Option<Media> =
+            with_pool!(self, p => sqlx::query_as(&sql).bind(article_id).fetch_optional(p).await?);
+        Ok(row)
+    }
+
+    /// The id of an article's lead image.
+    pub async fn lead_image_id(&self, article_id: i64) -> Result<Option<i64>> {
+        const SQL: &str = "SELECT lead_image_id FROM articles WHERE id = $1";
+        let id: Option<Option<i64>> =
+            with_pool!(self, p => sqlx::query_scalar(SQL).bind(article_id).fetch_optional(p).await?);
+        Ok(id.flatten())
+    }
+}

@@ -1,0 +1,435 @@
+//! The photo library at `/admin/media`: upload (a plain file form that works without
+//! JavaScript; `admin.js` adds drag and drop, posting each file with `fetch` and the
+//! `X-CSRF-Token` header), and alternative text, caption and credit per photo.
+//!
+//! An upload is read up to the configured limit and no further, checked by its bytes (see
+//! [`crate::media::process`], run on the blocking pool, two at a time), and only then written:
+//! a refused upload leaves nothing behind. The multipart form carries its CSRF token in the
+//! `csrf` query parameter or the header, which the session guard checks before this runs.
+
+use super::session::Staff;
+use super::{chrome, client_address, render, ui_lang};
+use crate::domain::markup;
+use crate::domain::user::Permission;
+use crate::i18n;
+use crate::media::{self, Refusal};
+use crate::storage::StoreError;
+use crate::storage::editorial::at;
+use crate::storage::media::NewMedia;
+use crate::web::AppState;
+use crate::web::error::{WebError, WebResult};
+use crate::web::public::media::{image_view, settings};
+use crate::web::public::{Pager, page_number};
+use axum::extract::multipart::{Field, MultipartRejection};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{Extensions, HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use minijinja::context;
+use serde::Deserialize;
+use tokio::sync::Semaphore;
+
+/// Photos per library page.
+const PAGE: u32 = 24;
+/// Longest texts, in characters.
+pub const MAX_ALT: usize = 500;
+pub const MAX_CAPTION: usize = 1_000;
+pub const MAX_CREDIT: usize = 200;
+/// Longest original file name kept (as text).
+const MAX_NAME: usize = 200;
+/// Text fields of the upload form are read up to this many bytes.
+const MAX_FIELD: usize = 16 * 1024;
+
+/// Decoding and resizing take a core and up to a few hundred megabytes each: two at a time.
+static PROCESSING: Semaphore = Semaphore::const_new(2);
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LibraryQuery {
+    page: Option<String>,
+    uploaded: Option<String>,
+    saved: Option<String>,
+}
+
+/// A photo's texts, as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct TextForm {
+    #[serde(default)]
+    alt: String,
+    #[serde(default)]
+    caption: String,
+    #[serde(default)]
+    credit: String,
+}
+
+impl TextForm {
+    /// Plain text, whitespace folded, each within its length; the error names the field.
+    fn clean(&self, ui: &str) -> Result<TextForm, String> {
+        let mut out = TextForm::default();
+        for (value, target, key, max) in [
+            (&self.alt, &mut out.alt, "media_alt", MAX_ALT),
+            (&self.caption, &mut out.caption, "media_caption", MAX_CAPTION),
+            (&self.credit, &mut out.credit, "media_credit", MAX_CREDIT),
+        ] {
+            let text = markup::plain_text(value);
+            if text.chars().count() > max {
+                let field = i18n::text(ui, key, &[]);
+                return Err(i18n::text(
+                    ui,
+                    "media_text_too_long",
+                    &[("field", &field), ("n", &max.to_string())],
+                ));
+            }
+            *target = text;
+        }
+        Ok(out)
+    }
+}
+
+/// `GET /admin/media`.
+pub async fn library(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Query(q): Query<LibraryQuery>,
+) -> WebResult<Response> {
+    staff.require(Permission::UploadMedia)?;
+    let ui = ui_lang(&headers);
+    let notice = if q.uploaded.is_some() {
+        Some(i18n::text(ui, "media_uploaded", &[]))
+    } else {
+        q.saved.as_ref().map(|_| i18n::text(ui, "media_saved", &[]))
+    };
+    let page = page_number(q.page.as_deref())?;
+    let highlight = q.uploaded.or(q.saved).and_then(|s| s.parse::<i64>().ok());
+    library_page(&state, &staff, &headers, StatusCode::OK, page, notice, None, None, highlight).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn library_page(
+    state: &AppState,
+    staff: &Staff,
+    headers: &HeaderMap,
+    status: StatusCode,
+    page: u64,
+    notice: Option<String>,
+    error: Option<String>,
+    kept: Option<&TextForm>,
+    highlight: Option<i64>,
+) -> WebResult<Response> {
+    let ui = ui_lang(headers);
+    let tz = &state.site.time_zone;
+    let (rows, total) = state.store.media_page(PAGE, (page - 1) * u64::from(PAGE)).await?;
+    let items: Vec<_> = rows
+        .iter()
+        .map(|m| {
+            let view = image_view(m.id, &m.file_key, m.width, m.height, 480);
+            let original = media::Kind::from_mime(&m.mime).map(|k| media::original_name(&m.file_key, k));
+            context! {
+                id => m.id,
+                thumb => view,
+                original_name => &m.original_name,
+                original_url => original.map(|o| format!("/media/{o}")),
+                details => i18n::text(ui, "media_details", &[
+                    ("width", &m.width.to_string()),
+                    ("height", &m.height.to_string()),
+                    ("size", &human_size(m.bytes)),
+                ]),
+                uploaded => i18n::text(ui, "media_uploaded_by", &[
+                    ("date", &format!("{} {}", crate::domain::dates::short(at(m.created_at), tz), at(m.created_at).to_zoned(tz.clone()).strftime("%H:%M"))),
+                    ("name", m.uploader.as_deref().unwrap_or("—")),
+                ]),
+                alt => &m.alt, caption => &m.caption, credit => &m.credit,
+                highlight => highlight == Some(m.id),
+            }
+        })
+        .collect();
+    let pager = Pager::new(page, u64::try_from(total).unwrap_or(0), PAGE, "/admin/media");
+    let limit = settings(state).max_upload_bytes;
+    let kept = kept.cloned().unwrap_or_default();
+    let title = i18n::text(ui, "admin_media", &[]);
+    let ctx = context! {
+        items, pager, total, notice, error,
+        count => i18n::text(ui, "media_count", &[("n", &total.to_string())]),
+        file_label => i18n::text(ui, "media_file", &[("mb", &media::format_mb(limit))]),
+        max_bytes => limit,
+        max_mb => media::format_mb(limit),
+        form => context! { alt => kept.alt, caption => kept.caption, credit => kept.credit },
+        max_alt => MAX_ALT, max_caption => MAX_CAPTION, max_credit => MAX_CREDIT,
+        ..chrome(state, Some(staff), ui, &title, "media")
+    };
+    Ok((status, render(state, "admin/media.html", ctx)?).into_response())
+}
+
+/// `1.4 MB`, `230 KB`.
+fn human_size(bytes: i64) -> String {
+    let b = bytes.max(0) as f64;
+    if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", b / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", (b / 1024.0).ceil() as u64)
+    }
+}
+
+/// Whether the client (the drag-and-drop script) wants JSON rather than a page.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
+}
+
+/// The last component of a client's file name, without control characters, shortened: kept
+/// as text for people, never used as a path.
+fn clean_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    last.chars().filter(|c| !c.is_control()).take(MAX_NAME).collect::<String>().trim().to_string()
+}
+
+/// What the multipart form held.
+#[derive(Default)]
+struct Upload {
+    /// The first file: its name as the client gave it, and its bytes.
+    file: Option<(String, Vec<u8>)>,
+    too_large: bool,
+    texts: TextForm,
+}
+
+/// Reads a text field, keeping at most [`MAX_FIELD`] bytes.
+async fn read_text(mut field: Field<'_>) -> Result<String, axum::extract::multipart::MultipartError> {
+    let mut out = Vec::new();
+    while let Some(chunk) = field.chunk().await? {
+        let room = MAX_FIELD.saturating_sub(out.len());
+        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Reads the form, never holding more than `limit` bytes of file: past it, the rest of the
+/// body is read and dropped (so the browser gets the answer instead of a broken connection).
+async fn read_upload(
+    multipart: &mut Multipart,
+    limit: u64,
+) -> Result<Upload, axum::extract::multipart::MultipartError> {
+    let mut upload = Upload::default();
+    while let Some(mut field) = multipart.next_field().await? {
+        match field.name().unwrap_or("") {
+            "file" if upload.file.is_none() && !upload.too_large => {
+                let name = clean_name(field.file_name().unwrap_or(""));
+                let mut bytes: Vec<u8> = Vec::new();
+                let mut over = false;
+                while let Some(chunk) = field.chunk().await? {
+                    if over {
+                        continue;
+                    }
+                    if (bytes.len() + chunk.len()) as u64 > limit {
+                        over = true;
+                        bytes = Vec::new();
+                        continue;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                if over {
+                    upload.too_large = true;
+                } else if !(name.is_empty() && bytes.is_empty()) {
+                    upload.file = Some((name, bytes));
+                }
+            }
+            "alt" => upload.texts.alt = read_text(field).await?,
+            "caption" => upload.texts.caption = read_text(field).await?,
+            "credit" => upload.texts.credit = read_text(field).await?,
+            _ => while field.chunk().await?.is_some() {},
+        }
+    }
+    Ok(upload)
+}
+
+/// `POST /admin/media` (multipart: `file`, `alt`, `caption`, `credit`).
+pub async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    extensions: Extensions,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> WebResult<Response> {
+    staff.require(Permission::UploadMedia)?;
+    let ui = ui_lang(&headers);
+    let json = wants_json(&headers);
+    let settings = settings(&state);
+    let refuse = |status: StatusCode, message: String, kept: Option<TextForm>| {
+        let state = state.clone();
+        let staff = staff.clone();
+        let headers = headers.clone();
+        async move {
+            if json {
+                return Ok(
+                    (status, Json(serde_json::json!({ "ok": false, "error": message }))).into_response()
+                );
+            }
+            library_page(&state, &staff, &headers, status, 1, None, Some(message), kept.as_ref(), None).await
+        }
+    };
+    let refusal = |r: &Refusal| {
+        let args = r.message_args();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        (
+            StatusCode::from_u16(r.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+            i18n::text(ui, r.message_key(), &args),
+        )
+    };
+
+    let mut multipart = match multipart {
+        Ok(m) => m,
+        Err(_) => {
+            let (status, message) = refusal(&Refusal::NoFile);
+            return refuse(status, message, None).await;
+        }
+    };
+    let upload = match read_upload(&mut multipart, settings.max_upload_bytes).await {
+        Ok(u) => u,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let (status, message) = refusal(&Refusal::TooLarge { limit: settings.max_upload_bytes });
+            return refuse(status, message, None).await;
+        }
+        Err(e) => return Err(WebError::BadRequest(e.body_text())),
+    };
+    let texts = match upload.texts.clean(ui) {
+        Ok(t) => t,
+        Err(message) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, message, Some(upload.texts)).await,
+    };
+    if upload.too_large {
+        let (status, message) = refusal(&Refusal::TooLarge { limit: settings.max_upload_bytes });
+        return refuse(status, message, Some(texts)).await;
+    }
+    let Some((original_name, bytes)) = upload.file else {
+        let (status, message) = refusal(&Refusal::NoFile);
+        return refuse(status, message, Some(texts)).await;
+    };
+
+    // Decode and resize off the async workers, a bounded number at a time. A panic in a
+    // decoder is the file's doing: refuse it like any undecodable file.
+    let processed = {
+        let _permit = PROCESSING.acquire().await.ok();
+        let bytes = bytes.clone();
+        tokio::task::spawn_blocking(move || media::process(&bytes)).await.unwrap_or(Err(Refusal::Undecodable))
+    };
+    let processed = match processed {
+        Ok(p) => p,
+        Err(r) => {
+            let (status, message) = refusal(&r);
+            return refuse(status, message, Some(texts)).await;
+        }
+    };
+
+    let key = media::new_key();
+    if let Err(e) = media::save(&settings.dir, &key, &bytes, &processed).await {
+        tracing::error!(error = %e, dir = %settings.dir.display(), "cannot write media files");
+        return Err(WebError::Store(StoreError::Corrupt(format!("cannot write media files: {e}"))));
+    }
+    let now = state.clock.now();
+    let new = NewMedia {
+        file_key: &key,
+        original_name: &original_name,
+        mime: processed.kind.mime(),
+        width: processed.width,
+        height: processed.height,
+        bytes: bytes.len() as u64,
+        alt: &texts.alt,
+        caption: &texts.caption,
+        credit: &texts.credit,
+    };
+    let id = match state.store.create_media(&new, Some(staff.user.id), now).await {
+        Ok(id) => id,
+        Err(e) => {
+            media::remove(&settings.dir, &key, processed.kind, processed.width).await;
+            return Err(e.into());
+        }
+    };
+    let detail = format!("{original_name} ({}×{}, {} bytes)", processed.width, processed.height, bytes.len());
+    state
+        .store
+        .audit(
+            Some(staff.user.id),
+            "media.upload",
+            &format!("media {id}"),
+            &detail,
+            &client_address(&extensions),
+            now,
+        )
+        .await?;
+    if json {
+        let view = image_view(id, &key, i64::from(processed.width), i64::from(processed.height), 480);
+        return Ok((
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "ok": true, "id": id, "thumb": view.src })),
+        )
+            .into_response());
+    }
+    Ok(Redirect::to(&format!("/admin/media?uploaded={id}#media-{id}")).into_response())
+}
+
+/// `POST /admin/media/{id}`: alternative text, caption and credit.
+pub async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Path(id): Path<i64>,
+    Form(f): Form<TextForm>,
+) -> WebResult<Response> {
+    staff.require(Permission::UploadMedia)?;
+    let ui = ui_lang(&headers);
+    let texts = match f.clean(ui) {
+        Ok(t) => t,
+        Err(message) => {
+            state.store.media_by_id(id).await?.ok_or(WebError::NotFound)?;
+            return library_page(
+                &state,
+                &staff,
+                &headers,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                1,
+                None,
+                Some(message),
+                None,
+                Some(id),
+            )
+            .await;
+        }
+    };
+    let now = state.clock.now();
+    state.store.update_media_text(id, &texts.alt, &texts.caption, &texts.credit, now).await?;
+    state
+        .store
+        .audit(
+            Some(staff.user.id),
+            "media.edit",
+            &format!("media {id}"),
+            &texts.alt,
+            &client_address(&extensions),
+            now,
+        )
+        .await?;
+    // Articles showing this photo show its new texts at once.
+    state.cache.invalidate();
+    Ok(Redirect::to(&format!("/admin/media?saved={id}#media-{id}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_file_names_are_only_text() {
+        assert_eq!(clean_name("C:\\Users\\me\\Photos\\shot 1.JPG"), "shot 1.JPG");
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("a\u{0}b\nc.png"), "abc.png");
+        assert_eq!(clean_name(&"x".repeat(500)).len(), MAX_NAME);
+        assert_eq!(human_size(2_500_000), "2.4 MB");
+        assert_eq!(human_size(1000), "1 KB");
+    }
+
+    #[test]
+    fn texts_are_plain_and_bounded() {
+        let f = TextForm { alt: "<b>A</b>  cat".into(), caption: "x".into(), credit: String::new() };
+        assert_eq!(f.clean("en").unwrap().alt, "A cat");
+        let long = TextForm { credit: "c".repeat(MAX_CREDIT + 1), ..TextForm::default() };
+        assert!(long.clean("en").unwrap_err().contains("Credit"));
+    }
+}

@@ -1,0 +1,245 @@
+//! `GET /media/{file}`: photos from the media library, and the views pages build of them
+//! (`src`, `srcset`, `width`, `height`), so readers' browsers pick the variant that fits and
+//! reserve the space before it arrives.
+//!
+//! Only names that [`media::parse_file_name`] accepts and that belong to a row of the `media`
+//! table are served: a request never names an arbitrary path. Names are unique and files never
+//! change, so they are cached for a year, immutably.
+
+use crate::media::{self, FileName, Kind};
+use crate::storage::media::{ImageRef, Media};
+use crate::web::AppState;
+use crate::web::error::{WebError, WebResult};
+use crate::web::public::feeds::FeedImage;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// Cache-Control for media files: their names are never reused.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The site's data directory (the parent of the search index's, see [`crate::server::state`]).
+pub fn data_dir(state: &AppState) -> PathBuf {
+    state.search.dir().parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The media settings in force for this site, read at every use.
+pub fn settings(state: &AppState) -> media::Settings {
+    media::settings(&data_dir(state))
+}
+
+/// The path of a variant.
+pub fn variant_url(key: &str, width: u32) -> String {
+    format!("/media/{}", media::variant_name(key, width))
+}
+
+/// What a template needs to show a photo.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    pub id: i64,
+    /// The variant browsers without `srcset` load.
+    pub src: String,
+    /// Every variant with its width (`/media/K-480.webp 480w, …`).
+    pub srcset: String,
+    /// The size of `src`: the aspect ratio browsers reserve space for.
+    pub width: u32,
+    pub height: u32,
+    /// The largest variant, for sharing (OpenGraph, JSON-LD, feeds).
+    pub large: String,
+    pub large_width: u32,
+    pub large_height: u32,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
+fn dims(width: i64, height: i64) -> (u32, u32) {
+    (u32::try_from(width).unwrap_or(1).max(1), u32::try_from(height).unwrap_or(1).max(1))
+}
+
+/// A view of a photo whose `src` is the variant nearest `preferred` pixels wide (the smallest
+/// at least that wide, else the largest).
+pub fn image_view(id: i64, key: &str, width: i64, height: i64, preferred: u32) -> ImageView {
+    let (w, h) = dims(width, height);
+    let widths = media::variant_widths(w);
+    let largest = widths.last().copied().unwrap_or(w);
+    let src_w = widths.iter().copied().find(|vw| *vw >= preferred).unwrap_or(largest);
+    ImageView {
+        id,
+        src: variant_url(key, src_w),
+        srcset: widths
+            .iter()
+            .map(|vw| format!("{} {vw}w", variant_url(key, *vw)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        width: src_w,
+        height: media::variant_height(w, h, src_w),
+        large: variant_url(key, largest),
+        large_width: largest,
+        large_height: media::variant_height(w, h, largest),
+        alt: String::new(),
+        caption: String::new(),
+        credit: String::new(),
+    }
+}
+
+/// A lead photo on an article page, with its texts.
+pub fn figure(m: &Media) -> ImageView {
+    ImageView {
+        alt: m.alt.clone(),
+        caption: m.caption.clone(),
+        credit: m.credit.clone(),
+        ..image_view(m.id, &m.file_key, m.width, m.height, 960)
+    }
+}
+
+/// A thumbnail in a list (decorative: the headline beside it says what it is).
+pub fn thumb(i: &ImageRef) -> ImageView {
+    image_view(i.id, &i.file_key, i.width, i.height, 480)
+}
+
+/// A feed enclosure: the largest variant, with its size in bytes (0 when the file is missing).
+pub async fn feed_image(state: &AppState, i: &ImageRef) -> FeedImage {
+    let view = thumb(i);
+    let name = media::variant_name(&i.file_key, view.large_width);
+    let length = tokio::fs::metadata(settings(state).dir.join(name)).await.map(|m| m.len()).unwrap_or(0);
+    FeedImage {
+        url: format!("{}{}", state.site.base_url, view.large),
+        mime_type: "image/webp".into(),
+        length,
+    }
+}
+
+/// `GET /media/{file}`.
+pub async fn serve(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> WebResult<Response> {
+    let name = media::parse_file_name(&file).ok_or(WebError::NotFound)?;
+    let item = state.store.media_by_key(name.key()).await?.ok_or(WebError::NotFound)?;
+    let content_type = match name {
+        FileName::Original { kind, .. } => {
+            if Kind::from_mime(&item.mime) != Some(kind) {
+                return Err(WebError::NotFound);
+            }
+            kind.mime()
+        }
+        FileName::Variant { width, .. } => {
+            let (w, _) = dims(item.width, item.height);
+            if !media::variant_widths(w).contains(&width) {
+                return Err(WebError::NotFound);
+            }
+            Kind::Webp.mime()
+        }
+    };
+    let etag = format!("\"{file}\"");
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*"));
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let path = settings(&state).dir.join(&file);
+        let opened = match tokio::fs::File::open(&path).await {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(file = %file, error = %e, "a media file in the library is missing on disk");
+                return Err(WebError::NotFound);
+            }
+        };
+        let length = match opened.metadata().await {
+            Ok(m) => m.len(),
+            Err(_) => return Err(WebError::NotFound),
+        };
+        let mut r =
+            Body::new(FileBody { file: opened, remaining: length, buf: vec![0; 64 * 1024] }).into_response();
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        r
+    };
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    Ok(response)
+}
+
+/// A file streamed in chunks, so a 20 MB original never sits whole in memory.
+struct FileBody {
+    file: tokio::fs::File,
+    remaining: u64,
+    buf: Vec<u8>,
+}
+
+impl hyper::body::Body for FileBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        use tokio::io::AsyncRead;
+        let this = self.get_mut();
+        if this.remaining == 0 {
+            return Poll::Ready(None);
+        }
+        let mut read = tokio::io::ReadBuf::new(&mut this.buf);
+        match Pin::new(&mut this.file).poll_read(cx, &mut read) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(e))),
+            Poll::Ready(Ok(())) => {
+                let filled = read.filled();
+                if filled.is_empty() {
+                    // The file shrank under us; end here rather than loop.
+                    this.remaining = 0;
+                    return Poll::Ready(None);
+                }
+                let take = filled.len().min(usize::try_from(this.remaining).unwrap_or(usize::MAX));
+                this.remaining -= take as u64;
+                Poll::Ready(Some(Ok(hyper::body::Frame::data(Bytes::copy_from_slice(&filled[..take])))))
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.remaining == 0
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.remaining)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_pick_a_variant_and_keep_the_ratio() {
+        let key = "0123456789abcdef0123456789abcdef";
+        let v = image_view(1, key, 2000, 1000, 960);
+        assert_eq!(v.src, format!("/media/{key}-960.webp"));
+        assert_eq!((v.width, v.height), (960, 480));
+        assert_eq!(
+            v.srcset,
+            format!("/media/{key}-480.webp 480w, /media/{key}-960.webp 960w, /media/{key}-1600.webp 1600w")
+        );
+        assert_eq!((v.large_width, v.large_height), (1600, 800));
+        let small = image_view(1, key, 300, 200, 960);
+        assert_eq!(
+            (small.src.as_str(), small.width, small.height),
+            (format!("/media/{key}-300.webp").as_str(), 300, 200)
+        );
+        assert_eq!(small.srcset, format!("/media/{key}-300.webp 300w"));
+    }
+}

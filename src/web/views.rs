@@ -1,0 +1,133 @@
+//! Counting article views on the server, for "most read" lists: no cookies, no addresses, no
+//! personal data — only which article was read on which day. Robots (by their User-Agent) and
+//! HEAD requests are not counted. Counts gather in memory and are written every few seconds, so
+//! a read costs no database write; a crash loses at most those seconds of counts.
+
+use super::AppState;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// How often gathered counts are written.
+pub const FLUSH_INTERVAL: Duration = Duration::from_secs(5);
+/// Distinct article paths held between writes; more are dropped rather than grow memory.
+const MAX_PENDING: usize = 20_000;
+/// User-Agent fragments of robots, compared in lowercase.
+const ROBOTS: &[&str] = &["bot", "crawl", "spider", "slurp", "preview", "fetch", "monitor", "headless"];
+
+/// Views gathered since the last write, by article path.
+#[derive(Debug, Default)]
+pub struct ViewCounter {
+    pending: Mutex<HashMap<String, i64>>,
+}
+
+impl ViewCounter {
+    fn record(&self, path: &str) {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = pending.get_mut(path) {
+            *n += 1;
+        } else if pending.len() < MAX_PENDING {
+            pending.insert(path.to_string(), 1);
+        }
+    }
+
+    fn take(&self) -> HashMap<String, i64> {
+        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// Whether a path has the shape of an article page: `/{lang}/{section}/{slug}`.
+fn is_article_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    parts.len() == 3
+        && parts[0].len() <= 3
+        && !parts[2].contains('.')
+        && parts[1] != "archive"
+        && parts.iter().all(|p| !p.is_empty())
+}
+
+fn is_robot(request: &Request) -> bool {
+    match request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(ua) => {
+            let ua = ua.to_ascii_lowercase();
+            ROBOTS.iter().any(|r| ua.contains(r))
+        }
+    }
+}
+
+/// Middleware: counts successful reads of article pages by people.
+pub async fn count(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let countable =
+        request.method() == Method::GET && is_article_path(request.uri().path()) && !is_robot(&request);
+    let path = countable.then(|| request.uri().path().to_string());
+    let response = next.run(request).await;
+    if let Some(path) = path {
+        if matches!(response.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
+            state.views.record(&path);
+        }
+    }
+    response
+}
+
+/// Writes gathered counts: each path is resolved to its article (paths of articles that no
+/// longer exist are dropped).
+pub async fn flush(state: &AppState) {
+    let pending = state.views.take();
+    if pending.is_empty() {
+        return;
+    }
+    let day = state.clock.now().as_second().div_euclid(86_400);
+    for (path, views) in pending {
+        let mut parts = path.trim_start_matches('/').split('/');
+        let (Some(lang), Some(_), Some(slug)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let Some(lang) = state.site.language(lang) else { continue };
+        match state.store.article_by_slug(lang, slug).await {
+            Ok(Some(article)) => {
+                if let Err(e) = state.store.add_views(article.id, day, views).await {
+                    tracing::warn!(error = %e, "cannot record views");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot record views"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_paths() {
+        assert!(is_article_path("/en/news/some-story"));
+        for p in [
+            "/en/",
+            "/en/news",
+            "/en/news/feed.xml",
+            "/en/archive/2025",
+            "/en/archive/2025/04/01",
+            "/static/a.css",
+        ] {
+            assert!(!is_article_path(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn robots_are_not_counted() {
+        let req = |ua: Option<&str>| {
+            let mut b = axum::http::Request::builder().uri("/en/news/x");
+            if let Some(ua) = ua {
+                b = b.header("user-agent", ua);
+            }
+            b.body(axum::body::Body::empty()).unwrap()
+        };
+        assert!(is_robot(&req(Some("Mozilla/5.0 (compatible; Googlebot/2.1)"))));
+        assert!(is_robot(&req(None)));
+        assert!(!is_robot(&req(Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"))));
+    }
+}

@@ -1,0 +1,481 @@
+//! The back office end to end in a real headless Chromium, driven over WebDriver
+//! (`webdriver.rs`), against the real server on SQLite: signing in, writing in the rich-text
+//! editor (a paste from a word processor included), publishing, previewing, what an author may
+//! not do, and a wrong password.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`/usr/bin/chromium`, `/usr/bin/chromedriver`).
+//! Without them each test prints a loud SKIPPED line; under `CI=true` it fails instead. When a
+//! test fails, a screenshot and the page's DOM are saved under `$TMPDIR/newsdesk-browser-tests/`
+//! and the screenshot's path is printed.
+
+use crate::harness::{Backend, TestServer, between};
+use crate::webdriver::{Browser, Element};
+use newsdesk::domain::Status;
+use newsdesk::domain::user::Role;
+use serde_json::{Value, json};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "long enough password";
+
+/// The longest a browser test may take before it is failed (each normally takes a few seconds).
+const LIMIT: Duration = Duration::from_secs(90);
+
+/// A fragment as a word processor puts it on the clipboard: structure worth keeping, inline
+/// styles and a script that must go.
+const PASTED_HTML: &str = concat!(
+    r#"<h2>Heading</h2><p><b>bold</b> and <i>italic</i> <a href="https://example.org/">link</a></p>"#,
+    r#"<ul><li>one</li><li>two</li></ul>"#,
+    r#"<p style="color:red;font-family:Comic Sans"><span style="font-size:40px">styled</span></p>"#,
+    r#"<script>alert(1)</script>"#,
+);
+
+/// A running server and a browser pointed at it.
+struct Desk {
+    server: TestServer,
+    browser: Browser,
+}
+
+impl Desk {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base)
+    }
+
+    async fn add_user(&self, email: &str, name: &str, role: Role) -> i64 {
+        let hash = newsdesk::accounts::hash_password(PASSWORD).expect("hash the test password");
+        self.server
+            .state
+            .store
+            .create_user(email, name, role, Some(&hash), jiff::Timestamp::now())
+            .await
+            .expect("create test user")
+    }
+
+    /// Fills in and sends the sign-in form (the outcome is for the caller to check).
+    async fn submit_login(&self, email: &str, password: &str) {
+        let b = &self.browser;
+        b.goto(&self.url("/admin/login")).await;
+        b.send_keys(&b.find("#email").await, email).await;
+        b.send_keys(&b.find("#password").await, password).await;
+        b.click(&b.find(r#"form[action="/admin/login"] button[type=submit]"#).await).await;
+    }
+
+    /// Signs in through the form and waits for the dashboard.
+    async fn sign_in(&self, email: &str, name: &str) {
+        self.submit_login(email, PASSWORD).await;
+        let b = &self.browser;
+        b.wait_until("return location.pathname === '/admin'", "the dashboard after signing in").await;
+        let header = b.text(&b.find(".admin-bar").await).await;
+        assert!(header.contains(name), "the signed-in header names {name}; it says: {header:?}");
+    }
+
+    /// Opens "New article" from the navigation and waits for the rich-text editor.
+    async fn open_new_article(&self) {
+        let b = &self.browser;
+        let link = b.find(r#"nav.admin-nav a[href="/admin/articles/new"]"#).await;
+        assert_eq!(b.text(&link).await, "New article", "the navigation offers \"New article\"");
+        b.click(&link).await;
+        b.wait_for_url("/admin/articles/new").await;
+        wait_for_editor(b).await;
+    }
+
+    /// Types a title and a lead into the editor form.
+    async fn type_title_and_lead(&self, title: &str, lead: &str) {
+        let b = &self.browser;
+        b.send_keys(&b.find("#title").await, title).await;
+        b.send_keys(&b.find("#lead").await, lead).await;
+    }
+}
+
+/// Waits until Quill has replaced the plain body field.
+async fn wait_for_editor(b: &Browser) -> Element {
+    let editor = b.wait_for("#body-editor .ql-editor").await;
+    b.wait_until("return !!window.newsdeskEditor", "the Quill editor (window.newsdeskEditor)").await;
+    let body_hidden = b.execute("return document.getElementById('body').hidden", vec![]).await;
+    assert_eq!(body_hidden, json!(true), "with script on, the plain #body field is hidden behind Quill");
+    editor
+}
+
+async fn buttons(b: &Browser, value: &str) -> usize {
+    b.find_all(&format!("button[name=action][value={value}]")).await.len()
+}
+
+/// What a piece of HTML in the page contains, read through the DOM.
+const STRUCTURE: &str = r#"
+    const root = document.querySelector(arguments[0]);
+    if (!root) return null;
+    const texts = (css) => [...root.querySelectorAll(css)].map((e) => e.textContent.trim());
+    return {
+        html: root.innerHTML,
+        headings: texts('h2'),
+        items: texts('li'),
+        bullet_items: texts('ul > li, li[data-list=bullet]'),
+        bold: texts('strong, b'),
+        italic: texts('em, i'),
+        links: [...root.querySelectorAll('a')].map((a) => [a.getAttribute('href'), a.textContent.trim()]),
+        styled: [...root.querySelectorAll('[style]')].map((e) => e.outerHTML),
+        scripts: root.querySelectorAll('script').length,
+        text: root.textContent,
+    };
+"#;
+
+/// Checks that pasted or published HTML kept the fragment's structure and lost its styles.
+fn assert_clean_structure(found: &Value, place: &str) {
+    let list = |key: &str| -> Vec<String> {
+        found[key]
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect())
+            .unwrap_or_default()
+    };
+    let html = found["html"].as_str().unwrap_or_default();
+    assert_eq!(list("headings"), ["Heading"], "{place}: the <h2> heading survives; HTML:\n{html}");
+    assert_eq!(list("bullet_items"), ["one", "two"], "{place}: the bulleted list survives; HTML:\n{html}");
+    assert_eq!(list("bold"), ["bold"], "{place}: bold survives; HTML:\n{html}");
+    assert_eq!(list("italic"), ["italic"], "{place}: italic survives; HTML:\n{html}");
+    let links = found["links"].as_array().cloned().unwrap_or_default();
+    assert_eq!(links, [json!(["https://example.org/", "link"])], "{place}: the link survives; HTML:\n{html}");
+    assert!(
+        found["text"].as_str().unwrap_or_default().contains("styled"),
+        "{place}: styled text is kept as text"
+    );
+    assert_eq!(
+        list("styled"),
+        Vec::<String>::new(),
+        "{place}: no element keeps an inline style; HTML:\n{html}"
+    );
+    assert!(!html.contains("style="), "{place}: no style= anywhere; HTML:\n{html}");
+    assert!(
+        !html.contains("Comic") && !html.contains("font-size"),
+        "{place}: pasted fonts dropped; HTML:\n{html}"
+    );
+    assert_eq!(found["scripts"], json!(0), "{place}: no <script> element; HTML:\n{html}");
+    assert!(!html.to_lowercase().contains("<script"), "{place}: no <script markup; HTML:\n{html}");
+}
+
+/// Runs one browser test: a headless Chromium and a fresh server on SQLite. When the scenario
+/// panics or runs out of time, saves a screenshot (and the DOM) and prints where, then fails.
+async fn run<F, Fut>(test: &'static str, scenario: F)
+where
+    F: FnOnce(Arc<Desk>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let started = Instant::now();
+    let Some(browser) = Browser::start(test).await else { return };
+    let server = TestServer::start(Backend::Sqlite).await.expect("SQLite is always available");
+    let desk = Arc::new(Desk { server, browser });
+    let mut task = tokio::spawn(scenario(desk.clone()));
+    let failure: Option<Option<Box<dyn std::any::Any + Send>>> =
+        match tokio::time::timeout(LIMIT, &mut task).await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) if e.is_panic() => Some(Some(e.into_panic())),
+            Ok(Err(e)) => Some(Some(Box::new(format!("{test}: the test task ended abnormally: {e}")))),
+            Err(_) => {
+                task.abort();
+                let _ = task.await;
+                Some(None)
+            }
+        };
+    let Ok(desk) = Arc::try_unwrap(desk) else { panic!("{test}: the scenario still holds the browser") };
+    if let Some(payload) = failure {
+        match desk.browser.save_debug_files(test).await {
+            Ok(path) => eprintln!(
+                "\n*** {test} FAILED at {}; screenshot: {} ***\n",
+                desk.browser.current_url().await,
+                path.display()
+            ),
+            Err(e) => eprintln!("\n*** {test} FAILED; no screenshot: {e} ***\n"),
+        }
+        drop(desk);
+        match payload {
+            Some(p) => std::panic::resume_unwind(p),
+            None => panic!("{test} did not finish within {LIMIT:?}"),
+        }
+    }
+    desk.browser.quit().await;
+    desk.server.stop().await;
+    eprintln!("{test}: passed in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// An editor signs in, writes an article with a paste from a word processor, publishes it, and
+/// readers find it on the public site with the structure kept and the styles and script gone.
+async fn editor_pastes_and_publishes(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("erin@example.org", "Erin Editor", Role::Editor).await;
+    d.sign_in("erin@example.org", "Erin Editor").await;
+    d.open_new_article().await;
+    let title = "Council adopts the pasted statement";
+    d.type_title_and_lead(title, "What the council decided, pasted from a word processor.").await;
+
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    let paste = r#"
+        const editor = document.querySelector('#body-editor .ql-editor');
+        editor.focus();
+        const data = new DataTransfer();
+        data.setData('text/html', arguments[0]);
+        data.setData('text/plain', 'Heading\nbold and italic link\none\ntwo\nstyled');
+        const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+        editor.dispatchEvent(event);
+        return event.defaultPrevented;
+    "#;
+    let handled = b.execute(paste, vec![json!(PASTED_HTML)]).await;
+    assert_eq!(handled, json!(true), "Quill takes over the paste event (it calls preventDefault)");
+    b.wait_until(
+        "return !!document.querySelector('#body-editor .ql-editor h2')",
+        "the pasted heading to appear in the editor",
+    )
+    .await;
+    let in_editor = b.execute(STRUCTURE, vec![json!("#body-editor .ql-editor")]).await;
+    assert_clean_structure(&in_editor, "the editor after the paste");
+    let field = b.execute("return document.getElementById('body').value", vec![]).await;
+    let field = field.as_str().unwrap_or_default();
+    assert!(
+        field.contains("<h2>") && field.contains("<li>") && !field.contains("style="),
+        "the hidden body field follows the editor as clean HTML: {field}"
+    );
+
+    assert_eq!(buttons(b, "schedule").await, 1, "an editor may schedule");
+    let publish = b.find("button[name=action][value=publish]").await;
+    b.click(&publish).await;
+    let question = b.wait_for_alert().await;
+    assert_eq!(question, "Publish this article now?", "publishing asks first (data-confirm)");
+    b.accept_alert().await;
+    let edit_url = b.wait_for_url("saved=1").await;
+    assert!(edit_url.contains("/admin/articles/"), "back on the edit page after publishing: {edit_url}");
+    let notice = b.text(&b.wait_for(".notice[role=status]").await).await;
+    assert_eq!(notice, "Saved.", "the edit page confirms the save");
+    let status = b.text(&b.find(".panel .status").await).await;
+    assert_eq!(status, "published", "the status panel shows the article as published");
+
+    // Readers: the article is on the home page of its language; open it from there.
+    b.goto(&d.url("/en/")).await;
+    let link = b
+        .execute(
+            "return [...document.querySelectorAll('main a')].find((a) => a.textContent.trim() === arguments[0])?.getAttribute('href') ?? null",
+            vec![json!(title)],
+        )
+        .await;
+    let Some(href) = link.as_str().map(str::to_string) else {
+        panic!("the published article {title:?} is not linked from /en/:\n{}", b.source().await)
+    };
+    b.click(&b.find(&format!(r#"main a[href="{href}"]"#)).await).await;
+    b.wait_for_url(&href).await;
+    assert_eq!(b.text(&b.wait_for("article h1").await).await, title, "the public page shows the title");
+    let public = b.execute(STRUCTURE, vec![json!(".article-body")]).await;
+    assert!(!public.is_null(), "the public page has an .article-body");
+    assert_clean_structure(&public, "the public article body");
+    assert_eq!(public["bullet_items"], public["items"], "the public list is a plain <ul>, no editor markup");
+
+    // And as served, before any script runs.
+    let served = d.server.page(&href).await;
+    let body = between(&served, r#"<div class="article-body">"#, "</div>");
+    assert!(body.contains("<h2>Heading</h2>") && body.contains("<li>one</li>"), "served body:\n{body}");
+    assert!(!body.contains("style=") && !body.to_lowercase().contains("<script"), "served body:\n{body}");
+    assert!(!body.contains("&nbsp;"), "spaces stay spaces, so text wraps:\n{body}");
+}
+
+/// The preview shows the unsaved text in the public article template, in the window the
+/// button opens, and saves nothing.
+async fn preview_shows_unsaved_text(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("pat@example.org", "Pat Preview", Role::Editor).await;
+    d.sign_in("pat@example.org", "Pat Preview").await;
+    d.open_new_article().await;
+    let title = "Preview of an unsaved story";
+    d.type_title_and_lead(title, "Nothing of this is saved yet.").await;
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    b.send_keys(&editor, "Typed straight into the editor.").await;
+
+    let editor_window = b.window_handle().await;
+    let before = b.window_handles().await;
+    b.click(&b.find(r#"button[formaction$="/preview"][formtarget=_blank]"#).await).await;
+    let start = Instant::now();
+    let preview_window = loop {
+        let now = b.window_handles().await;
+        if let Some(h) = now.iter().find(|h| !before.contains(h)) {
+            break h.clone();
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "the preview button opened no new window");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    b.switch_to_window(&preview_window).await;
+    let url = b.wait_for_url("/preview").await;
+    assert!(url.ends_with("/admin/articles/0/preview"), "an unsaved article previews as id 0: {url}");
+    assert_eq!(b.text(&b.wait_for("article h1").await).await, title, "the preview shows the unsaved title");
+    let lead = b.text(&b.find(".article-lead").await).await;
+    assert_eq!(lead, "Nothing of this is saved yet.", "the preview shows the lead");
+    let body = b.text(&b.find(".article-body").await).await;
+    assert!(body.contains("Typed straight into the editor."), "the preview shows the typed body: {body:?}");
+    assert!(
+        b.title().await.contains(title),
+        "the preview's <title> names the article: {:?}",
+        b.title().await
+    );
+
+    b.switch_to_window(&editor_window).await;
+    let url = b.current_url().await;
+    assert!(url.ends_with("/admin/articles/new"), "the editor stays where it was: {url}");
+    b.goto(&d.url("/admin/articles")).await;
+    let list = b.source().await;
+    assert!(!list.contains(title), "previewing saved nothing, yet the list shows the article:\n{list}");
+}
+
+/// An author writes a draft and finds no way to publish: no buttons, and a forged request
+/// with a valid CSRF token is refused.
+async fn author_cannot_publish(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("ann@example.org", "Ann Author", Role::Author).await;
+    d.sign_in("ann@example.org", "Ann Author").await;
+    d.open_new_article().await;
+    for action in ["publish", "schedule", "unpublish"] {
+        assert_eq!(buttons(b, action).await, 0, "an author's new article offers no {action} button");
+    }
+    assert_eq!(buttons(b, "submit").await, 1, "an author may submit for review");
+    let title = "Draft by an author";
+    d.type_title_and_lead(title, "Waiting for an editor.").await;
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    b.send_keys(&editor, "The author's own words.").await;
+    b.click(&b.find("button[name=action][value=save]").await).await;
+    let url = b.wait_for_url("saved=1").await;
+    let id: i64 =
+        between(&url, "/admin/articles/", "?").parse().unwrap_or_else(|_| panic!("article id in {url}"));
+    for action in ["publish", "schedule", "unpublish"] {
+        assert_eq!(buttons(b, action).await, 0, "an author's saved draft offers no {action} button");
+    }
+
+    // Forge what the missing button would send, with the form's own CSRF token.
+    let forge_script = r#"
+        const form = document.getElementById('article-form');
+        const data = new URLSearchParams(new FormData(form));
+        if (!data.get('csrf')) return 'no csrf token in the form';
+        data.set('action', arguments[1]);
+        const response = await fetch(arguments[0] || form.getAttribute('action'), { method: 'POST', body: data });
+        return { status: response.status, text: (await response.text()).slice(0, 2000) };
+    "#;
+    let forge = |path: Option<&str>, action: &str| {
+        let args = vec![json!(path), json!(action)];
+        async move {
+            let answer = b.execute(forge_script, args).await;
+            (
+                answer["status"].as_u64().unwrap_or(0),
+                answer["text"].as_str().unwrap_or("").to_string(),
+                answer,
+            )
+        }
+    };
+    for action in ["publish", "schedule"] {
+        let (status, text, _) = forge(None, action).await;
+        assert_eq!(
+            status, 403,
+            "a forged action={action} on the saved draft is refused; it answered:\n{text}"
+        );
+        let (status, text, _) = forge(Some("/admin/articles"), action).await;
+        assert_eq!(status, 403, "a forged new article with action={action} is refused; it answered:\n{text}");
+    }
+    // The token itself was good: the same request saving is accepted.
+    let (status, text, answer) = forge(None, "save").await;
+    assert_eq!(
+        status, 200,
+        "the same request with action=save goes through, so the 403s were the role: {answer}"
+    );
+    assert!(text.contains("Saved."), "the save lands on the edit page with its notice:\n{text}");
+
+    let article = d.server.state.store.article_by_id(id).await.expect("store").expect("the draft exists");
+    assert_eq!(article.status, Status::Draft, "the article stays a draft");
+    assert_eq!(article.title, title);
+    let public = d.server.get(&format!("/en/news/{}", article.slug)).await;
+    assert_eq!(public.status(), 404, "the draft is not on the public site");
+    assert!(!d.server.page("/en/").await.contains(title), "the draft is not on the home page");
+}
+
+/// A wrong password shows the error and starts no session.
+async fn wrong_password_is_refused(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("wes@example.org", "Wes Wrong", Role::Editor).await;
+    d.submit_login("wes@example.org", "not the password at all").await;
+    let error = b.text(&b.wait_for(".error[role=alert]").await).await;
+    assert_eq!(error, "Wrong e-mail or password.", "the sign-in page explains");
+    let url = b.current_url().await;
+    assert!(url.ends_with("/admin/login"), "still on the sign-in page: {url}");
+    let cookies = b.cookies().await;
+    assert!(
+        !cookies.iter().any(|c| c["name"] == "newsdesk_session"),
+        "no session cookie after a wrong password: {cookies:?}"
+    );
+    b.goto(&d.url("/admin/articles")).await;
+    let url = b.current_url().await;
+    assert!(url.contains("/admin/login?next="), "the back office still sends to sign in: {url}");
+    assert!(b.try_find("nav.admin-nav").await.is_none(), "no back-office navigation without a session");
+}
+
+/// An editor uploads a photo in the media library, when the site has one.
+async fn editor_uploads_a_photo(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("mia@example.org", "Mia Media", Role::Editor).await;
+    d.sign_in("mia@example.org", "Mia Media").await;
+    let status = b.execute("return fetch('/admin/media').then((r) => r.status)", vec![]).await;
+    if status != json!(200) {
+        eprintln!(
+            "\n*** SKIPPED: browser photo upload: /admin/media answers {status}, the media library is not there yet. ***\n"
+        );
+        return;
+    }
+    b.goto(&d.url("/admin/media")).await;
+    let images_before = b.find_all("main img").await.len();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let photo = dir.path().join("harbour.png");
+    let gradient = image::RgbImage::from_fn(320, 240, |x, y| {
+        image::Rgb([(x * 255 / 320) as u8, (y * 255 / 240) as u8, 160])
+    });
+    gradient.save(&photo).expect("write the test photo");
+    let input = b.find("input[type=file]").await;
+    b.send_keys(&input, &photo.display().to_string()).await;
+    if let Some(alt) = b.try_find("#media-alt").await {
+        b.send_keys(&alt, "A gradient standing in for a harbour photo").await;
+    }
+    let submitted = b
+        .execute(
+            "const f = arguments[0].form; const s = f && f.querySelector('button[type=submit], button:not([type]), input[type=submit]'); if (s) { s.click(); return true; } return false;",
+            vec![input.arg()],
+        )
+        .await;
+    assert_eq!(submitted, json!(true), "the file input sits in a form with a submit button");
+    b.wait_until(
+        &format!("return document.readyState === 'complete' && document.querySelectorAll('main img').length > {images_before}"),
+        "the uploaded photo to appear in the media library",
+    )
+    .await;
+    let error = b.try_find(".error[role=alert]").await;
+    if let Some(e) = error {
+        panic!("the upload shows an error: {:?}", b.text(&e).await);
+    }
+    assert!(b.source().await.contains("harbour.png"), "the library names the uploaded file");
+    b.wait_until(
+        "return [...document.querySelectorAll('main img')].every((i) => i.complete && i.naturalWidth > 0)",
+        "every photo in the library to load in the browser (thumbnails served and decodable)",
+    )
+    .await;
+}
+
+macro_rules! browser_tests {
+    ($($name:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            run(stringify!($name), super::$name).await
+        }
+    )*};
+}
+
+mod sqlite {
+    use super::run;
+    browser_tests!(
+        editor_pastes_and_publishes,
+        preview_shows_unsaved_text,
+        author_cannot_publish,
+        wrong_password_is_refused,
+        editor_uploads_a_photo,
+    );
+}

@@ -1,0 +1,545 @@
+//! Photos over real HTTP, on both backends: uploading into the library (form and drag-and-drop
+//! paths), the variants on disk, serving `/media/{file}`, refusals that write nothing, CSRF and
+//! sign-in, and a lead photo on the public article page, lists and feeds.
+//!
+//! Test images are made here with the `image` crate, in memory: no binary fixtures.
+
+use crate::harness::{Backend, TestServer};
+use crate::on_both_backends;
+use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
+use newsdesk::domain::user::Role;
+use reqwest::Response;
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+const PASSWORD: &str = "a long enough password";
+
+/// A browser-like client: a cookie jar, no redirects followed.
+struct Client<'a> {
+    s: &'a TestServer,
+    cookies: Mutex<BTreeMap<String, String>>,
+    lang: &'static str,
+}
+
+impl<'a> Client<'a> {
+    fn new(s: &'a TestServer) -> Self {
+        Client { s, cookies: Mutex::new(BTreeMap::new()), lang: "en" }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.s.base)
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let jar = self.cookies.lock().unwrap();
+        let cookie = jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        self.s
+            .client
+            .request(method, self.url(path))
+            .header("cookie", cookie)
+            .header("accept-language", self.lang)
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        let r = request.send().await.expect("request");
+        for v in r.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let (k, val) = v.split(';').next().unwrap().split_once('=').unwrap();
+            let mut jar = self.cookies.lock().unwrap();
+            if val.is_empty() || v.contains("Max-Age=0") {
+                jar.remove(k);
+            } else {
+                jar.insert(k.to_string(), val.to_string());
+            }
+        }
+        r
+    }
+
+    async fn get(&self, path: &str) -> Response {
+        self.send(self.request(reqwest::Method::GET, path)).await
+    }
+
+    async fn page(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        assert_eq!(status, 200, "GET {path}: {text}");
+        text
+    }
+
+    async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.send(self.request(reqwest::Method::POST, path).form(form)).await
+    }
+
+    /// A multipart POST, as the upload form sends it.
+    async fn post_multipart(&self, path: &str, body: &Multipart, headers: &[(&str, &str)]) -> Response {
+        let mut request = self
+            .request(reqwest::Method::POST, path)
+            .header("content-type", format!("multipart/form-data; boundary={}", body.boundary))
+            .body(body.bytes.clone());
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        self.send(request).await
+    }
+}
+
+fn csrf_in(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
+    html[at..at + html[at..].find('"').unwrap()].to_string()
+}
+
+fn location(r: &Response) -> String {
+    r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+fn header(r: &Response, name: &str) -> String {
+    r.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+async fn sign_in<'a>(s: &'a TestServer, email: &str, role: Role) -> Client<'a> {
+    let hash = newsdesk::accounts::hash_password(PASSWORD).unwrap();
+    s.state.store.create_user(email, "Photo Desk", role, Some(&hash), jiff::Timestamp::now()).await.unwrap();
+    let c = Client::new(s);
+    let csrf = csrf_in(&c.page("/admin/login").await);
+    let r = c
+        .post_form(
+            "/admin/login",
+            &[("csrf", &csrf), ("email", email), ("password", PASSWORD), ("next", "/admin")],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "sign-in failed: {}", r.text().await.unwrap());
+    c
+}
+
+/// A multipart body built by hand, so tests control every byte (and every lie) in it.
+struct Multipart {
+    boundary: String,
+    bytes: Vec<u8>,
+}
+
+impl Multipart {
+    fn new() -> Self {
+        Multipart { boundary: "newsdesk-test-boundary-7MA4YWxkTrZu0gW".into(), bytes: Vec::new() }
+    }
+
+    fn text(mut self, name: &str, value: &str) -> Self {
+        let head = format!("--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n", self.boundary);
+        self.bytes.extend_from_slice(head.as_bytes());
+        self.bytes.extend_from_slice(value.as_bytes());
+        self.bytes.extend_from_slice(b"\r\n");
+        self
+    }
+
+    fn file(mut self, file_name: &str, content_type: &str, data: &[u8]) -> Self {
+        let head = format!(
+            "--{}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n",
+            self.boundary
+        );
+        self.bytes.extend_from_slice(head.as_bytes());
+        self.bytes.extend_from_slice(data);
+        self.bytes.extend_from_slice(b"\r\n");
+        self
+    }
+
+    fn done(mut self) -> Self {
+        self.bytes.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        self
+    }
+}
+
+/// A photo-like gradient.
+fn picture(w: u32, h: u32) -> DynamicImage {
+    DynamicImage::ImageRgb8(ImageBuffer::from_fn(w, h, |x, y| {
+        Rgb([(x * 255 / w.max(1)) as u8, (y * 255 / h.max(1)) as u8, ((x + y) % 256) as u8])
+    }))
+}
+
+/// Pixels that do not compress: a big file from a small image.
+fn noise(w: u32, h: u32) -> DynamicImage {
+    let mut seed: u32 = 12345;
+    DynamicImage::ImageRgb8(ImageBuffer::from_fn(w, h, |_, _| {
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) as u8
+        };
+        Rgb([next(), next(), next()])
+    }))
+}
+
+fn encoded(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+fn media_dir(s: &TestServer) -> PathBuf {
+    s.db.data_dir().join("media")
+}
+
+/// The files in `DATA/media` (none when it does not exist).
+fn stored_files(s: &TestServer) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(media_dir(s)) {
+        Ok(dir) => dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
+/// The library page's CSRF token (the upload form carries it in its action's query).
+async fn library_csrf(c: &Client<'_>) -> String {
+    let page = c.page("/admin/media").await;
+    let at = page.find("/admin/media?csrf=").expect("upload form") + "/admin/media?csrf=".len();
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+/// Uploads through the plain form; returns the new photo's id.
+async fn upload(
+    c: &Client<'_>,
+    csrf: &str,
+    file_name: &str,
+    content_type: &str,
+    data: &[u8],
+    alt: &str,
+) -> i64 {
+    let body = Multipart::new()
+        .text("alt", alt)
+        .text("caption", "Delegates at the opening session.")
+        .text("credit", "J. Doe")
+        .file(file_name, content_type, data)
+        .done();
+    let r = c.post_multipart(&format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+    assert_eq!(r.status(), 303, "upload of {file_name}: {}", r.text().await.unwrap());
+    let to = location(&r);
+    assert!(to.starts_with("/admin/media?uploaded="), "{to}");
+    to.trim_start_matches("/admin/media?uploaded=").split('#').next().unwrap().parse().unwrap()
+}
+
+/// An upload case: name and type sent, bytes, type stored, size, variant widths.
+type Case<'a> = (&'a str, &'a str, &'a [u8], &'a str, u32, u32, Vec<u32>);
+
+/// The editor's fields for a new article in English.
+fn article_form<'a>(
+    csrf: &'a str,
+    section: &'a str,
+    lead_image: &'a str,
+    action: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("lang", "en"),
+        ("title", "Photo story"),
+        ("lead", "A story with a photo."),
+        ("body", "<p>Body.</p>"),
+        ("section", section),
+        ("publish_at", ""),
+        ("action", action),
+        ("lead_image", lead_image),
+    ]
+}
+
+on_both_backends!(
+    uploads_are_stored_resized_listed_and_served,
+    bad_uploads_are_refused_and_nothing_is_written,
+    uploads_need_a_session_and_the_csrf_token,
+    a_lead_photo_shows_on_the_article_lists_and_feeds,
+);
+
+async fn uploads_are_stored_resized_listed_and_served(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let c = sign_in(&s, "desk@example.org", Role::Author).await;
+    let csrf = library_csrf(&c).await;
+
+    // JPEG, PNG and WebP; the PNG arrives named and typed as a JPEG: the bytes decide.
+    let jpeg = encoded(&picture(2000, 1000), ImageFormat::Jpeg);
+    let png = encoded(&picture(1000, 700), ImageFormat::Png);
+    let webp = encoded(&picture(300, 200), ImageFormat::WebP);
+    // (name sent, type sent, bytes, type stored, width, height, variant widths)
+    let cases: [Case<'_>; 3] = [
+        ("Summit 2025.jpg", "image/jpeg", &jpeg, "image/jpeg", 2000, 1000, vec![480, 960, 1600]),
+        ("chart.jpg", "image/jpeg", &png, "image/png", 1000, 700, vec![480, 960, 1000]),
+        ("small.webp", "application/octet-stream", &webp, "image/webp", 300, 200, vec![300]),
+    ];
+    for (name, sent_type, data, mime, w, h, widths) in cases {
+        let id = upload(&c, &csrf, name, sent_type, data, &format!("Alt for {name}")).await;
+        let m = s.state.store.media_by_id(id).await.unwrap().expect("row");
+        assert_eq!((m.mime.as_str(), m.width, m.height), (mime, i64::from(w), i64::from(h)), "{name}");
+        assert_eq!(m.original_name, name);
+        assert_eq!(m.bytes, data.len() as i64);
+        assert_eq!((m.caption.as_str(), m.credit.as_str()), ("Delegates at the opening session.", "J. Doe"));
+        assert!(newsdesk::media::is_key(&m.file_key), "server-made name: {}", m.file_key);
+        let kind = newsdesk::media::Kind::from_mime(mime).unwrap();
+        let original = media_dir(&s).join(newsdesk::media::original_name(&m.file_key, kind));
+        assert_eq!(std::fs::read(&original).unwrap(), *data, "the original is kept as sent");
+        for vw in &widths {
+            let path = media_dir(&s).join(newsdesk::media::variant_name(&m.file_key, *vw));
+            let (dw, dh) =
+                image::image_dimensions(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(dw, *vw, "{name}: variant width");
+            assert_eq!(dh, newsdesk::media::variant_height(w, h, *vw), "{name}: aspect ratio kept");
+            assert_eq!(image::ImageFormat::from_path(&path).unwrap(), ImageFormat::WebP);
+        }
+        // Served by name, with the right type, for a year, never sniffed.
+        let r = c.get(&format!("/media/{}", newsdesk::media::variant_name(&m.file_key, widths[0]))).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(header(&r, "content-type"), "image/webp");
+        assert_eq!(header(&r, "cache-control"), "public, max-age=31536000, immutable");
+        assert_eq!(header(&r, "x-content-type-options"), "nosniff");
+        let etag = header(&r, "etag");
+        assert!(!r.bytes().await.unwrap().is_empty());
+        let r = c.get(&format!("/media/{}", newsdesk::media::original_name(&m.file_key, kind))).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(header(&r, "content-type"), mime);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), data);
+        let again = s
+            .client
+            .get(c.url(&format!("/media/{}", newsdesk::media::variant_name(&m.file_key, widths[0]))))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304);
+        // A width that was never made is not there.
+        assert_eq!(
+            c.get(&format!("/media/{}", newsdesk::media::variant_name(&m.file_key, 1234))).await.status(),
+            404
+        );
+    }
+
+    let page = c.page("/admin/media").await;
+    assert!(page.contains("Summit 2025.jpg") && page.contains("chart.jpg") && page.contains("small.webp"));
+    assert!(page.contains("Alt for chart.jpg"));
+    assert!(page.contains("enctype=\"multipart/form-data\""), "a plain form that works without JavaScript");
+
+    // The drag-and-drop path: the token in a header, JSON back.
+    let body = Multipart::new().file("dropped.png", "image/png", &png).done();
+    let r = c
+        .post_multipart("/admin/media", &body, &[("x-csrf-token", &csrf), ("accept", "application/json")])
+        .await;
+    assert_eq!(r.status(), 201);
+    let json: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(json["ok"], true);
+    assert!(json["thumb"].as_str().unwrap().starts_with("/media/"));
+
+    // Names outside the strict pattern, or not in the library, are never looked up on disk.
+    let key = newsdesk::media::new_key();
+    for path in [
+        format!("/media/{key}.jpg"),
+        "/media/..%2Fnewsdesk.db".to_string(),
+        "/media/newsdesk.db".to_string(),
+        format!("/media/{key}.jpg.part"),
+        "/media/..%5Cnewsdesk.db".to_string(),
+    ] {
+        assert_eq!(c.get(&path).await.status(), 404, "{path}");
+    }
+
+    let audit = s.state.store.audit_log(Some("media.upload"), None, 10).await.unwrap();
+    assert_eq!(audit.len(), 4);
+    assert!(audit.iter().any(|a| a.detail.contains("Summit 2025.jpg")));
+    s.stop().await;
+}
+
+async fn bad_uploads_are_refused_and_nothing_is_written(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let mut c = sign_in(&s, "desk@example.org", Role::Editor).await;
+    let csrf = library_csrf(&c).await;
+    let refused = |status: u16, text: &'static str| (status, text);
+
+    let mut truncated = encoded(&picture(400, 300), ImageFormat::Jpeg);
+    truncated.truncate(300);
+    let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;".to_vec();
+    let mut huge = encoded(&picture(8, 8), ImageFormat::Png);
+    huge[16..20].copy_from_slice(&13_000u32.to_be_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(&huge[12..29]);
+    huge[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+    let cases: Vec<(&str, Vec<u8>, (u16, &str))> = vec![
+        (
+            "notes.jpg",
+            b"Minutes of the meeting, not a photo at all.\n".repeat(20),
+            refused(415, "is not a photo"),
+        ),
+        ("anim.gif", gif, refused(415, "GIF files are not accepted")),
+        ("broken.jpg", truncated, refused(422, "cannot be read")),
+        ("huge.png", huge, refused(422, "the most accepted is 12000 pixels a side")),
+        ("", Vec::new(), refused(400, "Choose a photo")),
+    ];
+    for (name, data, (status, message)) in cases {
+        let body = Multipart::new().text("alt", "kept alt").file(name, "image/jpeg", &data).done();
+        let r = c.post_multipart(&format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+        assert_eq!(r.status().as_u16(), status, "{name}");
+        let text = r.text().await.unwrap();
+        assert!(text.contains(message), "{name}: {message:?} not in the page");
+        assert!(text.contains("value=\"kept alt\""), "{name}: the texts typed stay in the form");
+    }
+
+    // Too large: the limit is per site and read at each upload.
+    newsdesk::media::set_max_upload(s.db.data_dir(), Some(100 * 1024));
+    let big = encoded(&noise(300, 300), ImageFormat::Png);
+    assert!(big.len() > 200 * 1024);
+    let body = Multipart::new().file("big.png", "image/png", &big).done();
+    let r = c.post_multipart(&format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+    assert_eq!(r.status(), 413);
+    assert!(r.text().await.unwrap().contains("larger than 0.1 MB"));
+    // In the back office's language, and as JSON for the drop zone.
+    c.lang = "ru";
+    let r = c
+        .post_multipart("/admin/media", &body, &[("x-csrf-token", &csrf), ("accept", "application/json")])
+        .await;
+    assert_eq!(r.status(), 413);
+    let json: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(json["ok"], false);
+    assert!(json["error"].as_str().unwrap().contains("Файл больше"), "{json}");
+    c.lang = "en";
+    newsdesk::media::set_max_upload(s.db.data_dir(), None);
+
+    assert_eq!(stored_files(&s), Vec::<String>::new(), "a refused upload writes nothing");
+    assert_eq!(s.state.store.media_page(10, 0).await.unwrap().1, 0);
+    // Texts are bounded too.
+    let body = Multipart::new()
+        .text("credit", &"c".repeat(300))
+        .file("ok.png", "image/png", &encoded(&picture(50, 50), ImageFormat::Png))
+        .done();
+    let r = c.post_multipart(&format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(stored_files(&s), Vec::<String>::new());
+    s.stop().await;
+}
+
+async fn uploads_need_a_session_and_the_csrf_token(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let png = encoded(&picture(120, 80), ImageFormat::Png);
+    let body = Multipart::new().file("p.png", "image/png", &png).done();
+
+    // Signed out: sent to sign in, for the page and for an upload.
+    let anonymous = Client::new(&s);
+    let r = anonymous.get("/admin/media").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/admin/login?next=/admin/media");
+    let r = anonymous.post_multipart("/admin/media", &body, &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/admin/login");
+
+    // Signed in, but without the token (or with a wrong one): 403.
+    let c = sign_in(&s, "desk@example.org", Role::Author).await;
+    assert_eq!(c.post_multipart("/admin/media", &body, &[]).await.status(), 403);
+    assert_eq!(c.post_multipart("/admin/media?csrf=wrong", &body, &[]).await.status(), 403);
+    assert_eq!(stored_files(&s), Vec::<String>::new());
+
+    // Texts are edited with the token, by any role.
+    let csrf = library_csrf(&c).await;
+    let id = upload(&c, &csrf, "p.png", "image/png", &png, "").await;
+    let page = c.page("/admin/media").await;
+    assert!(page.contains("no alternative text"));
+    let path = format!("/admin/media/{id}");
+    let r = c.post_form(&path, &[("alt", "A red flag"), ("caption", "c"), ("credit", "d")]).await;
+    assert_eq!(r.status(), 403);
+    let r = c
+        .post_form(&path, &[("csrf", &csrf), ("alt", "A <b>red</b> flag"), ("caption", "c"), ("credit", "d")])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("/admin/media?saved={id}#media-{id}"));
+    assert_eq!(s.state.store.media_by_id(id).await.unwrap().unwrap().alt, "A red flag");
+    let r = c.post_form("/admin/media/999999", &[("csrf", &csrf), ("alt", "x")]).await;
+    assert_eq!(r.status(), 404);
+    assert_eq!(s.state.store.audit_log(Some("media.edit"), None, 10).await.unwrap().len(), 1);
+    s.stop().await;
+}
+
+async fn a_lead_photo_shows_on_the_article_lists_and_feeds(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    let c = sign_in(&s, "editor@example.org", Role::Editor).await;
+    let csrf = library_csrf(&c).await;
+    let jpeg = encoded(&picture(1800, 1200), ImageFormat::Jpeg);
+    let photo =
+        upload(&c, &csrf, "IMG_0001.JPG", "image/jpeg", &jpeg, "Flags in front of the headquarters").await;
+    let m = s.state.store.media_by_id(photo).await.unwrap().unwrap();
+    let section = s.state.store.sections().await.unwrap()[0].clone();
+
+    // The editor offers the photo; a photo that does not exist is refused.
+    let editor = c.page("/admin/articles/new").await;
+    assert!(editor.contains(&format!("<option value=\"{photo}\"")), "the picker lists the photo");
+    let section_id = section.id.to_string();
+    let form = |lead: &'static str, action: &'static str| article_form(&csrf, &section_id, lead, action);
+    let r = c.post_form("/admin/articles", &form("987654", "publish")).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("There is no photo number 987654"));
+
+    let chosen = photo.to_string();
+    let r = c.post_form("/admin/articles", &article_form(&csrf, &section_id, &chosen, "publish")).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let id: i64 =
+        location(&r).trim_start_matches("/admin/articles/").split('?').next().unwrap().parse().unwrap();
+    assert_eq!(s.state.store.lead_image_id(id).await.unwrap(), Some(photo));
+    let editor = c.page(&format!("/admin/articles/{id}")).await;
+    assert!(editor.contains(&format!(
+        "<option value=\"{photo}\" data-thumb=\"/media/{}-480.webp\" selected",
+        m.file_key
+    )));
+
+    // The public page: a figure with srcset, sizes, width and height, alt, caption, credit.
+    let article = s.state.store.article_by_id(id).await.unwrap().unwrap();
+    let url = format!("/en/{}/{}", section.slug, article.slug);
+    let page = s.page(&url).await;
+    let key = &m.file_key;
+    let img = crate::harness::between(&page, "<figure class=\"lead-figure\">", "</figure>");
+    assert!(img.contains(&format!("src=\"/media/{key}-960.webp\"")), "{img}");
+    assert!(img.contains(&format!(
+        "srcset=\"/media/{key}-480.webp 480w, /media/{key}-960.webp 960w, /media/{key}-1600.webp 1600w\""
+    )));
+    assert!(img.contains("sizes=\""));
+    assert!(img.contains("width=\"960\" height=\"640\""), "{img}");
+    assert!(img.contains("alt=\"Flags in front of the headquarters\""));
+    assert!(img.contains("Delegates at the opening session.") && img.contains("Photo: J. Doe"));
+    let og =
+        format!("<meta property=\"og:image\" content=\"https://news.test.example/media/{key}-1600.webp\">");
+    assert!(page.contains(&og), "OpenGraph image");
+    let json_ld = crate::harness::between(&page, "<script type=\"application/ld+json\">", "</script>");
+    let json_ld: serde_json::Value = serde_json::from_str(json_ld).unwrap();
+    assert_eq!(json_ld["image"][0]["url"], format!("https://news.test.example/media/{key}-1600.webp"));
+    assert_eq!(json_ld["image"][0]["width"], 1600);
+    assert_eq!(json_ld["image"][0]["height"], 1067);
+    for variant in [480, 960, 1600] {
+        assert_eq!(s.get(&format!("/media/{key}-{variant}.webp")).await.status(), 200);
+    }
+
+    // Lists show a thumbnail with its size; feeds carry an enclosure.
+    let home = s.page("/en/").await;
+    let item = crate::harness::between(&home, "<li class=\"news-item\">", "</li>");
+    assert!(item.contains(&format!("class=\"news-thumb\" src=\"/media/{key}-480.webp\"")), "{item}");
+    assert!(item.contains("width=\"480\" height=\"320\""));
+    let rss = s.page("/en/feed.xml").await;
+    assert!(
+        rss.contains(&format!("<enclosure url=\"https://news.test.example/media/{key}-1600.webp\"")),
+        "RSS"
+    );
+    let len = std::fs::metadata(media_dir(&s).join(format!("{key}-1600.webp"))).unwrap().len();
+    assert!(rss.contains(&format!("length=\"{len}\" type=\"image/webp\"/>")));
+
+    // New texts show at once on the public page.
+    let r = c
+        .post_form(
+            &format!("/admin/media/{photo}"),
+            &[("csrf", &csrf), ("alt", "Flags, renamed"), ("caption", ""), ("credit", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = s.page(&url).await;
+    assert!(page.contains("alt=\"Flags, renamed\""));
+    assert!(!page.contains("<figcaption>"), "no caption or credit, no empty figcaption");
+
+    // A form without the picker (an older page) keeps the photo; choosing none removes it.
+    let mut without = form("", "save");
+    without.retain(|(k, _)| *k != "lead_image");
+    let r = c.post_form(&format!("/admin/articles/{id}"), &without).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(s.state.store.lead_image_id(id).await.unwrap(), Some(photo));
+    let r = c.post_form(&format!("/admin/articles/{id}"), &form("", "save")).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(s.state.store.lead_image_id(id).await.unwrap(), None);
+    assert!(!s.page(&url).await.contains("lead-figure"));
+    s.stop().await;
+}
