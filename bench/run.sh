@@ -152,9 +152,12 @@ PY
 read -r SEARCH_MED SEARCH_P99 < "$WORK/search.txt"
 RSS_KB=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
 
-# nginx serving the very same article bytes.
+# nginx serving the very same article bytes (its workers run as an unprivileged user, so the
+# work directory must be readable to them; every response must be a 200 to count).
+chmod 755 "$WORK"
 mkdir -p "$WORK/www"
 curl -s "$BASE$ARTICLE" -o "$WORK/www/article.html"
+chmod 644 "$WORK/www/article.html"
 PAGE_BYTES=$(stat -c %s "$WORK/www/article.html")
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 nginx_conf() { # nginx_conf GZIP(on|off)

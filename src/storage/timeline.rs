@@ -41,6 +41,12 @@ impl Timeline {
         (matched.len() as u64, matched[from..to].iter().map(|(_, id)| *id).collect())
     }
 
+    /// The first and last publication times in a language, for the archive's calendar.
+    pub fn span(&self, lang: &str) -> Option<(i64, i64)> {
+        let list = self.lists.get(&(lang.to_string(), None))?;
+        Some((list.last()?.0, list.first()?.0))
+    }
+
     /// How many published articles it holds.
     pub fn len(&self) -> usize {
         self.lists.iter().filter(|((_, section), _)| section.is_none()).map(|(_, v)| v.len()).sum()

@@ -270,16 +270,28 @@ fn cacheable(response: &Response) -> bool {
         && (kind.starts_with("text/") || kind.contains("xml") || kind.contains("json"))
 }
 
+/// The request headers an entry's answer depends on, kept while the page renders.
+fn conditional_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::new();
+    for name in [header::ACCEPT_ENCODING, header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE] {
+        if let Some(v) = headers.get(&name) {
+            kept.insert(name, v.clone());
+        }
+    }
+    kept
+}
+
 /// Middleware: answers from the cache, or renders, keeps and answers.
 pub async fn layer(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
     let Some(key) = cache_key(&request) else {
         return next.run(request).await;
     };
-    let method = request.method().clone();
-    let request_headers = request.headers().clone();
     if let Some(entry) = cache.get(&key) {
-        return entry.respond(&method, &request_headers);
+        // The hot path: no copies of the request, just the entry's bytes.
+        return entry.respond(request.method(), request.headers());
     }
+    let method = request.method().clone();
+    let request_headers = conditional_headers(request.headers());
     let generation = cache.generation();
     let response = next.run(request).await;
     if !cacheable(&response) {

@@ -35,6 +35,18 @@ impl Listing {
         Ok(timeline)
     }
 
+    /// The first and last publication times of published articles in a language.
+    pub async fn span(
+        &self,
+        state: &AppState,
+        lang: &crate::domain::Lang,
+    ) -> WebResult<Option<(jiff::Timestamp, jiff::Timestamp)>> {
+        let span = self.timeline(state).await?.span(lang.as_str());
+        Ok(span.and_then(|(a, b)| {
+            Some((jiff::Timestamp::from_second(a).ok()?, jiff::Timestamp::from_second(b).ok()?))
+        }))
+    }
+
     /// One page of a list and the list's total.
     pub async fn page(
         &self,

@@ -42,12 +42,17 @@ impl ViewCounter {
 
 /// Whether a path has the shape of an article page: `/{lang}/{section}/{slug}`.
 fn is_article_path(path: &str) -> bool {
-    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    parts.len() == 3
-        && parts[0].len() <= 3
-        && !parts[2].contains('.')
-        && parts[1] != "archive"
-        && parts.iter().all(|p| !p.is_empty())
+    let mut parts = path.trim_start_matches('/').split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(lang), Some(section), Some(slug), None) => {
+            (2..=3).contains(&lang.len())
+                && !section.is_empty()
+                && section != "archive"
+                && !slug.is_empty()
+                && !slug.contains('.')
+        }
+        _ => false,
+    }
 }
 
 fn is_robot(request: &Request) -> bool {

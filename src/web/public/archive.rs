@@ -22,7 +22,7 @@ pub async fn calendar(
     to: Option<Date>,
 ) -> WebResult<Value> {
     let tz = &ctx.state.site.time_zone;
-    let span = ctx.state.store.published_span(&ctx.lang).await?;
+    let span = ctx.state.listing.span(ctx.state, &ctx.lang).await?;
     let years: Vec<Value> = match span {
         Some((first, last)) => {
             let (a, b) = (dates::civil_date(first, tz).year(), dates::civil_date(last, tz).year());

@@ -135,12 +135,16 @@ const RELATED: usize = 4;
 /// ones fill up when there are too few.
 fn related(ctx: &PageCtx<'_>, article: &Article) -> WebResult<Vec<super::ItemView>> {
     use crate::search::{SearchRequest, Sort};
-    let words: Vec<String> = article
+    // The title's five longest words carry its meaning; more only slow the query down.
+    let mut words: Vec<String> = article
         .title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() > 3)
         .map(str::to_lowercase)
         .collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    words.dedup();
+    words.truncate(5);
     if words.is_empty() {
         return Ok(Vec::new());
     }
