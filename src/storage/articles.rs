@@ -118,6 +118,14 @@ pub struct ItemError {
     pub error: StoreError,
 }
 
+/// Keeps the article's current state as a revision if it has none yet (articles created by an
+/// import get their first revision only when they first change).
+pub(crate) const ENSURE_REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, \
+     lead, body_html, slug, section_id, status, publish_at, lead_image_id) SELECT a.id, a.version, NULL, a.updated_at, \
+     'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, a.status, a.publish_at, a.lead_image_id \
+     FROM articles a WHERE a.id = $1 AND NOT EXISTS \
+     (SELECT 1 FROM revisions r WHERE r.article_id = a.id AND r.version = a.version)";
+
 pub(crate) const SUMMARY_COLUMNS: &str = "id, lang, section_id, slug, title, lead, publish_at, updated_at";
 const ORDER: &str = "ORDER BY publish_at DESC, id DESC";
 
@@ -318,6 +326,7 @@ impl Store {
                         continue;
                     }
                     Some(old) => {
+                        sqlx::query(ENSURE_REVISION).bind(old.id).execute(&mut *tx).await.map_err(at(index))?;
                         sqlx::query("UPDATE articles SET translation_key = $1, lang = $2, section_id = $3, \
                              slug = $4, title = $5, lead = $6, body_html = $7, status = $8, publish_at = $9, \
                              updated_at = $10, version = version + 1 WHERE id = $11")
@@ -347,12 +356,17 @@ impl Store {
                         id
                     }
                 };
-                // Every save keeps a whole revision, imports included.
-                sqlx::query("INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
-                     slug, section_id, status, publish_at) SELECT id, version, NULL, $2, 'import', title, lead, \
-                     body_html, slug, section_id, status, publish_at FROM articles WHERE id = $1")
-                    .bind(id).bind(now.as_second())
-                    .execute(&mut *tx).await.map_err(at(index))?;
+                // Every change keeps a whole revision, imports included. A newly created
+                // article's first revision is written when it is first changed (see
+                // ENSURE_REVISION), which halves what a large import writes.
+                if existing.is_some() {
+                    sqlx::query("INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
+                         slug, section_id, status, publish_at, lead_image_id) SELECT id, version, NULL, $2, 'import', \
+                         title, lead, body_html, slug, section_id, status, publish_at, lead_image_id FROM articles \
+                         WHERE id = $1")
+                        .bind(id).bind(now.as_second())
+                        .execute(&mut *tx).await.map_err(at(index))?;
+                }
                 sqlx::query("DELETE FROM slug_redirects WHERE lang = $1 AND slug = $2 AND article_id <> $3")
                     .bind(item.lang.as_str()).bind(&slug).bind(id)
                     .execute(&mut *tx).await.map_err(at(index))?;

@@ -194,6 +194,7 @@ impl Store {
                 sqlx::query("DELETE FROM slug_redirects WHERE lang = $1 AND slug = $2")
                     .bind(edit.lang.as_str()).bind(&new_slug).execute(&mut *tx).await?;
             }
+            sqlx::query(super::articles::ENSURE_REVISION).bind(id).execute(&mut *tx).await?;
             let updated = sqlx::query("UPDATE articles SET lang = $1, section_id = $2, slug = $3, title = $4, lead = $5, \
                  body_html = $6, status = $7, publish_at = $8, review_requested = $9, lead_image_id = $10, \
                  updated_at = $11, version = version + 1 WHERE id = $12 AND version = $13")
@@ -234,6 +235,7 @@ impl Store {
         let (sql, action) = if trashed { (TRASH, "article.delete") } else { (RESTORE, "article.restore") };
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
+            sqlx::query(super::articles::ENSURE_REVISION).bind(id).execute(&mut *tx).await?;
             let done = sqlx::query(sql).bind(now.as_second()).bind(id).execute(&mut *tx).await?;
             if done.rows_affected() != 1 {
                 return Err(StoreError::NotFound);

@@ -108,6 +108,11 @@ async fn storage_story(backend: Backend) {
     let after = store.article_by_old_slug(&en, "first-story").await.unwrap().expect("redirect");
     assert_eq!(after.slug, "first-story-renamed");
     assert_eq!(after.version, before.version + 1);
+    // History: the state before the change and the change itself (an import's first revision
+    // is written when the article first changes).
+    let history = store.revisions(before.id).await.unwrap();
+    assert_eq!(history.iter().map(|r| r.version).collect::<Vec<_>>(), [after.version, before.version]);
+    assert_eq!(history[1].title, "First story");
 
     // A second article in the same language under the same translation key is refused, and
     // the whole batch is rolled back.
