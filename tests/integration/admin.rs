@@ -177,7 +177,7 @@ async fn signed_out_requests_go_to_sign_in(backend: Backend) {
 
 async fn roles_are_enforced_on_the_server(backend: Backend) {
     let Some(s) = TestServer::start(backend).await else { return };
-    make_user(&s, "author@example.org", Role::Author).await;
+    let author_id = make_user(&s, "author@example.org", Role::Author).await;
     make_user(&s, "editor@example.org", Role::Editor).await;
     make_user(&s, "admin@example.org", Role::Admin).await;
     let author = sign_in(&s, "author@example.org").await;
@@ -217,6 +217,10 @@ async fn roles_are_enforced_on_the_server(backend: Backend) {
     let admin = sign_in(&s, "admin@example.org").await;
     let audit = admin.page("/admin/audit").await;
     assert!(audit.contains("article.publish") && audit.contains("login"), "{audit}");
+    let by_author = admin.page(&format!("/admin/articles?author={author_id}")).await;
+    assert!(by_author.contains("Author draft") && !by_author.contains("Editor piece"), "filter by author");
+    let by_text = admin.page("/admin/articles?q=editor+PIECE").await;
+    assert!(by_text.contains("Editor piece") && !by_text.contains("Author draft"), "filter by text");
     let only_publish = admin.page("/admin/audit?action=article.publish").await;
     assert!(!only_publish.contains(">login<"), "the filter narrows");
     s.stop().await;

@@ -31,6 +31,7 @@ pub struct ListQuery {
     section: Option<String>,
     status: Option<String>,
     mine: Option<String>,
+    author: Option<String>,
     q: Option<String>,
     page: Option<String>,
 }
@@ -75,10 +76,11 @@ async fn list_page(
         lang: nonempty(&q.lang).filter(|l| state.site.language(l).is_some()),
         section_id: nonempty(&q.section).and_then(|s| s.parse().ok()),
         status,
+        // Authors only ever see their own work; others may pick any author.
         author_id: if q.mine.is_some() || staff.user.role == Role::Author {
             Some(staff.user.id)
         } else {
-            None
+            nonempty(&q.author).and_then(|a| a.parse().ok())
         },
         text: nonempty(&q.q),
         trash,
@@ -100,19 +102,23 @@ async fn list_page(
         });
     }
     let base = format!(
-        "/admin/{}?lang={}&section={}&status={}&q={}{}",
+        "/admin/{}?lang={}&section={}&status={}&q={}&author={}{}",
         if trash { "trash" } else { "articles" },
         super::session::encode(&filter.lang.clone().unwrap_or_default()),
         filter.section_id.map(|s| s.to_string()).unwrap_or_default(),
         super::session::encode(&filter.status.clone().unwrap_or_default()),
         super::session::encode(&filter.text.clone().unwrap_or_default()),
+        filter.author_id.map(|a| a.to_string()).unwrap_or_default(),
         if q.mine.is_some() { "&mine=1" } else { "" },
     );
     let pager = crate::web::public::Pager::new(page, u64::try_from(total).unwrap_or(0), PAGE, &base);
     let title = i18n::text(lang, if trash { "admin_trash" } else { "admin_articles" }, &[]);
     let ctx = context! {
         items, pager, total, trash,
-        filter => context! { lang => filter.lang, section => filter.section_id, status => filter.status, q => filter.text, mine => q.mine.is_some() },
+        filter => context! { lang => filter.lang, section => filter.section_id, status => filter.status, q => filter.text, mine => q.mine.is_some(), author => filter.author_id },
+        authors => if staff.user.role == Role::Author { Vec::new() } else {
+            state.store.users().await?.into_iter().map(|u| context! { id => u.id, name => u.name }).collect::<Vec<_>>()
+        },
         sections => sections.iter().map(|s| context! { id => s.id, name => s.name(&state.site.default_language) }).collect::<Vec<_>>(),
         statuses => ["draft", "scheduled", "published"].iter().map(|s| context! { value => s, label => i18n::text(lang, &format!("admin_status_{s}"), &[]) }).collect::<Vec<_>>(),
         ..chrome(state, Some(staff), lang, &title, if trash { "trash" } else { "articles" })
@@ -506,7 +512,7 @@ fn audit_action(action: Action) -> Option<&'static str> {
 }
 
 /// Loads an article the user may open: editors and admins any, authors their own.
-async fn load_for(state: &AppState, staff: &Staff, id: i64) -> WebResult<Article> {
+pub(super) async fn load_for(state: &AppState, staff: &Staff, id: i64) -> WebResult<Article> {
     let article = state.store.article_by_id(id).await?.ok_or(WebError::NotFound)?;
     if !staff.user.role.can(Permission::EditAnyArticle) {
         let (_, author, _) = state.store.article_meta(id).await?.ok_or(WebError::NotFound)?;

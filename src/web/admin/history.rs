@@ -58,13 +58,7 @@ pub async fn list(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let article = state.store.article_by_id(id).await?.ok_or(WebError::NotFound)?;
-    if !staff.user.role.can(Permission::EditAnyArticle) {
-        let (_, author, _) = state.store.article_meta(id).await?.ok_or(WebError::NotFound)?;
-        if author != Some(staff.user.id) {
-            return Err(WebError::Forbidden);
-        }
-    }
+    let article = super::articles::load_for(&state, &staff, id).await?;
     let ui = ui_lang(&headers);
     let tz = &state.site.time_zone;
     let revisions: Vec<Value> = state
@@ -101,13 +95,7 @@ pub async fn diff(
     Path(id): Path<i64>,
     Query(q): Query<DiffQuery>,
 ) -> WebResult<Response> {
-    let article = state.store.article_by_id(id).await?.ok_or(WebError::NotFound)?;
-    if !staff.user.role.can(Permission::EditAnyArticle) {
-        let (_, author, _) = state.store.article_meta(id).await?.ok_or(WebError::NotFound)?;
-        if author != Some(staff.user.id) {
-            return Err(WebError::Forbidden);
-        }
-    }
+    let article = super::articles::load_for(&state, &staff, id).await?;
     let from = state.store.revision(id, Some(q.from), None).await?.ok_or(WebError::NotFound)?;
     let to = state.store.revision(id, Some(q.to), None).await?.ok_or(WebError::NotFound)?;
     let ui = ui_lang(&headers);
