@@ -1,6 +1,7 @@
 //! Article queries: reading for the public site, saving in bulk (imports), exporting, and
 //! publishing what is due.
 
+use super::BeginWrite;
 use super::media::{ImageRef, LEAD_IMAGE_COLUMNS};
 use super::rows::{ARTICLE_COLUMNS, ArticleRow, SummaryRow, lang, timestamp};
 use super::{Result, SectionInput, Store, StoreError, with_pool};
@@ -244,7 +245,7 @@ impl Store {
         const LOG: &str = "INSERT INTO changes (article_id, kind, at) VALUES ($1, 'published', $2)";
         let now = now.as_second();
         let ids: Vec<i64> = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let ids: Vec<i64> = sqlx::query_scalar(SQL).bind(now).fetch_all(&mut *tx).await?;
             for id in &ids {
                 sqlx::query(LOG).bind(id).bind(now).execute(&mut *tx).await?;
@@ -269,7 +270,7 @@ impl Store {
         let whole = |error: sqlx::Error| ItemError { index: 0, error: error.into() };
         let mut outcome = ImportOutcome::default();
         with_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(whole)?;
+            let mut tx = p.begin_write().await.map_err(whole)?;
             for section in sections {
                 let names = serde_json::to_string(&section.names).unwrap_or_else(|_| "{}".into());
                 sqlx::query(super::sections::UPSERT_SECTION)

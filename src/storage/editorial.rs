@@ -3,6 +3,7 @@
 //! trash. Every save is one transaction: the article row, a whole revision, a change-log entry
 //! and, for publications and deletions, an audit entry.
 
+use super::BeginWrite;
 use super::rows::{ARTICLE_COLUMNS, ArticleRow, timestamp};
 use super::{Result, Store, StoreError, with_pool};
 use crate::domain::{Article, Lang, Status, slug};
@@ -129,7 +130,7 @@ impl Store {
         let base = if base.is_empty() { "article".to_string() } else { base };
         let status = edit.status.normalized(edit.publish_at, now).as_str();
         let id: i64 = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let mut candidate = base.clone();
             for n in 2.. {
                 let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE lang = $1 AND slug = $2")
@@ -174,7 +175,7 @@ impl Store {
         let status = edit.status.normalized(edit.publish_at, now).as_str();
         let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
         let result: SaveResult = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let current: Option<ArticleRow> = sqlx::query_as(&select).bind(id).fetch_optional(&mut *tx).await?;
             let current = current.ok_or(StoreError::NotFound)?;
             if current.version != base_version {
@@ -234,7 +235,7 @@ impl Store {
                                WHERE id = $2 AND deleted_at IS NOT NULL";
         let (sql, action) = if trashed { (TRASH, "article.delete") } else { (RESTORE, "article.restore") };
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(super::articles::ENSURE_REVISION).bind(id).execute(&mut *tx).await?;
             let done = sqlx::query(sql).bind(now.as_second()).bind(id).execute(&mut *tx).await?;
             if done.rows_affected() != 1 {

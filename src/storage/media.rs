@@ -1,6 +1,7 @@
 //! The media library: one row per uploaded photo (its files live in `DATA/media`, named by
 //! `file_key`; see [`crate::media`]), with the texts editors give it, and articles' lead images.
 
+use super::BeginWrite;
 use super::{Result, Store, StoreError, with_pool};
 use jiff::Timestamp;
 
@@ -130,7 +131,7 @@ impl Store {
         const CHANGES: &str = "INSERT INTO changes (article_id, kind, at) SELECT id, 'media', $2 FROM articles \
                                WHERE lead_image_id = $1 AND status = 'published'";
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let done = sqlx::query(SQL).bind(alt).bind(caption).bind(credit).bind(id).execute(&mut *tx).await?;
             if done.rows_affected() != 1 {
                 return Err(StoreError::NotFound);

@@ -43,6 +43,31 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// Starts a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: a deferred
+/// transaction that reads first and then writes fails at once with "database is locked" when
+/// another connection wrote in between, whereas an immediate one waits its turn (up to the busy
+/// timeout). PostgreSQL needs nothing special.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 /// What went wrong in storage, in terms the callers can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

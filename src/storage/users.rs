@@ -1,5 +1,6 @@
 //! Users, sessions, one-time password links, sign-in failures and the audit log.
 
+use super::BeginWrite;
 use super::{Result, Store, StoreError, with_pool};
 use crate::domain::user::{Role, User};
 use jiff::Timestamp;
@@ -126,7 +127,7 @@ impl Store {
         const SQL: &str = "UPDATE users SET role = $1, disabled = $2, updated_at = $3 WHERE id = $4";
         const END: &str = "DELETE FROM sessions WHERE user_id = $1";
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(SQL).bind(role.as_str()).bind(i64::from(disabled)).bind(now.as_second()).bind(user_id)
                 .execute(&mut *tx).await?;
             if disabled {

@@ -145,4 +145,32 @@ async fn storage_story(backend: Backend) {
     store.close().await;
 }
 
-on_both_backends!(storage_story);
+/// Several writers at once (an import, the scheduler, the back office) each wait their turn
+/// instead of failing with "database is locked".
+async fn concurrent_writers_wait_their_turn(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let store = Store::open(&db.url).await.unwrap();
+    let now = ts("2025-05-01T00:00:00Z");
+    let writers: Vec<_> = (0..12)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let item =
+                    article(&format!("w{i}"), "en", &format!("Concurrent story {i}"), "2025-04-01T10:00:00Z");
+                store.save_articles(&[], &[item], now, &|| {}).await.map(|_| ())?;
+                store
+                    .publish_due(now)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| newsdesk::storage::ItemError { index: 0, error: e })
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap().unwrap();
+    }
+    assert_eq!(store.count_published(&ListFilter::all(Lang::parse("en").unwrap())).await.unwrap(), 12);
+    store.close().await;
+}
+
+on_both_backends!(storage_story, concurrent_writers_wait_their_turn);

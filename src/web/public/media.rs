@@ -124,12 +124,10 @@ pub async fn serve(
     let name = media::parse_file_name(&file).ok_or(WebError::NotFound)?;
     let item = state.store.media_by_key(name.key()).await?.ok_or(WebError::NotFound)?;
     let content_type = match name {
-        FileName::Original { kind, .. } => {
-            if Kind::from_mime(&item.mime) != Some(kind) {
-                return Err(WebError::NotFound);
-            }
-            kind.mime()
-        }
+        // Originals stay on the server (for new variants later): they can carry EXIF data such
+        // as where a photo was taken, which readers need not get. Variants are re-encoded and
+        // carry none.
+        FileName::Original { .. } => return Err(WebError::NotFound),
         FileName::Variant { width, .. } => {
             let (w, _) = dims(item.width, item.height);
             if !media::variant_widths(w).contains(&width) {
