@@ -356,20 +356,35 @@ async fn lead_image_choices(
     Ok((selected.filter(|_| preview.is_some()), choices, preview))
 }
 
+/// What the editor page shows around the article: the answer's status, the submitted form to
+/// keep (so nobody's text is lost), and messages.
+#[derive(Default)]
+struct Shown<'a> {
+    status: StatusCode,
+    form: Option<&'a ArticleForm>,
+    error: Option<String>,
+    /// A diff of what someone else saved meanwhile.
+    conflict: Option<Value>,
+    notice: Option<String>,
+}
+
+impl<'a> Shown<'a> {
+    /// The form comes back with the person's text and what was wrong with it.
+    fn refused(status: StatusCode, form: &'a ArticleForm, error: String) -> Self {
+        Shown { status, form: Some(form), error: Some(error), ..Shown::default() }
+    }
+}
+
 /// Everything the editor template needs.
-#[allow(clippy::too_many_arguments)]
 async fn editor_page(
     state: &AppState,
     staff: &Staff,
     headers: &HeaderMap,
-    status_code: StatusCode,
     article: Option<&Article>,
-    form: Option<&ArticleForm>,
     lang: &Lang,
-    error: Option<String>,
-    conflict: Option<Value>,
-    notice: Option<String>,
+    shown: Shown<'_>,
 ) -> WebResult<Response> {
+    let Shown { status: status_code, form, error, conflict, notice } = shown;
     let ui = ui_lang(headers);
     let tz = &state.site.time_zone;
     let sections = state.store.sections().await?;
@@ -442,7 +457,7 @@ pub async fn new(
         .and_then(|l| state.site.language(l))
         .unwrap_or(&state.site.default_language)
         .clone();
-    editor_page(&state, &staff, &headers, StatusCode::OK, None, None, &lang, None, None, None).await
+    editor_page(&state, &staff, &headers, None, &lang, Shown::default()).await
 }
 
 /// `POST /admin/articles`: creates an article from the editor.
@@ -472,13 +487,9 @@ pub async fn create(
                 &state,
                 &staff,
                 &headers,
-                StatusCode::UNPROCESSABLE_ENTITY,
                 None,
-                Some(&f),
                 &lang,
-                Some(message),
-                None,
-                None,
+                Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, &f, message),
             )
             .await;
         }
@@ -540,8 +551,7 @@ pub async fn edit(
     let ui = ui_lang(&headers);
     let notice = q.saved.map(|_| i18n::text(ui, "admin_saved", &[]));
     let lang = article.lang.clone();
-    editor_page(&state, &staff, &headers, StatusCode::OK, Some(&article), None, &lang, None, None, notice)
-        .await
+    editor_page(&state, &staff, &headers, Some(&article), &lang, Shown { notice, ..Shown::default() }).await
 }
 
 /// `POST /admin/articles/{id}`: saves with the chosen action.
@@ -569,13 +579,9 @@ pub async fn save(
                 &state,
                 &staff,
                 &headers,
-                StatusCode::UNPROCESSABLE_ENTITY,
                 Some(&article),
-                Some(&f),
                 &lang,
-                Some(message),
-                None,
-                None,
+                Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, &f, message),
             )
             .await;
         }
@@ -613,13 +619,9 @@ pub async fn save(
                 &state,
                 &staff,
                 &headers,
-                StatusCode::CONFLICT,
                 Some(&current),
-                Some(&kept),
                 &lang,
-                Some(message),
-                Some(diff),
-                None,
+                Shown { conflict: Some(diff), ..Shown::refused(StatusCode::CONFLICT, &kept, message) },
             )
             .await
         }
@@ -628,13 +630,9 @@ pub async fn save(
                 &state,
                 &staff,
                 &headers,
-                StatusCode::CONFLICT,
                 Some(&article),
-                Some(&f),
                 &lang,
-                Some(message),
-                None,
-                None,
+                Shown::refused(StatusCode::CONFLICT, &f, message),
             )
             .await
         }
