@@ -438,6 +438,11 @@ async fn editor_page(
     Ok((status_code, render(state, "admin/edit.html", ctx)?).into_response())
 }
 
+/// The site language a form or link names, or the default one when it names none the site runs.
+fn site_lang(state: &AppState, code: Option<&str>) -> Lang {
+    code.and_then(|l| state.site.language(l)).unwrap_or(&state.site.default_language).clone()
+}
+
 #[derive(Debug, Deserialize)]
 pub struct NewQuery {
     lang: Option<String>,
@@ -451,12 +456,7 @@ pub async fn new(
     Query(q): Query<NewQuery>,
 ) -> WebResult<Response> {
     staff.require(Permission::CreateArticle)?;
-    let lang = q
-        .lang
-        .as_deref()
-        .and_then(|l| state.site.language(l))
-        .unwrap_or(&state.site.default_language)
-        .clone();
+    let lang = site_lang(&state, q.lang.as_deref());
     editor_page(&state, &staff, &headers, None, &lang, Shown::default()).await
 }
 
@@ -474,12 +474,7 @@ pub async fn create(
     if !action.permitted(staff.user.role) {
         return Err(WebError::Forbidden);
     }
-    let lang = f
-        .lang
-        .as_deref()
-        .and_then(|l| state.site.language(l))
-        .unwrap_or(&state.site.default_language)
-        .clone();
+    let lang = site_lang(&state, f.lang.as_deref());
     let edit = match checked_edit(&state, &f, lang.clone(), None, action, ui).await? {
         Ok(e) => e,
         Err(message) => {
@@ -651,11 +646,10 @@ pub async fn preview(
 ) -> WebResult<Response> {
     let existing = if id == 0 { None } else { Some(load_for(&state, &staff, id).await?) };
     let ui = ui_lang(&headers);
-    let lang = existing
-        .as_ref()
-        .map(|a| a.lang.clone())
-        .or_else(|| f.lang.as_deref().and_then(|l| state.site.language(l)).cloned())
-        .unwrap_or_else(|| state.site.default_language.clone());
+    let lang = match &existing {
+        Some(a) => a.lang.clone(),
+        None => site_lang(&state, f.lang.as_deref()),
+    };
     let edit = checked_edit(&state, &f, lang.clone(), existing.as_ref(), Action::Save, ui)
         .await?
         .map_err(WebError::BadRequest)?;
