@@ -89,10 +89,13 @@ ARTICLE=$(curl -s "$BASE/en/" | grep -o 'class="news-title"><a href="[^"]*"' | h
 SECTION=$(echo "$ARTICLE" | cut -d/ -f3)
 echo "article: $ARTICLE"
 
-# Uncached renders: the first request for each of 200 distinct articles and archive pages.
-python3 - "$BASE" > "$WORK/uncached.txt" <<'PY'
+# Uncached renders, twice over 200 distinct articles and archive pages 1,990–2,009: first the
+# very first request for each since the server started ("cold": nothing about them is in
+# memory), then the first request for each after a change (an article imported by another
+# process, which empties the page cache on every page).
+cat > "$WORK/uncached.py" <<'PY'
 import http.client, sys, time, re, statistics
-base = sys.argv[1].replace("http://", "")
+base, phase = sys.argv[1].replace("http://", ""), sys.argv[2]
 c = http.client.HTTPConnection(base)
 def get(path):
     t = time.perf_counter(); c.request("GET", path); r = c.getresponse(); body = r.read(); return time.perf_counter() - t, r.status, body
@@ -100,11 +103,22 @@ paths = []
 for page in range(50, 90):
     _, _, body = get(f"/en/archive?page={page}")
     paths += re.findall(r'class="news-title"><a href="([^"]+)"', body.decode())
-arts = [get(p)[0] * 1000 for p in paths[:200]]
-deep = [get(f"/en/archive?page={p}")[0] * 1000 for p in range(1990, 2010)]
-print(f"{statistics.median(arts):.2f} {sorted(arts)[int(len(arts)*0.99)-1]:.2f} {statistics.median(deep):.2f} {max(deep):.2f}")
+if phase == "change":
+    # Wait until the change has reached this node (the page cache was emptied).
+    deadline = time.time() + 10
+    while b"Benchmark change" not in get("/en/")[2] and time.time() < deadline:
+        time.sleep(0.05)
+arts = sorted(get(p)[0] * 1000 for p in paths[:200])
+deep = sorted(get(f"/en/archive?page={p}")[0] * 1000 for p in range(1990, 2010))
+print(f"{statistics.median(arts):.2f} {arts[int(len(arts)*0.99)-1]:.2f} {statistics.median(deep):.2f} {max(deep):.2f}")
 PY
+python3 "$WORK/uncached.py" "$BASE" cold > "$WORK/uncached.txt"
 read -r ART_MED ART_P99 DEEP_MED DEEP_MAX < "$WORK/uncached.txt"
+echo '{"title":"Benchmark change","published_at":"2030-01-01","lang":"en","section":"news","lead":"A change.","body_html":"<p>A change.</p>"}' > "$WORK/change.jsonl"
+sed -i "s/2030-01-01/$(date -u -d "-5 seconds" +%Y-%m-%dT%H:%M:%S+00:00)/" "$WORK/change.jsonl"
+$BIN --data "$WORK/site" import "$WORK/change.jsonl" >/dev/null 2>&1
+python3 "$WORK/uncached.py" "$BASE" change > "$WORK/uncached-change.txt"
+read -r CH_ART_MED CH_ART_P99 CH_DEEP_MED CH_DEEP_MAX < "$WORK/uncached-change.txt"
 
 run_wrk() { # run_wrk URL [HEADER] -> "rps p50 p99"
   local url=$1; shift
@@ -131,7 +145,7 @@ for name in home section deep article search feed article_gzip; do
     section) R[$name]=$(run_wrk "$BASE/en/$SECTION") ;;
     deep) R[$name]=$(run_wrk "$BASE/en/archive?page=2000") ;;
     article) R[$name]=$(run_wrk "$BASE$ARTICLE") ;;
-    search) R[$name]=$(run_wrk "$BASE/en/search?q=conference+security") ;;
+    search) R[$name]=$(run_wrk "$BASE/en/search?q=conference+security") ;; # one popular query: cached
     feed) R[$name]=$(run_wrk "$BASE/en/feed.xml") ;;
     article_gzip) R[$name]=$(run_wrk "$BASE$ARTICLE" "Accept-Encoding: gzip") ;;
   esac
@@ -211,8 +225,10 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}' if $2 else 'n/a')"; }
   echo
   echo "| measure | value |"
   echo "| --- | ---: |"
-  echo "| uncached article render, median / p99 (first request each, 200 articles) | $ART_MED ms / $ART_P99 ms |"
-  echo "| uncached deep archive page (pages 1990–2009), median / max | $DEEP_MED ms / $DEEP_MAX ms |"
+  echo "| uncached article render after a change, median / p99 (200 articles) | $CH_ART_MED ms / $CH_ART_P99 ms |"
+  echo "| uncached deep archive page after a change (pages 1990–2009), median / max | $CH_DEEP_MED ms / $CH_DEEP_MAX ms |"
+  echo "| cold article render (first request since start), median / p99 (200 articles) | $ART_MED ms / $ART_P99 ms |"
+  echo "| cold deep archive page (first request since start), median / max | $DEEP_MED ms / $DEEP_MAX ms |"
   echo "| search, distinct queries (uncached), median / p99 | $SEARCH_MED ms / $SEARCH_P99 ms |"
   echo "| server memory (RSS) after the load | $((RSS_KB / 1024)) MB |"
   echo "| cold start to first 200 on /healthz (best of 3) | $COLD_MS ms |"

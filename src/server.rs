@@ -49,6 +49,7 @@ pub fn state(
         search: Arc::new(search),
         cache: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
         listing: Arc::default(),
+        related: Arc::default(),
         views: Arc::default(),
     })
 }
@@ -87,13 +88,19 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
         // Read the newest change before catching up: a change that commits in between is then
         // seen again on the next round, so no page is cached from an index that lags behind.
         let latest = state.store.latest_change().await;
-        if let Err(e) = state.search.catch_up(&state.store).await {
-            tracing::warn!(error = %e, "search index catch-up failed; will retry");
-        }
+        // On PostgreSQL an older change can commit after a newer one (a hole in the log that
+        // fills): the newest id stays the same, but the index applies it, and pages must follow.
+        let applied = match state.search.catch_up(&state.store).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "search index catch-up failed; will retry");
+                0
+            }
+        };
         match latest {
-            Ok(latest) if latest != seen => {
+            Ok(latest) if latest != seen || applied > 0 => {
                 seen = latest;
-                state.cache.invalidate();
+                state.content_changed().await;
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot read the change log; will retry"),
@@ -116,7 +123,7 @@ async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
         match state.store.publish_due(state.clock.now()).await {
             Ok(ids) if !ids.is_empty() => {
                 tracing::info!(count = ids.len(), "published scheduled articles");
-                state.cache.invalidate();
+                state.content_changed().await;
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "scheduled publishing failed; will retry"),

@@ -18,9 +18,11 @@ mod analysis;
 mod cursor;
 mod highlight;
 mod query;
+mod similar;
 
 pub use analysis::Analyzer;
 pub use query::{Hit, MAX_QUERY, SearchRequest, SearchResults, Sort};
+pub use similar::{Like, Similar};
 
 use crate::domain::Article;
 use crate::domain::markup::plain_text;
@@ -95,9 +97,10 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let id = b.add_i64_field("id", INDEXED | STORED);
+    // Fast fields (columns) let related news rank candidates without reading documents.
+    let id = b.add_i64_field("id", INDEXED | STORED | tantivy::schema::FAST);
     let lang = b.add_text_field("lang", STRING | STORED);
-    let section = b.add_i64_field("section", INDEXED | STORED);
+    let section = b.add_i64_field("section", INDEXED | STORED | tantivy::schema::FAST);
     let publish_at = b.add_i64_field("publish_at", INDEXED | STORED | tantivy::schema::FAST);
     let slug = b.add_text_field("slug", STORED);
     let text_options = |a: Analyzer| {

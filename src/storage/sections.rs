@@ -1,7 +1,7 @@
 //! Section queries.
 
 use super::rows::SectionRow;
-use super::{Result, Store, StoreError, with_pool};
+use super::{BeginWrite, Result, Store, StoreError, with_pool};
 use crate::domain::Section;
 use std::collections::BTreeMap;
 
@@ -17,6 +17,10 @@ pub struct SectionInput {
 pub(crate) const UPSERT_SECTION: &str = "INSERT INTO sections (slug, names, position) VALUES ($1, $2, $3) \
      ON CONFLICT (slug) DO UPDATE SET names = excluded.names, position = excluded.position";
 
+/// A change to sections touches no article, but every page's navigation.
+pub(crate) const LOG_SECTION_CHANGE: &str =
+    "INSERT INTO changes (article_id, kind, at) VALUES (NULL, 'section', $1)";
+
 impl Store {
     /// All sections in navigation order.
     pub async fn sections(&self) -> Result<Vec<Section>> {
@@ -25,16 +29,21 @@ impl Store {
         rows.into_iter().map(Section::try_from).collect()
     }
 
-    /// Creates a section, or renames and reorders the one with the same slug.
-    pub async fn upsert_section(&self, input: &SectionInput) -> Result<()> {
+    /// Creates a section, or renames and reorders the one with the same slug. The change is
+    /// logged, so every node refreshes its navigation.
+    pub async fn upsert_section(&self, input: &SectionInput, now: jiff::Timestamp) -> Result<()> {
         let names = serde_json::to_string(&input.names).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        with_pool!(self, p => sqlx::query(UPSERT_SECTION)
-            .bind(&input.slug)
-            .bind(&names)
-            .bind(input.position)
-            .execute(p)
-            .await
-            .map(|_| ())?);
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            sqlx::query(UPSERT_SECTION)
+                .bind(&input.slug)
+                .bind(&names)
+                .bind(input.position)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(LOG_SECTION_CHANGE).bind(now.as_second()).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
         Ok(())
     }
 }

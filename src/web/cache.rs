@@ -186,39 +186,17 @@ fn preferred_encoding(request: &HeaderMap) -> Encoding {
     }
 }
 
-/// The cache of one node.
+/// Entries of one kind, bounded in bytes.
 #[derive(Debug)]
-pub struct PageCache {
-    generation: AtomicU64,
+struct Bucket {
     entries: RwLock<HashMap<String, Arc<Entry>>>,
     bytes: AtomicUsize,
     max_bytes: usize,
 }
 
-impl PageCache {
-    /// A cache holding at most about `max_bytes` of pages (bodies and their compressed forms).
-    pub fn new(max_bytes: usize) -> PageCache {
-        PageCache {
-            generation: AtomicU64::new(1),
-            entries: RwLock::new(HashMap::new()),
-            bytes: AtomicUsize::new(0),
-            max_bytes,
-        }
-    }
-
-    /// Marks every cached page stale: call after any change to public content.
-    pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-    }
-
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
-    }
-
-    fn get(&self, key: &str) -> Option<Arc<Entry>> {
-        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        let entry = entries.get(key)?;
-        (entry.generation == self.generation() && entry.created.elapsed() < MAX_AGE).then(|| entry.clone())
+impl Bucket {
+    fn new(max_bytes: usize) -> Bucket {
+        Bucket { entries: RwLock::new(HashMap::new()), bytes: AtomicUsize::new(0), max_bytes }
     }
 
     fn put(&self, key: String, entry: Arc<Entry>) {
@@ -237,8 +215,57 @@ impl PageCache {
     }
 }
 
+/// The cache of one node. Search result pages have a bucket of their own: the queries people
+/// type are endless, and filling the cache with them must not push out the site's pages.
+#[derive(Debug)]
+pub struct PageCache {
+    generation: AtomicU64,
+    pages: Bucket,
+    searches: Bucket,
+}
+
+/// The share of the cache's bytes that search result pages may use.
+const SEARCH_SHARE: usize = 8;
+
+impl PageCache {
+    /// A cache holding at most about `max_bytes` of pages (bodies and their compressed forms),
+    /// plus an eighth of that for search result pages.
+    pub fn new(max_bytes: usize) -> PageCache {
+        PageCache {
+            generation: AtomicU64::new(1),
+            pages: Bucket::new(max_bytes),
+            searches: Bucket::new(max_bytes / SEARCH_SHARE),
+        }
+    }
+
+    /// Marks every cached page stale: call after any change to public content (through
+    /// [`crate::web::AppState::content_changed`], which also reloads what pages are built from).
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    fn bucket(&self, key: &str) -> &Bucket {
+        let is_search = key.split_once('?').is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("q=")));
+        if is_search { &self.searches } else { &self.pages }
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<Arc<Entry>> {
+        let entries = self.bucket(key).entries.read().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.get(key)?;
+        (entry.generation == self.generation() && entry.created.elapsed() < MAX_AGE).then(|| entry.clone())
+    }
+
+    fn put(&self, key: String, entry: Arc<Entry>) {
+        self.bucket(&key).put(key, entry);
+    }
+}
+
 /// The cache key of a request, or `None` when it must not be cached.
-fn cache_key(request: &Request) -> Option<String> {
+pub(crate) fn cache_key<B>(request: &axum::http::Request<B>) -> Option<String> {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return None;
     }
@@ -381,6 +408,20 @@ mod tests {
             let e = Arc::new(Entry::new(cache.generation(), HeaderMap::new(), Bytes::from(vec![b'x'; 500])));
             cache.put(format!("/{i}"), e);
         }
-        assert!(cache.bytes.load(Ordering::Relaxed) <= 10_000);
+        assert!(cache.pages.bytes.load(Ordering::Relaxed) <= 10_000);
+    }
+
+    #[test]
+    fn searches_cannot_push_out_pages() {
+        let cache = PageCache::new(80_000);
+        let page = Arc::new(Entry::new(cache.generation(), HeaderMap::new(), Bytes::from(vec![b'p'; 500])));
+        cache.put("/en/".into(), page);
+        for i in 0..1_000 {
+            let e = Arc::new(Entry::new(cache.generation(), HeaderMap::new(), Bytes::from(vec![b's'; 500])));
+            cache.put(format!("/en/search?q=word{i}"), e);
+        }
+        assert!(cache.get("/en/").is_some(), "the home page survives a flood of queries");
+        assert!(cache.searches.bytes.load(Ordering::Relaxed) <= 10_000);
+        assert!(cache.get("/en/search?q=word999").is_some());
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::config::SiteConfig;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::sync::Arc;
@@ -11,9 +11,15 @@ use std::sync::Arc;
 const CSP: &str = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// Middleware: the security headers on every response that went through the router.
 pub async fn security(State(site): State<Arc<SiteConfig>>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    let h = response.headers_mut();
+    add_security(response.headers_mut(), site.is_https());
+    response
+}
+
+/// Adds the security headers (HSTS only when the site is served over https).
+pub fn add_security(h: &mut HeaderMap, https: bool) {
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -23,11 +29,10 @@ pub async fn security(State(site): State<Arc<SiteConfig>>, request: Request, nex
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    if site.is_https() {
+    if https {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    response
 }

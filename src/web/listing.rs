@@ -1,38 +1,73 @@
-//! Lists of published articles for pages, served from the in-memory [`Timeline`], which is
-//! reloaded from the database on the first list request after any change (it follows the page
-//! cache's generation, so it is never older than the pages built from it).
+//! What public pages read on every render, kept in memory: the [`Timeline`] of published
+//! articles, the sections, and the list rows of articles shown recently.
+//!
+//! A snapshot is replaced whole after every change to public content, *before* the page cache's
+//! generation moves on ([`AppState::content_changed`]): the first reader after a publication
+//! finds it loaded and never waits for it, and no page of the new generation is built from an
+//! older snapshot. Only the very first request after start loads it on the way.
 
 use super::AppState;
 use super::error::WebResult;
+use crate::domain::Section;
 use crate::storage::{ArticleSummary, ListFilter, Timeline};
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use tokio::sync::Mutex;
 
-/// The current timeline and the generation it was loaded in.
+/// List rows kept per snapshot; past this the memo starts over (the hot rows come back on use).
+const MAX_ROWS: usize = 4_096;
+
+/// The public content as of the last change.
+#[derive(Debug)]
+struct Snapshot {
+    timeline: Timeline,
+    sections: Arc<Vec<Section>>,
+    /// List rows already read since the last change, by article id: the "latest news" beside
+    /// every article and the first pages of lists are the same few rows.
+    rows: RwLock<HashMap<i64, ArticleSummary>>,
+}
+
+/// The current snapshot.
 #[derive(Debug, Default)]
 pub struct Listing {
-    current: RwLock<Option<(u64, Arc<Timeline>)>>,
+    current: RwLock<Option<Arc<Snapshot>>>,
     reload: Mutex<()>,
 }
 
 impl Listing {
-    async fn timeline(&self, state: &AppState) -> WebResult<Arc<Timeline>> {
-        let generation = state.cache.generation();
-        if let Some((g, t)) = self.current.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            if *g == generation {
-                return Ok(t.clone());
-            }
+    async fn snapshot(&self, state: &AppState) -> WebResult<Arc<Snapshot>> {
+        let current = || self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(snapshot) = current() {
+            return Ok(snapshot);
         }
-        // One reload at a time; requests that waited find it done.
+        // One load at a time; requests that waited find it done.
         let _guard = self.reload.lock().await;
-        if let Some((g, t)) = self.current.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            if *g == generation {
-                return Ok(t.clone());
-            }
+        if let Some(snapshot) = current() {
+            return Ok(snapshot);
         }
-        let timeline = Arc::new(state.store.load_timeline().await?);
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some((generation, timeline.clone()));
-        Ok(timeline)
+        let snapshot = Arc::new(Snapshot::load(state).await?);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+
+    /// Reloads the snapshot after a change. Loads are serialized, so a slower, older load never
+    /// replaces a newer one. When the database cannot be read, the snapshot is dropped and the
+    /// next request tries again.
+    pub async fn refresh(&self, state: &AppState) {
+        let _guard = self.reload.lock().await;
+        let loaded = match Snapshot::load(state).await {
+            Ok(snapshot) => Some(Arc::new(snapshot)),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot reload the article timeline; will retry on the next request");
+                None
+            }
+        };
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = loaded;
+    }
+
+    /// All sections in navigation order.
+    pub async fn sections(&self, state: &AppState) -> WebResult<Arc<Vec<Section>>> {
+        Ok(self.snapshot(state).await?.sections.clone())
     }
 
     /// The first and last publication times of published articles in a language.
@@ -41,7 +76,7 @@ impl Listing {
         state: &AppState,
         lang: &crate::domain::Lang,
     ) -> WebResult<Option<(jiff::Timestamp, jiff::Timestamp)>> {
-        let span = self.timeline(state).await?.span(lang.as_str());
+        let span = self.snapshot(state).await?.timeline.span(lang.as_str());
         Ok(span.and_then(|(a, b)| {
             Some((jiff::Timestamp::from_second(a).ok()?, jiff::Timestamp::from_second(b).ok()?))
         }))
@@ -55,7 +90,47 @@ impl Listing {
         limit: u32,
         offset: u64,
     ) -> WebResult<(u64, Vec<ArticleSummary>)> {
-        let (total, ids) = self.timeline(state).await?.page(filter, limit, offset);
-        Ok((total, state.store.summaries_by_ids(&ids).await?))
+        let snapshot = self.snapshot(state).await?;
+        let (total, ids) = snapshot.timeline.page(filter, limit, offset);
+        Ok((total, snapshot.rows(state, &ids).await?))
+    }
+
+    /// The list rows of those of `ids` that are published, in the order given.
+    pub async fn published(&self, state: &AppState, ids: &[i64]) -> WebResult<Vec<ArticleSummary>> {
+        let snapshot = self.snapshot(state).await?;
+        let mut rows = snapshot.rows(state, ids).await?;
+        rows.retain(|r| snapshot.timeline.contains(r.lang.as_str(), r.publish_at.as_second(), r.id));
+        Ok(rows)
+    }
+}
+
+impl Snapshot {
+    async fn load(state: &AppState) -> WebResult<Snapshot> {
+        Ok(Snapshot {
+            timeline: state.store.load_timeline().await?,
+            sections: Arc::new(state.store.sections().await?),
+            rows: RwLock::new(HashMap::new()),
+        })
+    }
+
+    /// List rows by id, in the order given, from the memo or else the database.
+    async fn rows(&self, state: &AppState, ids: &[i64]) -> WebResult<Vec<ArticleSummary>> {
+        let mut found: HashMap<i64, ArticleSummary> = {
+            let rows = self.rows.read().unwrap_or_else(|e| e.into_inner());
+            ids.iter().filter_map(|id| rows.get(id).map(|r| (*id, r.clone()))).collect()
+        };
+        let missing: Vec<i64> = ids.iter().copied().filter(|id| !found.contains_key(id)).collect();
+        if !missing.is_empty() {
+            let read = state.store.summaries_by_ids(&missing).await?;
+            let mut rows = self.rows.write().unwrap_or_else(|e| e.into_inner());
+            if rows.len() + read.len() > MAX_ROWS {
+                rows.clear();
+            }
+            for row in read {
+                rows.insert(row.id, row.clone());
+                found.insert(row.id, row);
+            }
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 }

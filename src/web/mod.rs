@@ -8,9 +8,11 @@ pub mod admin;
 pub mod assets;
 pub mod cache;
 pub mod error;
+mod fast_path;
 mod headers;
 pub mod listing;
 pub mod public;
+pub mod related;
 pub mod templates;
 pub mod views;
 
@@ -38,6 +40,8 @@ pub struct AppState {
     pub cache: Arc<cache::PageCache>,
     /// Published articles in list order, for fast list pages.
     pub listing: Arc<listing::Listing>,
+    /// Which articles are related to which, remembered across changes.
+    pub related: Arc<related::RelatedMemo>,
     /// Article views gathered since the last write.
     pub views: Arc<views::ViewCounter>,
 }
@@ -45,6 +49,16 @@ pub struct AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState").field("backend", &self.store.backend()).finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// What every writer does after changing public content (articles, sections, photos):
+    /// reload what pages are built from, then mark every cached page stale, so the change shows
+    /// at once on every page it touches.
+    pub async fn content_changed(&self) {
+        self.listing.refresh(self).await;
+        self.cache.invalidate();
     }
 }
 
@@ -140,7 +154,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state);
+    let fast = fast_path::FastPath {
+        cache: state.cache.clone(),
+        views: state.views.clone(),
+        https: state.site.is_https(),
+        router: router(state),
+    };
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     tokio::pin!(shutdown);
@@ -164,14 +183,8 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let peer =
             ClientAddr(stream.peer_addr().map(|a| a.ip()).unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into()));
-        let app = tower::ServiceExt::map_request(
-            app.clone(),
-            move |mut request: axum::http::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(peer);
-                request
-            },
-        );
-        let service = hyper_util::service::TowerToHyperService::new(app);
+        let fast = fast.clone();
+        let service = hyper::service::service_fn(move |request| fast.clone().serve(peer, request));
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(HEADER_READ_TIMEOUT)

@@ -147,7 +147,7 @@ async fn a_publication_shows_at_once_everywhere(backend: Backend) {
         .await
         .unwrap();
     // What every writer in this process does after a change.
-    s.state.cache.invalidate();
+    s.state.content_changed().await;
     for p in ["/en/", "/en/archive", "/en/news", "/en/feed.xml"] {
         assert!(s.page(p).await.contains("Breaking announcement"), "{p} shows the new article at once");
     }
@@ -188,7 +188,7 @@ async fn two_nodes_on_one_postgres_converge() {
         .save_articles(&[], &[story("Seen on both nodes")], jiff::Timestamp::now(), &|| {})
         .await
         .unwrap();
-    first.state.cache.invalidate();
+    first.state.content_changed().await;
     assert!(first.page("/en/").await.contains("Seen on both nodes"));
     let started = Instant::now();
     while !second.page("/en/").await.contains("Seen on both nodes") {
@@ -205,7 +205,83 @@ async fn two_nodes_on_one_postgres_converge() {
     first.stop().await;
 }
 
+/// A page answered from the cache (the hot path, before the router) carries exactly the headers
+/// of the same page rendered through the router, security headers included.
+async fn cached_answers_match_rendered_ones(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    for path in ["/en/", "/en/secretariat/april-story-number-1", "/en/feed.xml", "/en/search?q=april"] {
+        let rendered = s.get(path).await;
+        let cached = s.get(path).await;
+        assert_eq!(rendered.status(), 200, "{path}");
+        assert_eq!(cached.status(), 200, "{path}");
+        let names = |r: &reqwest::Response| {
+            let mut n: Vec<String> =
+                r.headers().keys().map(|k| k.to_string()).filter(|k| k != "date").collect();
+            n.sort();
+            n
+        };
+        assert_eq!(names(&rendered), names(&cached), "{path}");
+        for name in ["content-security-policy", "x-frame-options", "etag", "cache-control", "content-type"] {
+            assert_eq!(rendered.headers().get(name), cached.headers().get(name), "{path}: {name}");
+        }
+        let (a, b) = (rendered.text().await.unwrap(), cached.text().await.unwrap());
+        assert_eq!(a, b, "{path}: the same bytes");
+    }
+    s.stop().await;
+}
+
+/// Search result pages are cached too (ETag, 304), and a publication reaches them once the
+/// index has it.
+async fn search_pages_are_cached_and_follow_publications(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    let path = "/en/search?q=lighthouse";
+    let first = s.get(path).await;
+    assert_eq!(first.status(), 200);
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    assert!(!first.headers()["cache-control"].to_str().unwrap().contains("no-store"));
+    let again =
+        s.client.get(format!("{}{path}", s.base)).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), 304, "an unchanged result page revalidates");
+    s.state
+        .store
+        .save_articles(&[], &[story("Lighthouse keepers meet")], jiff::Timestamp::now(), &|| {})
+        .await
+        .unwrap();
+    s.state.content_changed().await;
+    let started = Instant::now();
+    while !s.page(path).await.contains("/en/news/lighthouse-keepers-meet") {
+        assert!(started.elapsed() < Duration::from_secs(5), "the result page did not follow the index");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    s.stop().await;
+}
+
+/// A section added by another process (the command line, another node) appears in every page's
+/// navigation: section changes go through the change log like articles.
+async fn a_new_section_reaches_the_navigation(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    assert!(!s.page("/en/").await.contains("Field offices"));
+    let other = newsdesk::storage::Store::open(&s.db.url).await.unwrap();
+    let section = newsdesk::storage::SectionInput {
+        slug: "field-offices".into(),
+        names: [("en".into(), "Field offices".into()), ("ru".into(), "Полевые миссии".into())].into(),
+        position: 9,
+    };
+    other.upsert_section(&section, jiff::Timestamp::now()).await.unwrap();
+    let started = Instant::now();
+    while !s.page("/en/").await.contains("Field offices") {
+        assert!(started.elapsed() < Duration::from_secs(2), "the new section did not reach the navigation");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(s.get("/en/field-offices").await.status(), 200);
+    other.close().await;
+    s.stop().await;
+}
+
 on_both_backends!(
+    cached_answers_match_rendered_ones,
+    search_pages_are_cached_and_follow_publications,
+    a_new_section_reaches_the_navigation,
     etags_and_conditional_requests,
     compression_is_negotiated,
     cache_control_suits_a_cdn,

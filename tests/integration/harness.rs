@@ -204,7 +204,7 @@ impl TestServer {
         .await
         .expect("fixture import");
         // As every in-process writer does: pages change at once, not at the next poll.
-        self.state.cache.invalidate();
+        self.state.content_changed().await;
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -173,4 +173,34 @@ async fn concurrent_writers_wait_their_turn(backend: Backend) {
     store.close().await;
 }
 
-on_both_backends!(storage_story, concurrent_writers_wait_their_turn);
+/// The timeline arrives packed into one string on both databases: every published article,
+/// newest first (ties by id), per language and per section; drafts and scheduled ones left out.
+async fn the_timeline_loads_in_list_order(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let store = Store::open(&db.url).await.unwrap();
+    assert!(store.load_timeline().await.unwrap().is_empty(), "an empty site has an empty timeline");
+    let now = ts("2025-05-01T00:00:00Z");
+    let mut items = vec![
+        article("t1", "en", "First", "2025-04-01T10:00:00Z"),
+        article("t2", "en", "Second", "2025-04-02T10:00:00Z"),
+        article("t3", "en", "Same time", "2025-04-02T10:00:00Z"),
+        article("t4", "ru", "Четвёртая", "2025-04-03T10:00:00Z"),
+        article("t5", "en", "Draft", "2025-04-04T10:00:00Z"),
+    ];
+    items[4].status = newsdesk::domain::Status::Draft;
+    store.save_articles(&[], &items, now, &|| {}).await.unwrap();
+    let timeline = store.load_timeline().await.unwrap();
+    assert_eq!(timeline.len(), 4);
+    let en = ListFilter::all(Lang::parse("en").unwrap());
+    let (total, ids) = timeline.page(&en, 10, 0);
+    let titles: Vec<String> =
+        store.summaries_by_ids(&ids).await.unwrap().into_iter().map(|a| a.title).collect();
+    assert_eq!(total, 3);
+    assert_eq!(titles, ["Same time", "Second", "First"], "newest first, the later id first on a tie");
+    assert!(ids[0] > ids[1]);
+    let (ru_total, _) = timeline.page(&ListFilter::all(Lang::parse("ru").unwrap()), 10, 0);
+    assert_eq!(ru_total, 1);
+    store.close().await;
+}
+
+on_both_backends!(storage_story, concurrent_writers_wait_their_turn, the_timeline_loads_in_list_order);

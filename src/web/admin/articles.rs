@@ -504,7 +504,7 @@ pub async fn create(
             )
             .await?;
     }
-    state.cache.invalidate();
+    state.content_changed().await;
     Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
 }
 
@@ -594,7 +594,9 @@ pub async fn save(
     };
     match state.store.save_article(id, base, &edit, staff.user.id, note, audit, now).await {
         Ok(SaveResult::Saved { .. }) => {
-            state.cache.invalidate();
+            // A new title may relate the article to others.
+            state.related.forget(id);
+            state.content_changed().await;
             Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
         }
         Ok(SaveResult::Conflict(conflict)) => {
@@ -752,7 +754,7 @@ pub async fn trash(
 ) -> WebResult<Response> {
     staff.require(Permission::DeleteArticle)?;
     state.store.set_trashed(id, true, staff.user.id, &client_address(&extensions), state.clock.now()).await?;
-    state.cache.invalidate();
+    state.content_changed().await;
     Ok(Redirect::to("/admin/trash").into_response())
 }
 
@@ -768,6 +770,6 @@ pub async fn restore(
         .store
         .set_trashed(id, false, staff.user.id, &client_address(&extensions), state.clock.now())
         .await?;
-    state.cache.invalidate();
+    state.content_changed().await;
     Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
 }

@@ -154,7 +154,7 @@ pub async fn restore(
         .await?
     {
         SaveResult::Saved { .. } => {
-            state.cache.invalidate();
+            state.content_changed().await;
             Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
         }
         SaveResult::Conflict(_) => {

@@ -407,7 +407,7 @@ pub async fn update(
         )
         .await?;
     // Articles showing this photo show its new texts at once.
-    state.cache.invalidate();
+    state.content_changed().await;
     Ok(Redirect::to(&format!("/admin/media?saved={id}#media-{id}")).into_response())
 }
 

@@ -185,7 +185,7 @@ pub async fn save_section(
             .await;
     }
     let input = SectionInput { slug: slug_value.clone(), names, position };
-    state.store.upsert_section(&input).await?;
+    state.store.upsert_section(&input, state.clock.now()).await?;
     state
         .store
         .audit(
@@ -197,7 +197,7 @@ pub async fn save_section(
             state.clock.now(),
         )
         .await?;
-    state.cache.invalidate();
+    state.content_changed().await;
     Ok(Redirect::to("/admin/sections").into_response())
 }
 

@@ -90,7 +90,7 @@ pub async fn render_article_with(
         .collect();
 
     let (_, latest) = state.listing.page(state, &ListFilter::all(ctx.lang.clone()), LATEST + 1, 0).await?;
-    let related = related(ctx, article)?;
+    let related = if article.id == 0 { Vec::new() } else { related(ctx, article).await? };
     let latest: Vec<_> =
         latest.iter().filter(|a| a.id != article.id).take(LATEST as usize).map(|a| ctx.item(a)).collect();
 
@@ -130,69 +130,38 @@ pub async fn render_article_with(
 /// How many related articles an article page shows.
 const RELATED: usize = 4;
 
-/// "Related news": articles sharing words with the title, from the search index. Recent ones
-/// (within a year of this article) come first, and within them the same section first; older
-/// ones fill up when there are too few.
-fn related(ctx: &PageCtx<'_>, article: &Article) -> WebResult<Vec<super::ItemView>> {
-    use crate::search::{SearchRequest, Sort};
-    // The title's five longest words carry its meaning; more only slow the query down.
-    let mut words: Vec<String> = article
-        .title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 3)
-        .map(str::to_lowercase)
-        .collect();
-    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    words.dedup();
-    words.truncate(5);
-    if words.is_empty() {
-        return Ok(Vec::new());
-    }
-    let text = words.join(" OR ");
-    let year = jiff::SignedDuration::from_hours(24 * 365);
-    let request = |from: Option<jiff::Timestamp>, to: Option<jiff::Timestamp>| SearchRequest {
-        lang: article.lang.as_str(),
-        text: &text,
-        section_id: None,
-        from,
-        to,
-        sort: Sort::Relevance,
-        offset: 0,
-        limit: 12,
-    };
-    let search = &ctx.state.search;
-    let mut hits = search
-        .search(&request(Some(article.publish_at - year), Some(article.publish_at + year)))
-        .map_err(|e| crate::storage::StoreError::Corrupt(e.to_string()))?
-        .hits;
-    hits.sort_by_key(|h| h.section_id != article.section_id);
-    if hits.iter().filter(|h| h.id != article.id).count() < RELATED {
-        let more = search
-            .search(&request(None, None))
-            .map_err(|e| crate::storage::StoreError::Corrupt(e.to_string()))?;
-        for h in more.hits {
-            if !hits.iter().any(|x| x.id == h.id) {
-                hits.push(h);
+/// "Related news": articles whose titles share this one's most telling words, recent ones and
+/// those of the same section first (see [`crate::search::Search::similar`]). Which ones they are
+/// is remembered for a while ([`crate::web::related`]); what is shown of them is read fresh.
+async fn related(ctx: &PageCtx<'_>, article: &Article) -> WebResult<Vec<super::ItemView>> {
+    let state = ctx.state;
+    let ids = match state.related.get(article.id) {
+        Some(ids) => ids,
+        None => {
+            let like = crate::search::Like {
+                id: article.id,
+                lang: article.lang.as_str(),
+                title: &article.title,
+                section_id: article.section_id,
+                publish_at: article.publish_at,
+            };
+            let similar = state
+                .search
+                .similar(&like, RELATED)
+                .map_err(|e| crate::storage::StoreError::Corrupt(e.to_string()))?;
+            let ids: Vec<i64> = similar.iter().map(|s| s.id).collect();
+            // Nothing found is not remembered: the index may still be building.
+            if !ids.is_empty() {
+                state.related.put(article.id, ids.clone());
             }
+            ids
         }
-    }
-    Ok(hits
+    };
+    let rows = state.listing.published(state, &ids).await?;
+    // Related items show the title and date only.
+    Ok(rows
         .into_iter()
-        .filter(|h| h.id != article.id)
-        .take(RELATED)
-        .map(|h| {
-            ctx.item(&crate::storage::ArticleSummary {
-                id: h.id,
-                lang: article.lang.clone(),
-                section_id: h.section_id,
-                slug: h.slug,
-                title: h.title,
-                lead: String::new(),
-                publish_at: h.publish_at,
-                updated_at: h.publish_at,
-                lead_image: None,
-            })
-        })
+        .map(|r| ctx.item(&crate::storage::ArticleSummary { lead: String::new(), lead_image: None, ..r }))
         .collect())
 }
 

@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 
 /// How many articles a feed carries: enough for a reader polling a few times a day not to miss
 /// anything on a busy day, small enough to keep the document light.
-pub const FEED_SIZE: u32 = 30;
+pub const FEED_SIZE: u32 = 20;
 
 /// Whether feeds carry each article's full body (`<content:encoded>`, Atom `<content>`, JSON
 /// `content_html`) or only its lead and link. On by default: the bodies are public pages

@@ -59,7 +59,7 @@ pub struct ItemView {
 pub struct PageCtx<'a> {
     pub state: &'a AppState,
     pub lang: Lang,
-    pub sections: Vec<Section>,
+    pub sections: std::sync::Arc<Vec<Section>>,
 }
 
 impl<'a> PageCtx<'a> {
@@ -67,7 +67,7 @@ impl<'a> PageCtx<'a> {
     /// loads the sections.
     pub async fn new(state: &'a AppState, code: &str) -> WebResult<PageCtx<'a>> {
         let lang = state.site.language(code).ok_or(WebError::NotFound)?.clone();
-        let sections = state.store.sections().await?;
+        let sections = state.listing.sections(state).await?;
         Ok(PageCtx { state, lang, sections })
     }
 

@@ -13,7 +13,6 @@ use crate::storage::StoreError;
 use crate::web::AppState;
 use crate::web::error::{WebError, WebResult};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
@@ -195,11 +194,10 @@ pub async fn show(
             ..chrome
         },
     )?;
-    // Results follow the index, which may lag the database by a moment, and queries are
-    // endless: keep them out of the page cache (and shared caches) altogether.
-    let mut response = html.into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    // Result pages are cached like lists (in a bucket of their own, see `web::cache`): a
+    // popular query during a spike costs one search per change, not one per reader. The index
+    // follows the database within a moment, and the follower invalidates pages after it caught up.
+    Ok(html.into_response())
 }
 
 /// Which plural form of "N results" a language uses for `n` (Russian has three).
