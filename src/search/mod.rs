@@ -104,13 +104,17 @@ fn schema() -> (Schema, Fields) {
     let publish_at = b.add_i64_field("publish_at", INDEXED | STORED | tantivy::schema::FAST);
     let slug = b.add_text_field("slug", STORED);
     let text_options = |a: Analyzer| {
-        TextOptions::default().set_stored().set_indexing_options(
+        TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(&a.tokenizer_name())
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    let title = Analyzer::ALL.map(|a| b.add_text_field(&format!("title_{}", a.suffix()), text_options(a)));
+    // Titles are stored for result pages; texts only indexed: snippets are cut from the text
+    // read from the database, so the index's document store stays small and its pages (mapped
+    // into memory) do not grow with every distinct search.
+    let title = Analyzer::ALL
+        .map(|a| b.add_text_field(&format!("title_{}", a.suffix()), text_options(a).set_stored()));
     let text = Analyzer::ALL.map(|a| b.add_text_field(&format!("text_{}", a.suffix()), text_options(a)));
     (b.build(), Fields { id, lang, section, publish_at, slug, title, text })
 }
@@ -225,7 +229,10 @@ impl Search {
             .memory_budget_per_thread(WRITER_HEAP)
             .build();
         let writer: IndexWriter = index.writer_with_options(options)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        // Reloaded by hand after each commit of ours (so pages are invalidated only once the
+        // index has the change), and by itself after background merges, so the segments a merge
+        // replaced are unmapped instead of staying in memory.
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
         let saved = index.load_metas()?.payload.and_then(|p| serde_json::from_str::<Payload>(&p).ok());
         let follow = match saved {
             Some(p) if p.format == FORMAT => {
@@ -347,6 +354,17 @@ impl Search {
             cursor.pending = Some(Pending { horizon, upto: cursor.highest() });
         }
         self.commit(cursor.done()).await?;
+        // One segment instead of the several a build flushes: searches visit one, and no merge
+        // of the whole index starts later, in the middle of serving.
+        self.with_writer(|w, _| {
+            let segments = w.index().searchable_segment_ids()?;
+            if segments.len() > 1 {
+                w.merge(&segments).wait()?;
+            }
+            Ok(())
+        })
+        .await?;
+        self.reader.reload()?;
         follow.cursor = cursor;
         follow.built = true;
         tracing::info!(
@@ -459,7 +477,7 @@ impl Search {
 
     /// One page of results. Never fails on what the reader typed: syntax the parser cannot use
     /// is dropped (lenient parsing), and a query with no words finds nothing.
-    pub fn search(&self, req: &SearchRequest<'_>) -> Result<SearchResults, SearchError> {
+    pub async fn search(&self, store: &Store, req: &SearchRequest<'_>) -> Result<SearchResults, SearchError> {
         let analyzer = Analyzer::for_lang(req.lang);
         let k = analyzer.index();
         let text = query::sanitize(req.text);
@@ -511,26 +529,39 @@ impl Search {
                 (n, docs.into_iter().map(|(_, a)| a).collect())
             }
         };
-        let mut highlighter = Highlighter::new(self.analyzers[k].clone(), terms);
-        let mut hits = Vec::with_capacity(addresses.len());
+        let mut found = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
             let str_of =
                 |f: Field| doc.get_first(f).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             let int_of = |f: Field| doc.get_first(f).and_then(|v| v.as_i64()).unwrap_or_default();
-            let title = str_of(title_field);
-            let body = doc.get_first(text_field).and_then(|v| v.as_str()).unwrap_or_default();
-            hits.push(Hit {
-                id: int_of(self.fields.id),
-                section_id: int_of(self.fields.section),
-                slug: str_of(self.fields.slug),
-                title_html: highlighter.mark_all(&title),
-                snippet_html: highlighter.snippet(body, SNIPPET_CHARS),
-                title,
-                publish_at: Timestamp::from_second(int_of(self.fields.publish_at))
-                    .unwrap_or(Timestamp::UNIX_EPOCH),
-            });
+            found.push((
+                int_of(self.fields.id),
+                int_of(self.fields.section),
+                str_of(self.fields.slug),
+                str_of(title_field),
+                int_of(self.fields.publish_at),
+            ));
         }
+        drop(searcher);
+        let ids: Vec<i64> = found.iter().map(|f| f.0).collect();
+        let texts = if ids.is_empty() { Default::default() } else { store.search_texts(&ids).await? };
+        let mut highlighter = Highlighter::new(self.analyzers[k].clone(), terms);
+        let hits = found
+            .into_iter()
+            .map(|(id, section_id, slug, title, publish_at)| {
+                let text = texts.get(&id).map(|(lead, body)| searchable_text(lead, body)).unwrap_or_default();
+                Hit {
+                    id,
+                    section_id,
+                    slug,
+                    title_html: highlighter.mark_all(&title),
+                    snippet_html: highlighter.snippet(&text, SNIPPET_CHARS),
+                    title,
+                    publish_at: Timestamp::from_second(publish_at).unwrap_or(Timestamp::UNIX_EPOCH),
+                }
+            })
+            .collect();
         Ok(SearchResults { total, hits })
     }
 }
@@ -564,14 +595,18 @@ fn document(f: &Fields, a: &Article) -> TantivyDocument {
     doc.add_i64(f.publish_at, a.publish_at.as_second());
     doc.add_text(f.slug, &a.slug);
     doc.add_text(f.title[k], &a.title);
-    let body = body_text(&a.body_html);
-    let text = match (a.lead.trim(), body.is_empty()) {
+    doc.add_text(f.text[k], searchable_text(&a.lead, &a.body_html));
+    doc
+}
+
+/// The text searched besides the title, and cut into snippets: the lead, then the body's text.
+fn searchable_text(lead: &str, body_html: &str) -> String {
+    let body = body_text(body_html);
+    match (lead.trim(), body.is_empty()) {
         ("", _) => body,
         (lead, true) => lead.to_string(),
         (lead, false) => format!("{lead}\n{body}"),
-    };
-    doc.add_text(f.text[k], &text);
-    doc
+    }
 }
 
 /// Tags after which words must not run together once the markup is gone.
@@ -674,10 +709,12 @@ mod tests {
         assert!(matches!(Search::open(tmp.path()), Err(SearchError::Busy(_))));
     }
 
-    #[test]
-    fn empty_and_odd_queries_find_nothing_without_failing() {
+    #[tokio::test]
+    async fn empty_and_odd_queries_find_nothing_without_failing() {
         let tmp = tempfile::tempdir().unwrap();
-        let search = Search::open(tmp.path()).unwrap();
+        let search = Search::open(&tmp.path().join("search")).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", tmp.path().join("site.db").display());
+        let store = Store::open(&url).await.unwrap();
         for text in ["", "   ", "!!!", "\"unclosed", "a AND OR", "-only", "title_en:x", "(((", "*"] {
             let req = SearchRequest {
                 lang: "en",
@@ -689,7 +726,7 @@ mod tests {
                 offset: 0,
                 limit: 10,
             };
-            let results = search.search(&req).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            let results = search.search(&store, &req).await.unwrap_or_else(|e| panic!("{text:?}: {e}"));
             assert_eq!(results.total, 0, "{text:?}");
         }
     }

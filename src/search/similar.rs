@@ -6,15 +6,15 @@
 //!   posting lists);
 //! - the query is a pure disjunction of title terms with no filter and no total count, which
 //!   lets Tantivy skip whole blocks of documents that cannot reach the top (block-max WAND);
-//! - candidates are ranked by recency and section from fast fields, and only the few shown are
-//!   read from the document store.
+//! - candidates are ranked by recency and section from fast fields; the document store is not
+//!   read at all.
 
 use super::{Analyzer, Search, SearchError};
 use jiff::Timestamp;
+use tantivy::Term;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
 
 /// Title words asked for at most.
 const MAX_TERMS: usize = 3;
@@ -23,13 +23,12 @@ const CANDIDATES: usize = 12;
 /// Candidates published within this distance of the article come before older ones.
 const RECENT: i64 = 365 * 86_400;
 
-/// An article similar to another, with what a list item shows.
+/// An article similar to another. Only what the ranking needs: pages read the rest from the
+/// database, and not reading the document store keeps its pages out of memory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Similar {
     pub id: i64,
     pub section_id: i64,
-    pub slug: String,
-    pub title: String,
     pub publish_at: Timestamp,
 }
 
@@ -103,22 +102,19 @@ impl Search {
                 continue;
             }
             let distant = (published - like.publish_at.as_second()).abs() > RECENT;
-            ranked.push(((distant, section_id != like.section_id, rank), address, id, section_id, published));
+            ranked.push(((distant, section_id != like.section_id, rank), id, section_id, published));
         }
         ranked.sort_by_key(|r| r.0);
 
-        let mut found = Vec::with_capacity(limit);
-        for (_, address, id, section_id, published) in ranked.into_iter().take(limit) {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            found.push(Similar {
+        let found = ranked
+            .into_iter()
+            .take(limit)
+            .map(|(_, id, section_id, published)| Similar {
                 id,
                 section_id,
-                slug: text(self.fields.slug),
-                title: text(field),
                 publish_at: Timestamp::from_second(published).unwrap_or(Timestamp::UNIX_EPOCH),
-            });
-        }
+            })
+            .collect();
         Ok(found)
     }
 

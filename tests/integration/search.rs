@@ -431,17 +431,18 @@ async fn a_broken_index_is_rebuilt_from_the_database(backend: Backend) {
         let search = Search::open(&index_dir).expect("a broken index does not stop the node");
         let indexed = search.catch_up(&s.state.store).await.expect("rebuild");
         assert_eq!(indexed, 19, "the first catch-up indexes every published article");
-        let found = search.search(&request).unwrap();
+        let found = search.search(&s.state.store, &request).await.unwrap();
         assert_eq!(found.total, 12, "every English April story");
         assert_eq!(found.hits[0].title, "April story number 12");
         assert_eq!(found.hits[0].title_html, "<mark>April</mark> <mark>story</mark> number 12");
-        let items = search.search(&SearchRequest { text: "item", ..request.clone() }).unwrap();
+        let items =
+            search.search(&s.state.store, &SearchRequest { text: "item", ..request.clone() }).await.unwrap();
         assert_eq!(items.total, 3, "the March items, not the draft nor the scheduled item");
         assert_eq!(search.catch_up(&s.state.store).await.unwrap(), 0, "nothing new");
     }
     // Reopened, the index keeps its documents and its place in the change log.
     let search = Search::open(&index_dir).unwrap();
-    assert_eq!(search.search(&request).unwrap().total, 12);
+    assert_eq!(search.search(&s.state.store, &request).await.unwrap().total, 12);
     assert_eq!(search.catch_up(&s.state.store).await.unwrap(), 0);
     let progress = std::sync::atomic::AtomicU64::new(0);
     let rebuilt = search
@@ -452,7 +453,7 @@ async fn a_broken_index_is_rebuilt_from_the_database(backend: Backend) {
         .unwrap();
     assert_eq!(rebuilt, 19, "16 English and 3 Russian published articles");
     assert_eq!(progress.into_inner(), 19, "progress counts every article");
-    assert_eq!(search.search(&request).unwrap().total, 12);
+    assert_eq!(search.search(&s.state.store, &request).await.unwrap().total, 12);
     s.stop().await;
 }
 

@@ -124,7 +124,8 @@ pub async fn show(
         };
         let found = state
             .search
-            .search(&request)
+            .search(&state.store, &request)
+            .await
             .map_err(|e| WebError::Store(StoreError::Corrupt(format!("search: {e}"))))?;
         total = found.total as u64;
         pager = Pager::new(page, total.min(MAX_RESULTS), state.site.page_size.max(1), &base_href);
