@@ -3,8 +3,9 @@
 //!
 //! - **What is indexed:** published articles only, each with the analyzer of its language
 //!   (see [`analysis`]): title (weighted [`TITLE_BOOST`] times) and text (lead and body, HTML
-//!   reduced to text). The stored fields carry everything a results page shows, so a search
-//!   needs no SQL beyond the page's usual section list.
+//!   reduced to text). Only what a result's heading needs is stored (id, section, slug, title,
+//!   time); the snippet is cut from the text read from the database for the page's hits, so the
+//!   index stays a quarter of the size and its memory-mapped pages do not pile up in memory.
 //! - **Following changes:** [`Search::catch_up`] (run every 500 ms by each node, see
 //!   `server.rs`) reads the change log after the last change the index applied and re-indexes
 //!   each touched article from the store: delete by id, then add if it is published now. The
