@@ -44,7 +44,7 @@ pub struct ImageView {
     pub id: i64,
     /// The variant browsers without `srcset` load.
     pub src: String,
-    /// Every variant with its width (`/media/K-480.webp 480w, …`).
+    /// Every variant with its width (`/media/K-480.jpg 480w, …`).
     pub srcset: String,
     /// The size of `src`: the aspect ratio browsers reserve space for.
     pub width: u32,
@@ -110,7 +110,7 @@ pub async fn feed_image(state: &AppState, i: &ImageRef) -> FeedImage {
     let length = tokio::fs::metadata(settings(state).dir.join(name)).await.map(|m| m.len()).unwrap_or(0);
     FeedImage {
         url: format!("{}{}", state.site.base_url, view.large),
-        mime_type: "image/webp".into(),
+        mime_type: media::VARIANT_KIND.mime().into(),
         length,
     }
 }
@@ -123,17 +123,17 @@ pub async fn serve(
 ) -> WebResult<Response> {
     let name = media::parse_file_name(&file).ok_or(WebError::NotFound)?;
     let item = state.store.media_by_key(name.key()).await?.ok_or(WebError::NotFound)?;
-    let content_type = match name {
+    let mut content_type = match name {
         // Originals stay on the server (for new variants later): they can carry EXIF data such
         // as where a photo was taken, which readers need not get. Variants are re-encoded and
         // carry none.
         FileName::Original { .. } => return Err(WebError::NotFound),
-        FileName::Variant { width, .. } => {
+        FileName::Variant { width, kind, .. } => {
             let (w, _) = dims(item.width, item.height);
             if !media::variant_widths(w).contains(&width) {
                 return Err(WebError::NotFound);
             }
-            Kind::Webp.mime()
+            kind
         }
     };
     let etag = format!("\"{file}\"");
@@ -144,13 +144,18 @@ pub async fn serve(
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let path = settings(&state).dir.join(&file);
-        let opened = match tokio::fs::File::open(&path).await {
+        let dir = &settings(&state).dir;
+        let opened = match tokio::fs::File::open(dir.join(&file)).await {
             Ok(f) => f,
-            Err(e) => {
-                tracing::warn!(file = %file, error = %e, "a media file in the library is missing on disk");
-                return Err(WebError::NotFound);
+            // A photo uploaded before variants were JPEG has WebP ones: serve those.
+            Err(_) if content_type == Kind::Jpeg => {
+                content_type = Kind::Webp;
+                match tokio::fs::File::open(dir.join(file.replace(".jpg", ".webp"))).await {
+                    Ok(f) => f,
+                    Err(e) => return Err(missing(&file, &e)),
+                }
             }
+            Err(e) => return Err(missing(&file, &e)),
         };
         let length = match opened.metadata().await {
             Ok(m) => m.len(),
@@ -158,7 +163,7 @@ pub async fn serve(
         };
         let mut r =
             Body::new(FileBody { file: opened, remaining: length, buf: vec![0; 64 * 1024] }).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type.mime()));
         r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
         r
     };
@@ -169,6 +174,13 @@ pub async fn serve(
         h.insert(header::ETAG, v);
     }
     Ok(response)
+}
+
+/// Logs a library file missing on disk (a damaged or half-restored media directory) and
+/// answers 404.
+fn missing(file: &str, error: &std::io::Error) -> WebError {
+    tracing::warn!(file = %file, error = %error, "a media file in the library is missing on disk");
+    WebError::NotFound
 }
 
 /// A file streamed in chunks, so a 20 MB original never sits whole in memory.
@@ -226,18 +238,18 @@ mod tests {
     fn views_pick_a_variant_and_keep_the_ratio() {
         let key = "0123456789abcdef0123456789abcdef";
         let v = image_view(1, key, 2000, 1000, 960);
-        assert_eq!(v.src, format!("/media/{key}-960.webp"));
+        assert_eq!(v.src, format!("/media/{key}-960.jpg"));
         assert_eq!((v.width, v.height), (960, 480));
         assert_eq!(
             v.srcset,
-            format!("/media/{key}-480.webp 480w, /media/{key}-960.webp 960w, /media/{key}-1600.webp 1600w")
+            format!("/media/{key}-480.jpg 480w, /media/{key}-960.jpg 960w, /media/{key}-1600.jpg 1600w")
         );
         assert_eq!((v.large_width, v.large_height), (1600, 800));
         let small = image_view(1, key, 300, 200, 960);
         assert_eq!(
             (small.src.as_str(), small.width, small.height),
-            (format!("/media/{key}-300.webp").as_str(), 300, 200)
+            (format!("/media/{key}-300.jpg").as_str(), 300, 200)
         );
-        assert_eq!(small.srcset, format!("/media/{key}-300.webp 300w"));
+        assert_eq!(small.srcset, format!("/media/{key}-300.jpg 300w"));
     }
 }
