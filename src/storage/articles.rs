@@ -139,6 +139,21 @@ impl Store {
         row.map(Article::try_from).transpose()
     }
 
+    /// The lead and body of each of the given articles, for search snippets.
+    pub async fn search_texts(&self, ids: &[i64]) -> Result<HashMap<i64, (String, String)>> {
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql =
+            format!("SELECT id, lead, body_html FROM articles WHERE id IN ({})", placeholders.join(", "));
+        let rows: Vec<(i64, String, String)> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(&sql);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(|(id, lead, body)| (id, (lead, body))).collect())
+    }
+
     pub async fn article_by_id(&self, id: i64) -> Result<Option<Article>> {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
         let row: Option<ArticleRow> =

@@ -94,21 +94,6 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(format!("reading the timeline failed: {e}")))?
     }
 
-    /// The lead and body of each of the given articles, for search snippets.
-    pub async fn search_texts(&self, ids: &[i64]) -> Result<HashMap<i64, (String, String)>> {
-        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let sql =
-            format!("SELECT id, lead, body_html FROM articles WHERE id IN ({})", placeholders.join(", "));
-        let rows: Vec<(i64, String, String)> = with_pool!(self, p => {
-            let mut q = sqlx::query_as(&sql);
-            for id in ids {
-                q = q.bind(*id);
-            }
-            q.fetch_all(p).await?
-        });
-        Ok(rows.into_iter().map(|(id, lead, body)| (id, (lead, body))).collect())
-    }
-
     /// List rows for the given ids, in the order given (missing ids are skipped).
     pub async fn summaries_by_ids(&self, ids: &[i64]) -> Result<Vec<ArticleSummary>> {
         if ids.is_empty() {
