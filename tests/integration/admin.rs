@@ -3,89 +3,9 @@
 
 use crate::harness::{Backend, TestServer};
 use crate::on_both_backends;
+use crate::session::{Client, csrf_in, location};
 use newsdesk::domain::user::Role;
 use reqwest::Response;
-use std::collections::BTreeMap;
-use std::sync::Mutex;
-
-/// A client with a cookie jar, like a browser.
-struct Client<'a> {
-    s: &'a TestServer,
-    cookies: Mutex<BTreeMap<String, String>>,
-}
-
-impl<'a> Client<'a> {
-    fn new(s: &'a TestServer) -> Self {
-        Client { s, cookies: Mutex::new(BTreeMap::new()) }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    fn absorb(&self, r: &Response) {
-        for v in r.headers().get_all("set-cookie") {
-            let v = v.to_str().unwrap();
-            let pair = v.split(';').next().unwrap();
-            let (k, val) = pair.split_once('=').unwrap();
-            let mut jar = self.cookies.lock().unwrap();
-            if val.is_empty() || v.contains("Max-Age=0") {
-                jar.remove(k);
-            } else {
-                jar.insert(k.to_string(), val.to_string());
-            }
-        }
-    }
-
-    async fn get(&self, path: &str) -> Response {
-        let r = self
-            .s
-            .client
-            .get(format!("{}{path}", self.s.base))
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        self.absorb(&r);
-        r
-    }
-
-    async fn page(&self, path: &str) -> String {
-        let r = self.get(path).await;
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        assert_eq!(status, 200, "GET {path}: {text}");
-        text
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Response {
-        self.post_with(path, form, None).await
-    }
-
-    async fn post_with(&self, path: &str, form: &[(&str, &str)], origin: Option<&str>) -> Response {
-        let mut req = self
-            .s
-            .client
-            .post(format!("{}{path}", self.s.base))
-            .header("cookie", self.cookie_header())
-            .form(form);
-        if let Some(o) = origin {
-            req = req.header("origin", o);
-        }
-        let r = req.send().await.unwrap();
-        self.absorb(&r);
-        r
-    }
-}
-
-fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
-    html[at..at + html[at..].find('"').unwrap()].to_string()
-}
-
-fn location(r: &Response) -> String {
-    r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
-}
 
 const PASSWORD: &str = "a long enough password";
 

@@ -19,6 +19,8 @@ mod media;
 mod public_site;
 /// Full-text search over HTTP and the index following changes.
 mod search;
+/// A browser-like HTTP client (cookie jar) for the back office tests.
+mod session;
 /// The storage story: every Store operation in one sequence, on each backend.
 mod story;
 /// A small WebDriver client (chromedriver as a child process) for the browser tests.

@@ -6,97 +6,25 @@
 
 use crate::harness::{Backend, TestServer};
 use crate::on_both_backends;
+use crate::session::{Client, csrf_in, header, location};
 use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
 use newsdesk::domain::user::Role;
 use reqwest::Response;
-use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 const PASSWORD: &str = "a long enough password";
 
-/// A browser-like client: a cookie jar, no redirects followed.
-struct Client<'a> {
-    s: &'a TestServer,
-    cookies: Mutex<BTreeMap<String, String>>,
-    lang: &'static str,
-}
-
-impl<'a> Client<'a> {
-    fn new(s: &'a TestServer) -> Self {
-        Client { s, cookies: Mutex::new(BTreeMap::new()), lang: "en" }
+/// A multipart POST, as the upload form sends it.
+async fn post_multipart(c: &Client<'_>, path: &str, body: &Multipart, headers: &[(&str, &str)]) -> Response {
+    let mut request = c
+        .request(reqwest::Method::POST, path)
+        .header("content-type", format!("multipart/form-data; boundary={}", body.boundary))
+        .body(body.bytes.clone());
+    for (k, v) in headers {
+        request = request.header(*k, *v);
     }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.s.base)
-    }
-
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let jar = self.cookies.lock().unwrap();
-        let cookie = jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-        self.s
-            .client
-            .request(method, self.url(path))
-            .header("cookie", cookie)
-            .header("accept-language", self.lang)
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Response {
-        let r = request.send().await.expect("request");
-        for v in r.headers().get_all("set-cookie") {
-            let v = v.to_str().unwrap();
-            let (k, val) = v.split(';').next().unwrap().split_once('=').unwrap();
-            let mut jar = self.cookies.lock().unwrap();
-            if val.is_empty() || v.contains("Max-Age=0") {
-                jar.remove(k);
-            } else {
-                jar.insert(k.to_string(), val.to_string());
-            }
-        }
-        r
-    }
-
-    async fn get(&self, path: &str) -> Response {
-        self.send(self.request(reqwest::Method::GET, path)).await
-    }
-
-    async fn page(&self, path: &str) -> String {
-        let r = self.get(path).await;
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        assert_eq!(status, 200, "GET {path}: {text}");
-        text
-    }
-
-    async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
-        self.send(self.request(reqwest::Method::POST, path).form(form)).await
-    }
-
-    /// A multipart POST, as the upload form sends it.
-    async fn post_multipart(&self, path: &str, body: &Multipart, headers: &[(&str, &str)]) -> Response {
-        let mut request = self
-            .request(reqwest::Method::POST, path)
-            .header("content-type", format!("multipart/form-data; boundary={}", body.boundary))
-            .body(body.bytes.clone());
-        for (k, v) in headers {
-            request = request.header(*k, *v);
-        }
-        self.send(request).await
-    }
-}
-
-fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
-    html[at..at + html[at..].find('"').unwrap()].to_string()
-}
-
-fn location(r: &Response) -> String {
-    r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
-}
-
-fn header(r: &Response, name: &str) -> String {
-    r.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    c.send(request).await
 }
 
 async fn sign_in<'a>(s: &'a TestServer, email: &str, role: Role) -> Client<'a> {
@@ -105,7 +33,7 @@ async fn sign_in<'a>(s: &'a TestServer, email: &str, role: Role) -> Client<'a> {
     let c = Client::new(s);
     let csrf = csrf_in(&c.page("/admin/login").await);
     let r = c
-        .post_form(
+        .post(
             "/admin/login",
             &[("csrf", &csrf), ("email", email), ("password", PASSWORD), ("next", "/admin")],
         )
@@ -211,7 +139,7 @@ async fn upload(
         .text("credit", "J. Doe")
         .file(file_name, content_type, data)
         .done();
-    let r = c.post_multipart(&format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+    let r = post_multipart(c, &format!("/admin/media?csrf={csrf}"), &body, &[]).await;
     assert_eq!(r.status(), 303, "upload of {file_name}: {}", r.text().await.unwrap());
     let to = location(&r);
     assert!(to.starts_with("/admin/media?uploaded="), "{to}");
@@ -308,7 +236,7 @@ async fn uploads_are_stored_resized_listed_and_served(backend: Backend) {
         let _ = mime;
         let again = s
             .client
-            .get(c.url(&format!("/media/{}", newsdesk::media::variant_name(&m.file_key, widths[0]))))
+            .get(format!("{}/media/{}", s.base, newsdesk::media::variant_name(&m.file_key, widths[0])))
             .header("if-none-match", &etag)
             .send()
             .await
@@ -328,9 +256,9 @@ async fn uploads_are_stored_resized_listed_and_served(backend: Backend) {
 
     // The drag-and-drop path: the token in a header, JSON back.
     let body = Multipart::new().file("dropped.png", "image/png", &png).done();
-    let r = c
-        .post_multipart("/admin/media", &body, &[("x-csrf-token", &csrf), ("accept", "application/json")])
-        .await;
+    let r =
+        post_multipart(&c, "/admin/media", &body, &[("x-csrf-token", &csrf), ("accept", "application/json")])
+            .await;
     assert_eq!(r.status(), 201);
     let json: serde_json::Value = r.json().await.unwrap();
     assert_eq!(json["ok"], true);
@@ -381,7 +309,7 @@ async fn bad_uploads_are_refused_and_nothing_is_written(backend: Backend) {
     ];
     for (name, data, (status, message)) in cases {
         let body = Multipart::new().text("alt", "kept alt").file(name, "image/jpeg", &data).done();
-        let r = c.post_multipart(&format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+        let r = post_multipart(&c, &format!("/admin/media?csrf={csrf}"), &body, &[]).await;
         assert_eq!(r.status().as_u16(), status, "{name}");
         let text = r.text().await.unwrap();
         assert!(text.contains(message), "{name}: {message:?} not in the page");
@@ -393,14 +321,14 @@ async fn bad_uploads_are_refused_and_nothing_is_written(backend: Backend) {
     let big = encoded(&noise(300, 300), ImageFormat::Png);
     assert!(big.len() > 200 * 1024);
     let body = Multipart::new().file("big.png", "image/png", &big).done();
-    let r = c.post_multipart(&format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+    let r = post_multipart(&c, &format!("/admin/media?csrf={csrf}"), &body, &[]).await;
     assert_eq!(r.status(), 413);
     assert!(r.text().await.unwrap().contains("larger than 0.1 MB"));
     // In the back office's language, and as JSON for the drop zone.
     c.lang = "ru";
-    let r = c
-        .post_multipart("/admin/media", &body, &[("x-csrf-token", &csrf), ("accept", "application/json")])
-        .await;
+    let r =
+        post_multipart(&c, "/admin/media", &body, &[("x-csrf-token", &csrf), ("accept", "application/json")])
+            .await;
     assert_eq!(r.status(), 413);
     let json: serde_json::Value = r.json().await.unwrap();
     assert_eq!(json["ok"], false);
@@ -415,7 +343,7 @@ async fn bad_uploads_are_refused_and_nothing_is_written(backend: Backend) {
         .text("credit", &"c".repeat(300))
         .file("ok.png", "image/png", &encoded(&picture(50, 50), ImageFormat::Png))
         .done();
-    let r = c.post_multipart(&format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+    let r = post_multipart(&c, &format!("/admin/media?csrf={csrf}"), &body, &[]).await;
     assert_eq!(r.status(), 422);
     assert_eq!(stored_files(&s), Vec::<String>::new());
     s.stop().await;
@@ -431,14 +359,14 @@ async fn uploads_need_a_session_and_the_csrf_token(backend: Backend) {
     let r = anonymous.get("/admin/media").await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/admin/login?next=/admin/media");
-    let r = anonymous.post_multipart("/admin/media", &body, &[]).await;
+    let r = post_multipart(&anonymous, "/admin/media", &body, &[]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/admin/login");
 
     // Signed in, but without the token (or with a wrong one): 403.
     let c = sign_in(&s, "desk@example.org", Role::Author).await;
-    assert_eq!(c.post_multipart("/admin/media", &body, &[]).await.status(), 403);
-    assert_eq!(c.post_multipart("/admin/media?csrf=wrong", &body, &[]).await.status(), 403);
+    assert_eq!(post_multipart(&c, "/admin/media", &body, &[]).await.status(), 403);
+    assert_eq!(post_multipart(&c, "/admin/media?csrf=wrong", &body, &[]).await.status(), 403);
     assert_eq!(stored_files(&s), Vec::<String>::new());
 
     // Texts are edited with the token, by any role.
@@ -447,15 +375,15 @@ async fn uploads_need_a_session_and_the_csrf_token(backend: Backend) {
     let page = c.page("/admin/media").await;
     assert!(page.contains("no alternative text"));
     let path = format!("/admin/media/{id}");
-    let r = c.post_form(&path, &[("alt", "A red flag"), ("caption", "c"), ("credit", "d")]).await;
+    let r = c.post(&path, &[("alt", "A red flag"), ("caption", "c"), ("credit", "d")]).await;
     assert_eq!(r.status(), 403);
     let r = c
-        .post_form(&path, &[("csrf", &csrf), ("alt", "A <b>red</b> flag"), ("caption", "c"), ("credit", "d")])
+        .post(&path, &[("csrf", &csrf), ("alt", "A <b>red</b> flag"), ("caption", "c"), ("credit", "d")])
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), format!("/admin/media?saved={id}#media-{id}"));
     assert_eq!(s.state.store.media_by_id(id).await.unwrap().unwrap().alt, "A red flag");
-    let r = c.post_form("/admin/media/999999", &[("csrf", &csrf), ("alt", "x")]).await;
+    let r = c.post("/admin/media/999999", &[("csrf", &csrf), ("alt", "x")]).await;
     assert_eq!(r.status(), 404);
     assert_eq!(s.state.store.audit_log(Some("media.edit"), None, 10).await.unwrap().len(), 1);
     s.stop().await;
@@ -476,12 +404,12 @@ async fn a_lead_photo_shows_on_the_article_lists_and_feeds(backend: Backend) {
     assert!(editor.contains(&format!("<option value=\"{photo}\"")), "the picker lists the photo");
     let section_id = section.id.to_string();
     let form = |lead: &'static str, action: &'static str| article_form(&csrf, &section_id, lead, action);
-    let r = c.post_form("/admin/articles", &form("987654", "publish")).await;
+    let r = c.post("/admin/articles", &form("987654", "publish")).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("There is no photo number 987654"));
 
     let chosen = photo.to_string();
-    let r = c.post_form("/admin/articles", &article_form(&csrf, &section_id, &chosen, "publish")).await;
+    let r = c.post("/admin/articles", &article_form(&csrf, &section_id, &chosen, "publish")).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let id: i64 =
         location(&r).trim_start_matches("/admin/articles/").split('?').next().unwrap().parse().unwrap();
@@ -533,7 +461,7 @@ async fn a_lead_photo_shows_on_the_article_lists_and_feeds(backend: Backend) {
 
     // New texts show at once on the public page.
     let r = c
-        .post_form(
+        .post(
             &format!("/admin/media/{photo}"),
             &[("csrf", &csrf), ("alt", "Flags, renamed"), ("caption", ""), ("credit", "")],
         )
@@ -546,10 +474,10 @@ async fn a_lead_photo_shows_on_the_article_lists_and_feeds(backend: Backend) {
     // A form without the picker (an older page) keeps the photo; choosing none removes it.
     let mut without = form("", "save");
     without.retain(|(k, _)| *k != "lead_image");
-    let r = c.post_form(&format!("/admin/articles/{id}"), &without).await;
+    let r = c.post(&format!("/admin/articles/{id}"), &without).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     assert_eq!(s.state.store.lead_image_id(id).await.unwrap(), Some(photo));
-    let r = c.post_form(&format!("/admin/articles/{id}"), &form("", "save")).await;
+    let r = c.post(&format!("/admin/articles/{id}"), &form("", "save")).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     assert_eq!(s.state.store.lead_image_id(id).await.unwrap(), None);
     assert!(!s.page(&url).await.contains("lead-figure"));
