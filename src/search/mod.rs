@@ -23,7 +23,7 @@ mod similar;
 
 pub use analysis::Analyzer;
 pub use query::{Hit, MAX_QUERY, SearchRequest, SearchResults, Sort};
-pub use similar::{Like, Similar};
+pub use similar::Like;
 
 use crate::domain::Article;
 use crate::domain::markup::plain_text;

@@ -23,15 +23,6 @@ const CANDIDATES: usize = 12;
 /// Candidates published within this distance of the article come before older ones.
 const RECENT: i64 = 365 * 86_400;
 
-/// An article similar to another. Only what the ranking needs: pages read the rest from the
-/// database, and not reading the document store keeps its pages out of memory.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Similar {
-    pub id: i64,
-    pub section_id: i64,
-    pub publish_at: Timestamp,
-}
-
 /// The article the similar ones are sought for.
 #[derive(Debug, Clone, Copy)]
 pub struct Like<'a> {
@@ -46,7 +37,9 @@ impl Search {
     /// Up to `limit` articles in the same language whose titles share words with `like`'s,
     /// the article itself excluded. Those published within a year of it come first, and among
     /// them those of the same section; within each group the better match comes first.
-    pub fn similar(&self, like: &Like<'_>, limit: usize) -> Result<Vec<Similar>, SearchError> {
+    /// Only ids are returned: pages read the rest from the database, and not reading the
+    /// document store keeps its pages out of memory.
+    pub fn similar(&self, like: &Like<'_>, limit: usize) -> Result<Vec<i64>, SearchError> {
         let analyzer = Analyzer::for_lang(like.lang);
         let field = self.fields.title[analyzer.index()];
         let searcher = self.reader.searcher();
@@ -102,19 +95,11 @@ impl Search {
                 continue;
             }
             let distant = (published - like.publish_at.as_second()).abs() > RECENT;
-            ranked.push(((distant, section_id != like.section_id, rank), id, section_id, published));
+            ranked.push(((distant, section_id != like.section_id, rank), id));
         }
         ranked.sort_by_key(|r| r.0);
 
-        let found = ranked
-            .into_iter()
-            .take(limit)
-            .map(|(_, id, section_id, published)| Similar {
-                id,
-                section_id,
-                publish_at: Timestamp::from_second(published).unwrap_or(Timestamp::UNIX_EPOCH),
-            })
-            .collect();
+        let found = ranked.into_iter().take(limit).map(|(_, id)| id).collect();
         Ok(found)
     }
 

@@ -145,11 +145,10 @@ async fn related(ctx: &PageCtx<'_>, article: &Article) -> WebResult<Vec<super::I
                 section_id: article.section_id,
                 publish_at: article.publish_at,
             };
-            let similar = state
+            let ids = state
                 .search
                 .similar(&like, RELATED)
                 .map_err(|e| crate::storage::StoreError::Corrupt(e.to_string()))?;
-            let ids: Vec<i64> = similar.iter().map(|s| s.id).collect();
             // Nothing found is not remembered: the index may still be building.
             if !ids.is_empty() {
                 state.related.put(article.id, ids.clone());
