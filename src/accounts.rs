@@ -42,6 +42,47 @@ pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
     argon2().verify_password(password.as_bytes(), &parsed).is_ok() && hash.is_some()
 }
 
+/// Password hashes computed at once, at most. Each takes 19 MiB and tens of milliseconds of a
+/// core; without a bound, a few hundred parallel sign-ins took the server to gigabytes.
+pub const HASHING_SLOTS: usize = 2;
+/// How long a sign-in waits for a hashing slot before it is told to retry.
+pub const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHING_SLOTS);
+
+/// Every hashing slot stayed busy for [`HASHING_WAIT`]: the caller answers 429, retry soon.
+#[derive(Debug, thiserror::Error)]
+#[error("too many passwords are being checked at once")]
+pub struct HashingBusy;
+
+/// Runs password work (`verify_password`, `hash_password`) on the blocking pool, but only
+/// [`HASHING_SLOTS`] at a time; waits at most [`HASHING_WAIT`] for a slot. The slot is held by
+/// the blocking task itself, so a caller that goes away does not free it early.
+pub async fn with_hashing_slot<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, HashingBusy> {
+    let permit = tokio::time::timeout(HASHING_WAIT, HASHING.acquire())
+        .await
+        .map_err(|_| HashingBusy)?
+        .map_err(|_| HashingBusy)?;
+    permit.forget();
+    let result = tokio::task::spawn_blocking(move || {
+        let _slot = ReturnSlot;
+        work()
+    })
+    .await;
+    result.map_err(|_| HashingBusy)
+}
+
+/// Gives a hashing slot back when the blocking task ends, however it ends.
+struct ReturnSlot;
+
+impl Drop for ReturnSlot {
+    fn drop(&mut self) {
+        HASHING.add_permits(1);
+    }
+}
+
 /// A new random token: 32 bytes, URL-safe hex.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];

@@ -112,13 +112,27 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Publishes due articles until told to stop, and writes gathered view counts.
+/// How often expired sessions, one-time links and old sign-in counters are deleted.
+pub const PRUNE_INTERVAL: Duration = Duration::from_secs(600);
+
+/// Publishes due articles until told to stop, writes gathered view counts and prunes what has
+/// expired.
 async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut last_flush = std::time::Instant::now();
+    let mut last_prune: Option<std::time::Instant> = None;
     loop {
         if last_flush.elapsed() >= crate::web::views::FLUSH_INTERVAL {
             crate::web::views::flush(&state).await;
             last_flush = std::time::Instant::now();
+        }
+        if last_prune.is_none_or(|t| t.elapsed() >= PRUNE_INTERVAL) {
+            let now = state.clock.now();
+            match state.store.prune_expired(now, now - crate::web::admin::login::WINDOW).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "pruned expired sessions, links and sign-in counters"),
+                Err(e) => tracing::warn!(error = %e, "pruning failed; will retry"),
+            }
+            last_prune = Some(std::time::Instant::now());
         }
         match state.store.publish_due(state.clock.now()).await {
             Ok(ids) if !ids.is_empty() => {

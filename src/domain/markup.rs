@@ -78,10 +78,51 @@ static POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Cleans HTML from outside: only structural and inline formatting survives; scripts, styles,
 /// event handlers, `javascript:` and `data:` URLs, iframes and forms are dropped.
+///
+/// Images from other hosts become links to them: loading them would tell a third party who
+/// reads what (tracking pixels), and the site's content security policy blocks them anyway.
 pub fn sanitize_html(html: &str) -> String {
     let cleaned = POLICY.clean(html).to_string();
+    let cleaned = external_images_to_links(&cleaned);
     // Word and feed exports often wrap everything in empty paragraphs; they only add gaps.
     cleaned.replace("<p></p>", "").trim().to_string()
+}
+
+/// Rewrites `<img>` elements whose `src` is on another host as links. Works on the cleaner's
+/// own output, whose tags and quoting are regular: attributes are `name="value"` with `&` and
+/// `"` escaped inside values.
+fn external_images_to_links(html: &str) -> String {
+    if !html.contains("<img") {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<img") {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('>') else { break };
+        let tag = &rest[start..start + len + 1];
+        rest = &rest[start + len + 1..];
+        let src = attribute(tag, "src").unwrap_or_default();
+        let external = ["http://", "https://", "//"].iter().any(|p| src.to_ascii_lowercase().starts_with(p));
+        if !external {
+            out.push_str(tag);
+            continue;
+        }
+        let alt = attribute(tag, "alt").filter(|a| !a.trim().is_empty()).unwrap_or(src);
+        // Attribute values keep `<` and `>` raw; as element text they must be escaped.
+        let text = alt.replace('<', "&lt;").replace('>', "&gt;");
+        out.push_str(&format!("<a href=\"{src}\" rel=\"noopener noreferrer\">{text}</a>"));
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The raw (still escaped) value of `name="…"` in a serialized tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
 }
 
 /// Renders Markdown (CommonMark with tables) to sanitized HTML.
@@ -94,8 +135,32 @@ pub fn markdown_to_html(markdown: &str) -> String {
 }
 
 /// Reduces HTML to its text, with entities decoded and white space folded; used for leads,
-/// titles and descriptions that arrive as HTML from feeds.
+/// descriptions and texts that arrive as HTML. `&lt;i&gt;` in HTML is the text `<i>`, and
+/// stays so; titles, which must never carry markup, go through [`plain_title`].
 pub fn plain_text(html: &str) -> String {
+    text_once(html)
+}
+
+/// A title as plain text. Feeds often escape a title's HTML once more (`&amp;lt;b&amp;gt;`,
+/// which XML decoding turns into `&lt;b&gt;`), so what comes out of one reduction can still be
+/// markup; reductions repeat until none is left. A title holds no tags however many times it
+/// had been escaped (a `<` that starts no tag, as in "a < b", stays).
+pub fn plain_title(html: &str) -> String {
+    let mut text = text_once(html);
+    for _ in 0..4 {
+        if !text.contains('<') {
+            break;
+        }
+        let again = text_once(&text);
+        if again == text {
+            break;
+        }
+        text = again;
+    }
+    text
+}
+
+fn text_once(html: &str) -> String {
     static TEXT_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         let mut builder = ammonia::Builder::empty();
         builder.clean_content_tags(HashSet::from(["script", "style", "template", "noscript"]));
@@ -155,6 +220,36 @@ mod tests {
             assert!(!lower.contains(bad), "{bad} survived in {clean}");
         }
         assert!(clean.contains("<p>Hi</p>"));
+    }
+
+    #[test]
+    fn images_from_other_hosts_become_links() {
+        let out = sanitize_html(
+            r#"<p>a<img src="https://tracker.example/p.gif?u=1&amp;v=2" alt="x<y"> b <img src="/media/1.jpg" alt="ok"><IMG SRC="//cdn.example/i.png"></p>"#,
+        );
+        assert!(!out.contains("tracker.example/p.gif?u=1&amp;v=2\" alt"), "{out}");
+        assert!(
+            out.contains(
+                r#"<a href="https://tracker.example/p.gif?u=1&amp;v=2" rel="noopener noreferrer">x&lt;y</a>"#
+            ),
+            "{out}"
+        );
+        assert!(out.contains(r#"<img src="/media/1.jpg" alt="ok">"#), "local photos stay: {out}");
+        assert!(
+            out.contains(
+                r#"<a href="//cdn.example/i.png" rel="noopener noreferrer">//cdn.example/i.png</a>"#
+            ),
+            "{out}"
+        );
+        assert_eq!(out.matches("<img").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn titles_escaped_twice_lose_their_markup_too() {
+        assert_eq!(plain_title("&lt;b&gt;Bold&lt;/b&gt; news"), "Bold news");
+        assert_eq!(plain_title("&lt;!--&lt;script&gt;"), "");
+        assert_eq!(plain_title("a < b and c > d"), "a < b and c > d");
+        assert_eq!(plain_text("Cats &lt;i&gt; and mice"), "Cats <i> and mice", "texts keep literal tags");
     }
 
     #[test]

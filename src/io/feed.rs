@@ -21,17 +21,27 @@ pub fn read(
     now: Timestamp,
     batch: &mut Batch,
 ) -> Result<(), ImportError> {
-    let feed = feed_rs::parser::parse(content.as_bytes()).map_err(|e| ImportError::Invalid {
-        path: path.into(),
-        location: "document".into(),
-        message: format!("not a readable RSS, Atom or JSON feed: {e}"),
+    let feed = feed_rs::parser::parse(content.as_bytes()).map_err(|e| {
+        // The feed parser does not say where XML breaks; a second, plain XML reading does.
+        let (location, message) = match xml_fault(content) {
+            Some((offset, fault)) => (super::line_and_column(&content.as_bytes()[..offset]), fault),
+            None => {
+                let message = e.to_string();
+                (super::locate_offset(content, &message).unwrap_or_else(|| "document".into()), message)
+            }
+        };
+        ImportError::Invalid {
+            path: path.into(),
+            location,
+            message: format!("not a readable RSS, Atom or JSON feed: {message}"),
+        }
     })?;
     let feed_lang = feed.language.as_deref().and_then(|l| Lang::parse(l.split(['-', '_']).next()?).ok());
     for (i, entry) in feed.entries.into_iter().enumerate() {
         let location = format!("entry {}", i + 1);
         let invalid =
             |message: String| ImportError::Invalid { path: path.into(), location: location.clone(), message };
-        let title = markup::plain_text(entry.title.as_ref().map(|t| t.content.as_str()).unwrap_or(""));
+        let title = markup::plain_title(entry.title.as_ref().map(|t| t.content.as_str()).unwrap_or(""));
         let body_source = entry
             .content
             .as_ref()
@@ -93,6 +103,25 @@ fn shorten(text: &str, max: usize) -> String {
     let cut: String = text.chars().take(max.saturating_sub(1)).collect();
     let end = cut.rfind(' ').unwrap_or(cut.len());
     format!("{}…", cut[..end].trim_end())
+}
+
+/// Where an XML document stops being well-formed (byte offset and what is wrong), if it does.
+fn xml_fault(content: &str) -> Option<(usize, String)> {
+    if !content.trim_start().starts_with('<') {
+        return None;
+    }
+    let mut reader = quick_xml::Reader::from_str(content);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                let offset = usize::try_from(reader.error_position()).unwrap_or(0).min(content.len());
+                let offset = (0..=offset).rev().find(|i| content.is_char_boundary(*i)).unwrap_or(0);
+                return Some((offset, e.to_string()));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

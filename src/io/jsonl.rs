@@ -143,7 +143,7 @@ pub fn article_input(
         lang,
         section_slug: r.section.or_else(|| options.section.clone()).unwrap_or_else(|| "news".into()),
         slug: r.slug,
-        title: markup::plain_text(&r.title),
+        title: markup::plain_title(&r.title),
         lead: markup::plain_text(&r.lead),
         body_html,
         status,

@@ -61,6 +61,31 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+/// "line L, column C" of the end of `before` (the bytes preceding a fault): people open files
+/// in editors that show lines and columns, not byte offsets. Columns count characters.
+pub fn line_and_column(before: &[u8]) -> String {
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    format!("line {line}, column {column}")
+}
+
+/// The place a parser's message names by byte offset ("at position 120", "offset 7"), as
+/// [`line_and_column`] in `content`; `None` when the message names no offset.
+pub fn locate_offset(content: &str, message: &str) -> Option<String> {
+    for marker in ["position ", "offset ", "byte "] {
+        if let Some(i) = message.find(marker) {
+            let digits: String =
+                message[i + marker.len()..].chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(offset) = digits.parse::<usize>() {
+                let end = offset.min(content.len());
+                return Some(line_and_column(&content.as_bytes()[..end]));
+            }
+        }
+    }
+    None
+}
+
 /// Items read from files, ready to save, each remembering where it came from.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -81,7 +106,7 @@ pub fn read_file(
     let bytes = std::fs::read(path).map_err(|source| ImportError::Read { path: path.into(), source })?;
     let content = String::from_utf8(bytes).map_err(|e| ImportError::Invalid {
         path: path.into(),
-        location: format!("byte {}", e.utf8_error().valid_up_to()),
+        location: line_and_column(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
         message: "the file is not UTF-8 text".into(),
     })?;
     let format = options
@@ -158,6 +183,20 @@ pub async fn import_files(
     let now = clock.now();
     let batch = read_all(store, site, now, files, options).await?;
     save(store, &batch, now, &|| {}).await
+}
+
+#[cfg(test)]
+mod location_tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        assert_eq!(line_and_column(b""), "line 1, column 1");
+        assert_eq!(line_and_column("ab\nпри".as_bytes()), "line 2, column 4");
+        let content = "<rss>\n<channel>\n<item><title>x</titel>";
+        assert_eq!(locate_offset(content, "ill-formed at position 28").as_deref(), Some("line 3, column 13"));
+        assert_eq!(locate_offset(content, "no offset here"), None);
+    }
 }
 
 #[cfg(test)]

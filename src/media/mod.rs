@@ -1,20 +1,30 @@
 //! Photos: checking an upload, making its resized variants, naming and storing the files.
 //!
 //! Nothing here speaks HTTP or SQL. An upload is judged by its bytes alone (the format is
-//! sniffed, never taken from the client's file name or content type), decoded under
-//! [`image::Limits`] so a decompression bomb cannot take the server's memory, and turned into
-//! JPEG variants [`VARIANT_WIDTHS`] wide (never wider than the original, aspect ratio kept):
-//! lossy at [`JPEG_QUALITY`], a tenth of the size of a lossless copy, and understood by every
-//! browser, feed reader and social network that shows a shared link's picture.
+//! sniffed, never taken from the client's file name or content type) in two steps. [`inspect`]
+//! reads the headers only: a JPEG must be whole (see [`jpeg`]), and the sides, the pixel count
+//! and the memory the decode will take are checked there, so a decompression bomb (a PNG of a
+//! few hundred kilobytes that claims 10,000 × 10,000 pixels) is refused before any pixel is
+//! allocated. [`decode`] then decodes under [`image::Limits`] all the same (a header may lie)
+//! and makes JPEG variants [`VARIANT_WIDTHS`] wide (never wider than the original, aspect ratio
+//! kept): lossy at [`JPEG_QUALITY`], a tenth of the size of a lossless copy, and understood by
+//! every browser, feed reader and social network that shows a shared link's picture.
+//!
+//! Decoding is CPU-bound and blocking, and takes up to [`MAX_DECODE_BYTES`]: [`process_gated`]
+//! runs both steps on tokio's blocking pool, and only as many decodes at once as its [`Gate`]
+//! lets through.
 //!
 //! Files live in `DATA/media/` under names the server makes up: a random 32-hex-digit key
 //! plus an extension for the original (`3f…a1.jpg`), and `KEY-WIDTH.jpg` for each variant
 //! (earlier versions made lossless `KEY-WIDTH.webp` variants; those are still served).
-//! The name a user gave the file is kept as text in the database only; it never becomes a
-//! path. [`parse_file_name`] is the strict gate every requested name passes before any file
-//! is opened.
-//!
-//! [`process`] is CPU-bound and blocking: call it from `tokio::task::spawn_blocking`.
+//! The name a user gave the file is kept as text in the database only, cleaned by
+//! [`clean_file_name`]; it never becomes a path. [`parse_file_name`] is the strict gate every
+//! requested name passes before any file is opened.
+
+mod gate;
+pub mod jpeg;
+
+pub use gate::{GATE_BYTES, GATE_LEAST_BYTES, GATE_WAIT, Gate, Pass, RETRY_AFTER_SECS, gate, set_gate};
 
 use image::imageops::FilterType;
 use image::metadata::Orientation;
@@ -22,7 +32,7 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Li
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, RwLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 /// The widths of the resized variants, in pixels. An original narrower than one of them gets
 /// a variant at its own width instead (never upscaled).
@@ -33,14 +43,19 @@ pub const VARIANT_KIND: Kind = Kind::Jpeg;
 pub const JPEG_QUALITY: u8 = 82;
 /// The longest side accepted, in pixels.
 pub const MAX_SIDE: u32 = 12_000;
-/// The most pixels accepted in all (a 12,000 × 8,333 photo).
-pub const MAX_PIXELS: u64 = 100_000_000;
-/// The most memory the decoder may take for one image.
-pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+/// The most pixels accepted in all: 40 megapixels (a 7,750 × 5,160 photo, more than news
+/// cameras make). Decoded as RGB that is 114 MiB, within [`MAX_DECODE_BYTES`].
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// The most memory one decode may take: the decoded pixels plus the decoder's own buffers
+/// (the coefficients of a progressive JPEG, the planes of a WebP). Larger pixels (alpha,
+/// 16-bit PNG) or a progressive JPEG therefore lower the pixel count accepted for that file.
+pub const MAX_DECODE_BYTES: u64 = 128 * 1024 * 1024;
 /// The largest upload accepted unless `NEWSDESK_MAX_UPLOAD_MB` says otherwise.
 pub const DEFAULT_MAX_UPLOAD_MB: u64 = 20;
 /// The environment variable that overrides [`DEFAULT_MAX_UPLOAD_MB`] (read once, at first use).
 pub const MAX_UPLOAD_ENV: &str = "NEWSDESK_MAX_UPLOAD_MB";
+/// The longest client file name kept, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
 /// How many hex digits a file key has.
 const KEY_LEN: usize = 32;
 
@@ -80,6 +95,14 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.mime() == mime)
     }
 
+    fn format(self) -> ImageFormat {
+        match self {
+            Kind::Jpeg => ImageFormat::Jpeg,
+            Kind::Png => ImageFormat::Png,
+            Kind::Webp => ImageFormat::WebP,
+        }
+    }
+
     fn from_format(format: ImageFormat) -> Option<Kind> {
         match format {
             ImageFormat::Jpeg => Some(Kind::Jpeg),
@@ -105,12 +128,16 @@ pub enum Refusal {
     /// An image, but of a format we do not take (GIF, TIFF…).
     #[error("{0} images are not accepted")]
     WrongFormat(String),
-    /// Looks like JPEG, PNG or WebP but cannot be decoded (truncated, damaged).
+    /// Looks like JPEG, PNG or WebP but cannot be decoded whole (truncated, damaged).
     #[error("the image cannot be decoded")]
     Undecodable,
-    /// Absurd dimensions, or more pixels than we decode.
-    #[error("the image is {width}×{height} pixels, more than accepted")]
-    TooBig { width: u32, height: u32 },
+    /// Absurd dimensions, or more pixels than we decode. `megapixels` is the most accepted for
+    /// a file like this one: [`MAX_PIXELS`], or fewer when its pixels take more memory.
+    #[error("the image is {width}×{height} pixels, more than the {megapixels} megapixels accepted")]
+    TooBig { width: u32, height: u32, megapixels: u64 },
+    /// Too many photos are being decoded; try again shortly (see [`Gate`]).
+    #[error("too many photos are being processed at once")]
+    Busy,
 }
 
 impl Refusal {
@@ -123,6 +150,7 @@ impl Refusal {
             Refusal::WrongFormat(_) => "media_wrong_format",
             Refusal::Undecodable => "media_undecodable",
             Refusal::TooBig { .. } => "media_too_big",
+            Refusal::Busy => "media_busy",
         }
     }
 
@@ -131,25 +159,31 @@ impl Refusal {
         match self {
             Refusal::TooLarge { limit } => vec![("mb", format_mb(*limit))],
             Refusal::WrongFormat(name) => vec![("format", name.clone())],
-            Refusal::TooBig { width, height } => vec![
+            Refusal::TooBig { width, height, megapixels } => vec![
                 ("width", width.to_string()),
                 ("height", height.to_string()),
                 ("max", MAX_SIDE.to_string()),
-                ("megapixels", (MAX_PIXELS / 1_000_000).to_string()),
+                ("megapixels", megapixels.to_string()),
             ],
             _ => Vec::new(),
         }
     }
 
     /// The HTTP status that fits: 413 for too large, 415 for not a (JPEG, PNG, WebP) image,
-    /// 422 for an image we cannot or will not decode, 400 for no file.
+    /// 422 for an image we cannot or will not decode, 400 for no file, 503 when busy.
     pub fn status(&self) -> u16 {
         match self {
             Refusal::NoFile => 400,
             Refusal::TooLarge { .. } => 413,
             Refusal::NotAnImage | Refusal::WrongFormat(_) => 415,
             Refusal::Undecodable | Refusal::TooBig { .. } => 422,
+            Refusal::Busy => 503,
         }
+    }
+
+    /// Seconds after which trying again may succeed (the `Retry-After` header).
+    pub fn retry_after(&self) -> Option<u64> {
+        matches!(self, Refusal::Busy).then_some(RETRY_AFTER_SECS)
     }
 }
 
@@ -157,6 +191,50 @@ impl Refusal {
 pub fn format_mb(bytes: u64) -> String {
     let mb = bytes as f64 / (1024.0 * 1024.0);
     if (mb - mb.round()).abs() < 0.05 { format!("{}", mb.round() as u64) } else { format!("{mb:.1}") }
+}
+
+/// The last component of a client's file name, kept as text for people and never used as a
+/// path: without control characters, line separators or invisible format characters, and at
+/// most [`MAX_NAME_CHARS`] long.
+///
+/// Bidirectional controls matter most: `photo\u{202E}gpj.exe` shows as `photoexe.jpg` in the
+/// library, the picker and the audit log, so a name could pass for what it is not. Zero-width
+/// and other format characters make two names that look alike differ. None of them belongs in
+/// a file name people read.
+pub fn clean_file_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let kept: String =
+        last.chars().filter(|c| !c.is_control() && !is_invisible_format(*c)).take(MAX_NAME_CHARS).collect();
+    kept.trim().to_string()
+}
+
+/// Unicode's format characters (general category Cf: bidirectional marks, embeddings,
+/// overrides and isolates, zero-width characters, the byte order mark, tags…) and the line
+/// and paragraph separators.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 /// One resized copy, in [`VARIANT_KIND`].
@@ -194,34 +272,108 @@ pub fn variant_height(width: u32, height: u32, variant_width: u32) -> u32 {
     u32::try_from(h.max(1)).unwrap_or(u32::MAX)
 }
 
-/// Checks an upload and makes its variants. Blocking and CPU-heavy.
-pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
+/// What an upload's headers say, read without decoding its pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    pub kind: Kind,
+    /// As stored (before any EXIF rotation).
+    pub width: u32,
+    pub height: u32,
+    /// What decoding will take: the pixels plus the decoder's own buffers.
+    pub decode_bytes: u64,
+}
+
+impl Header {
+    fn too_big(&self, megapixels: u64) -> Refusal {
+        Refusal::TooBig { width: self.width, height: self.height, megapixels }
+    }
+}
+
+/// Checks an upload by its headers, and the structure of a JPEG, without decoding any pixels:
+/// cheap whatever the file claims, so bombs are refused before anything large is allocated.
+/// Blocking (it reads the whole file for a JPEG's markers).
+pub fn inspect(bytes: &[u8]) -> Result<Header, Refusal> {
     if bytes.is_empty() {
         return Err(Refusal::NoFile);
     }
     let format = image::guess_format(bytes).map_err(|_| Refusal::NotAnImage)?;
     let kind = Kind::from_format(format).ok_or_else(|| Refusal::WrongFormat(format_name(format)))?;
+    // The lenient JPEG decoder reports success for a truncated file: ask for a whole one first.
+    let jpeg = match kind {
+        Kind::Jpeg => Some(jpeg::layout(bytes).map_err(|_| Refusal::Undecodable)?),
+        _ => None,
+    };
 
-    // The header alone first, to refuse absurd sizes with a clear message before decoding.
+    // The headers alone: no limit on the sides here, so a refusal can say what they are, but
+    // a memory limit all the same (a PNG's compressed text chunks are read with its header).
     let mut probe = ImageReader::with_format(Cursor::new(bytes), format);
-    probe.no_limits();
-    let (raw_w, raw_h) = probe.into_dimensions().map_err(|_| Refusal::Undecodable)?;
-    let too_big = Refusal::TooBig { width: raw_w, height: raw_h };
-    if raw_w == 0 || raw_h == 0 {
+    let mut probe_limits = Limits::no_limits();
+    probe_limits.max_alloc = Some(MAX_DECODE_BYTES);
+    probe.limits(probe_limits);
+    let decoder = probe.into_decoder().map_err(|_| Refusal::Undecodable)?;
+    let (width, height) = decoder.dimensions();
+    if width == 0 || height == 0 || jpeg.is_some_and(|j| (j.width, j.height) != (width, height)) {
         return Err(Refusal::Undecodable);
     }
-    if raw_w > MAX_SIDE || raw_h > MAX_SIDE || u64::from(raw_w) * u64::from(raw_h) > MAX_PIXELS {
-        return Err(too_big);
+    let pixels = u64::from(width) * u64::from(height);
+    let mut header = Header { kind, width, height, decode_bytes: 0 };
+    let most_megapixels = MAX_PIXELS / 1_000_000;
+    if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
+        return Err(header.too_big(most_megapixels));
     }
+    let decoder_buffers = match (kind, jpeg) {
+        (Kind::Jpeg, Some(j)) => j.coefficient_bytes,
+        // Lossy WebP is decoded through YUV planes, lossless through 32-bit ARGB pixels.
+        (Kind::Webp, _) => pixels * 4,
+        _ => 0,
+    };
+    header.decode_bytes = decoder.total_bytes().saturating_add(decoder_buffers);
+    if header.decode_bytes > MAX_DECODE_BYTES {
+        // The most pixels that fit, at this file's bytes per pixel.
+        let fit = u128::from(MAX_DECODE_BYTES) * u128::from(pixels) / u128::from(header.decode_bytes);
+        let megapixels = u64::try_from(fit / 1_000_000).unwrap_or(0).min(most_megapixels);
+        return Err(header.too_big(megapixels));
+    }
+    Ok(header)
+}
 
-    // Then decode, under limits all the same (the header may lie about what follows).
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+/// Checks an upload and makes its variants: [`inspect`], then [`decode`]. Blocking and
+/// CPU-heavy; the server goes through [`process_gated`].
+pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
+    let header = inspect(bytes)?;
+    decode(bytes, &header)
+}
+
+/// [`process`] on tokio's blocking pool, the decode only once `gate` has room for it. The
+/// headers are read first (cheap), so a bomb is refused without waiting for room.
+pub async fn process_gated(bytes: Arc<Vec<u8>>, gate: &Gate) -> Result<Processed, Refusal> {
+    // A panic in a decoder is the file's doing: refuse it like any undecodable file.
+    let shared = bytes.clone();
+    let header =
+        tokio::task::spawn_blocking(move || inspect(&shared)).await.unwrap_or(Err(Refusal::Undecodable))?;
+    let pass = gate.enter(header.decode_bytes).await?;
+    tokio::task::spawn_blocking(move || {
+        let _pass = pass;
+        decode(&bytes, &header)
+    })
+    .await
+    .unwrap_or(Err(Refusal::Undecodable))
+}
+
+/// Decodes an upload [`inspect`] accepted, under [`image::Limits`], with every decoding error
+/// surfaced, and makes its variants. Blocking and CPU-heavy.
+pub fn decode(bytes: &[u8], header: &Header) -> Result<Processed, Refusal> {
+    let too_big = header.too_big(MAX_PIXELS / 1_000_000);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), header.kind.format());
     reader.limits(limits());
     let classify = |e: ImageError| match e {
         ImageError::Limits(_) => too_big.clone(),
         _ => Refusal::Undecodable,
     };
     let mut decoder = reader.into_decoder().map_err(classify)?;
+    if decoder.dimensions() != (header.width, header.height) {
+        return Err(Refusal::Undecodable);
+    }
     if decoder.total_bytes() > MAX_DECODE_BYTES {
         return Err(too_big.clone());
     }
@@ -230,6 +382,7 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
 
     // Sizes as readers see the photo (a portrait shot from a phone is stored sideways with
     // an EXIF note); resizing happens before rotating, on the smaller image.
+    let (raw_w, raw_h) = (header.width, header.height);
     let swap = swaps(orientation);
     let (width, height) = if swap { (raw_h, raw_w) } else { (raw_w, raw_h) };
     let mut variants = Vec::new();
@@ -237,16 +390,22 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Refusal> {
     for vw in variant_widths(width).into_iter().rev() {
         let vh = variant_height(width, height, vw);
         let (tw, th) = if swap { (vh, vw) } else { (vw, vh) };
-        let resized = resize(&source, tw, th);
-        let mut oriented = resized.clone();
-        oriented.apply_orientation(orientation);
-        variants.push(Variant { width: vw, height: vh, bytes: encode_jpeg(&oriented)? });
-        // The next, smaller variant is made from this one: far less work, same quality.
-        source = resized;
+        // The next, smaller variant is made from this one: far less work, same quality. The
+        // original's pixels are let go as soon as the largest variant exists.
+        source = resize(source, tw, th);
+        let bytes = if orientation == Orientation::NoTransforms {
+            encode_jpeg(&source)?
+        } else {
+            let mut oriented = source.clone();
+            oriented.apply_orientation(orientation);
+            encode_jpeg(&oriented)?
+        };
+        variants.push(Variant { width: vw, height: vh, bytes });
     }
-    Ok(Processed { kind, width, height, variants })
+    Ok(Processed { kind: header.kind, width, height, variants })
 }
 
+/// The limits every decode runs under: [`MAX_SIDE`] and [`MAX_DECODE_BYTES`].
 fn limits() -> Limits {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -269,14 +428,16 @@ fn format_name(format: ImageFormat) -> String {
     format!("{format:?}").to_uppercase()
 }
 
-/// Downscales to exactly `w` × `h`. A large reduction first averages down to twice the
-/// target (fast, little memory), then a Catmull-Rom filter makes the final size sharp.
-fn resize(image: &DynamicImage, w: u32, h: u32) -> DynamicImage {
+/// Downscales to exactly `w` × `h`, taking the image so an unchanged one is not copied. A large
+/// reduction first averages down to twice the target (fast, little memory), then a Catmull-Rom
+/// filter makes the final size sharp.
+fn resize(image: DynamicImage, w: u32, h: u32) -> DynamicImage {
     if image.width() == w && image.height() == h {
-        return image.clone();
+        return image;
     }
     if image.width() > w.saturating_mul(2) && image.height() > h.saturating_mul(2) {
         let step = image.thumbnail_exact(w * 2, h * 2);
+        drop(image);
         return step.resize_exact(w, h, FilterType::CatmullRom);
     }
     image.resize_exact(w, h, FilterType::CatmullRom)
@@ -285,6 +446,9 @@ fn resize(image: &DynamicImage, w: u32, h: u32) -> DynamicImage {
 /// JPEG at [`JPEG_QUALITY`]. Transparent parts (logos, charts) are laid on white, as they show
 /// on the site's pages; JPEG has no transparency.
 fn encode_jpeg(image: &DynamicImage) -> Result<Vec<u8>, Refusal> {
+    if let DynamicImage::ImageRgb8(rgb) = image {
+        return encode_rgb(rgb);
+    }
     let rgb = if image.color().has_alpha() {
         let rgba = image.to_rgba8();
         let mut rgb = image::RgbImage::new(rgba.width(), rgba.height());
@@ -298,6 +462,10 @@ fn encode_jpeg(image: &DynamicImage) -> Result<Vec<u8>, Refusal> {
     } else {
         image.to_rgb8()
     };
+    encode_rgb(&rgb)
+}
+
+fn encode_rgb(rgb: &image::RgbImage) -> Result<Vec<u8>, Refusal> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
         .encode(rgb.as_raw(), rgb.width(), rgb.height(), image::ExtendedColorType::Rgb8)
@@ -570,12 +738,147 @@ mod tests {
         let mut crc = flate2::Crc::new();
         crc.update(&png[12..29]);
         png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
-        assert_eq!(process(&png).unwrap_err(), Refusal::TooBig { width: 20_000, height: 20_000 });
+        assert_eq!(
+            process(&png).unwrap_err(),
+            Refusal::TooBig { width: 20_000, height: 20_000, megapixels: 40 }
+        );
         assert_eq!(
             Refusal::TooLarge { limit: 20 * 1024 * 1024 }.message_args(),
             vec![("mb", "20".to_string())]
         );
         assert_eq!(format_mb(512 * 1024), "0.5");
+        assert_eq!((Refusal::Busy.status(), Refusal::Busy.retry_after()), (503, Some(RETRY_AFTER_SECS)));
+    }
+
+    /// A PNG of `w` × `h` black pixels (`color` and `depth` as in its IHDR chunk), compressed
+    /// as a bomb is: every row the same, so a few hundred bytes per megabyte of pixels.
+    pub(crate) fn bomb_png(w: u32, h: u32, color: u8, depth: u8) -> Vec<u8> {
+        use std::io::Write;
+        let channels = match color {
+            0 => 1,
+            2 => 3,
+            4 => 2,
+            6 => 4,
+            _ => panic!("color type {color}"),
+        };
+        let row_bytes = 1 + (w as usize * channels * depth as usize).div_ceil(8);
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let row = vec![0u8; row_bytes];
+        for _ in 0..h {
+            z.write_all(&row).unwrap();
+        }
+        let idat = z.finish().unwrap();
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut chunk = |kind: &[u8], data: &[u8]| {
+            png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let mut crc = flate2::Crc::new();
+            crc.update(kind);
+            crc.update(data);
+            png.extend_from_slice(kind);
+            png.extend_from_slice(data);
+            png.extend_from_slice(&crc.sum().to_be_bytes());
+        };
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&w.to_be_bytes());
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[depth, color, 0, 0, 0]);
+        chunk(b"IHDR", &ihdr);
+        chunk(b"IDAT", &idat);
+        chunk(b"IEND", &[]);
+        png
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused_from_their_headers() {
+        let started = std::time::Instant::now();
+        // 10,000 × 10,000 RGB: 300 MB of pixels in about 300 KB.
+        let bomb = bomb_png(10_000, 10_000, 2, 8);
+        assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+        // 40,000 × 40,000 grey at one bit a pixel: 1.6 GB once decoded (to 8 bits a pixel).
+        let giant = bomb_png(40_000, 40_000, 0, 1);
+        assert!(giant.len() < 1024 * 1024, "{} bytes", giant.len());
+        let made = started.elapsed();
+        for (png, w, h) in [(&bomb, 10_000, 10_000), (&giant, 40_000, 40_000)] {
+            let started = std::time::Instant::now();
+            assert_eq!(process(png).unwrap_err(), Refusal::TooBig { width: w, height: h, megapixels: 40 });
+            assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
+        }
+        assert!(made < std::time::Duration::from_secs(20), "the bombs took {made:?} to make");
+    }
+
+    #[test]
+    fn memory_not_pixels_alone_decides() {
+        // 40 megapixels of RGB is 114 MiB decoded: accepted.
+        let rgb = inspect(&header_only_png(8_000, 5_000, 2, 8)).unwrap();
+        assert_eq!((rgb.width, rgb.height, rgb.decode_bytes), (8_000, 5_000, 120_000_000));
+        // The same with alpha is 153 MiB, and 16-bit RGBA four times the bytes of RGB at 8
+        // bits: refused, saying how many megapixels of such a file would be accepted.
+        assert_eq!(
+            inspect(&header_only_png(8_000, 5_000, 6, 8)).unwrap_err(),
+            Refusal::TooBig { width: 8_000, height: 5_000, megapixels: 33 }
+        );
+        assert_eq!(
+            inspect(&header_only_png(6_000, 4_000, 6, 16)).unwrap_err(),
+            Refusal::TooBig { width: 6_000, height: 4_000, megapixels: 16 }
+        );
+        // More than the sides allow, however few the pixels.
+        assert_eq!(
+            inspect(&header_only_png(13_000, 10, 2, 8)).unwrap_err(),
+            Refusal::TooBig { width: 13_000, height: 10, megapixels: 40 }
+        );
+    }
+
+    /// A PNG whose header claims `w` × `h` and whose pixel data is missing: enough for
+    /// [`inspect`], which reads no further.
+    fn header_only_png(w: u32, h: u32, color: u8, depth: u8) -> Vec<u8> {
+        let mut png = bomb_png(1, 1, color, depth);
+        png[16..20].copy_from_slice(&w.to_be_bytes());
+        png[20..24].copy_from_slice(&h.to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+        png
+    }
+
+    #[test]
+    fn cut_or_damaged_files_are_refused() {
+        let mut camera = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut camera, 90)
+            .encode_image(&photo(800, 600))
+            .unwrap();
+        assert!(process(&camera).is_ok());
+        let half = &camera[..camera.len() / 2];
+        assert_eq!(process(half).unwrap_err(), Refusal::Undecodable, "a JPEG cut in half");
+        let almost = &camera[..camera.len() - 2];
+        assert_eq!(process(almost).unwrap_err(), Refusal::Undecodable, "no end-of-image marker");
+
+        for format in [ImageFormat::Png, ImageFormat::WebP] {
+            let whole = encode(photo(400, 300), format);
+            assert!(process(&whole).is_ok(), "{format:?}");
+            let half = &whole[..whole.len() / 2];
+            assert_eq!(process(half).unwrap_err(), Refusal::Undecodable, "{format:?} cut in half");
+        }
+        // Damage inside a PNG's compressed pixels is caught by its checksums.
+        let mut png = encode(photo(400, 300), ImageFormat::Png);
+        let middle = png.len() / 2;
+        for b in &mut png[middle..middle + 16] {
+            *b ^= 0x5A;
+        }
+        assert_eq!(process(&png).unwrap_err(), Refusal::Undecodable, "damaged PNG");
+    }
+
+    #[test]
+    fn file_names_lose_what_hides_or_reorders_text() {
+        assert_eq!(clean_file_name("C:\\Users\\me\\Photos\\shot 1.JPG"), "shot 1.JPG");
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("a\u{0}b\nc\u{7F}\u{85}.png"), "abc.png");
+        // Shown as "invoice_exe.jpg" though it ends in "gpj.exe".
+        assert_eq!(clean_file_name("invoice_\u{202E}gpj.exe"), "invoice_gpj.exe");
+        let hidden = "\u{202A}\u{202B}\u{202C}\u{202D}\u{2066}\u{2067}\u{2068}\u{2069}\u{200E}\u{200F}\u{061C}\u{200B}\u{FEFF}\u{2028}\u{E0041}";
+        assert_eq!(clean_file_name(&format!("{hidden}Фото{hidden} 1.jpg{hidden}")), "Фото 1.jpg");
+        assert_eq!(clean_file_name("\u{202E}\u{202E}"), "");
+        assert_eq!(clean_file_name(&"x".repeat(500)).len(), MAX_NAME_CHARS);
+        assert_eq!(clean_file_name("مرحبا.jpg"), "مرحبا.jpg", "right-to-left letters are letters");
     }
 
     #[test]

@@ -75,6 +75,46 @@ pub enum SearchError {
     Busy(PathBuf),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Every query slot stayed busy for [`QUERY_WAIT`]; the reader is asked to retry.
+    #[error("too many searches at once")]
+    Overloaded,
+}
+
+/// Queries run at once, at most, on the blocking pool: each is a few milliseconds of CPU, and
+/// unbounded they would take every core from the pages being served.
+pub const QUERY_SLOTS: usize = 4;
+/// How long a search waits for a slot before it is refused.
+pub const QUERY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+static QUERIES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(QUERY_SLOTS);
+
+/// Runs index work (a query, "related news") on the blocking pool, [`QUERY_SLOTS`] at a time,
+/// never on the async workers that serve other readers.
+pub async fn run_query<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, SearchError> + Send + 'static,
+) -> Result<T, SearchError> {
+    let _slot = tokio::time::timeout(QUERY_WAIT, QUERIES.acquire())
+        .await
+        .map_err(|_| SearchError::Overloaded)?
+        .map_err(|_| SearchError::Overloaded)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| SearchError::Index(format!("the search task failed: {e}")))?
+}
+
+/// What the index finds for a query: (id, section, slug, title, publish time) per hit.
+type Found = Vec<(i64, i64, String, String, i64)>;
+
+/// A search with everything owned, to hand to the blocking pool.
+struct Find {
+    lang: String,
+    text: String,
+    section_id: Option<i64>,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
+    sort: Sort,
+    offset: usize,
+    limit: usize,
 }
 
 impl From<TantivyError> for SearchError {
@@ -230,6 +270,21 @@ impl Search {
             .memory_budget_per_thread(WRITER_HEAP)
             .build();
         let writer: IndexWriter = index.writer_with_options(options)?;
+        // A process killed in the middle of a commit leaves files that `meta.json` does not
+        // name (a segment's deletes written, the commit not): the next commit of the same
+        // changes would want the same file names and fail for ever with "FileAlreadyExists".
+        // Nothing else writes here (the writer holds the directory's lock), so whatever the
+        // last commit does not use can go.
+        match remove_leftovers(&index, dir) {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(files = n, "removed files an interrupted commit left in the search index")
+            }
+            Err(e) => return Err(OpenError::Broken(format!("cannot tidy the index directory: {e}"))),
+        }
+        if let Err(e) = writer.garbage_collect_files().wait() {
+            tracing::warn!(error = %e, "cannot remove unused files of the search index");
+        }
         // Reloaded by hand after each commit of ours (so pages are invalidated only once the
         // index has the change), and by itself after background merges, so the segments a merge
         // replaced are unmapped instead of staying in memory.
@@ -477,15 +532,39 @@ impl Search {
     }
 
     /// One page of results. Never fails on what the reader typed: syntax the parser cannot use
-    /// is dropped (lenient parsing), and a query with no words finds nothing.
-    pub async fn search(&self, store: &Store, req: &SearchRequest<'_>) -> Result<SearchResults, SearchError> {
+    /// is dropped (lenient parsing), and a query with no words finds nothing. The index is
+    /// read on the blocking pool ([`run_query`]); snippets come from the database after.
+    pub async fn search(
+        self: &Arc<Self>,
+        store: &Store,
+        req: &SearchRequest<'_>,
+    ) -> Result<SearchResults, SearchError> {
         let analyzer = Analyzer::for_lang(req.lang);
         let k = analyzer.index();
         let text = query::sanitize(req.text);
         if text.trim().is_empty() {
             return Ok(SearchResults::default());
         }
-        let (user_query, errors) = self.parsers[k].parse_query_lenient(&text);
+        let find = Find {
+            lang: req.lang.to_string(),
+            text,
+            section_id: req.section_id,
+            from: req.from,
+            to: req.to,
+            sort: req.sort,
+            offset: req.offset,
+            limit: req.limit,
+        };
+        let this = self.clone();
+        let (total, found, terms) = run_query(move || this.find(k, &find)).await?;
+        self.finish(store, k, total, found, terms).await
+    }
+
+    /// The index part of [`search`](Self::search): total, hits and the query's terms (for
+    /// highlighting).
+    fn find(&self, k: usize, req: &Find) -> Result<(usize, Found, Vec<String>), SearchError> {
+        let text = &req.text;
+        let (user_query, errors) = self.parsers[k].parse_query_lenient(text);
         if !errors.is_empty() {
             tracing::debug!(query = %text, errors = ?errors, "search query parsed leniently");
         }
@@ -502,7 +581,7 @@ impl Search {
             (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user_query)];
-        let lang = Term::from_field_text(self.fields.lang, req.lang);
+        let lang = Term::from_field_text(self.fields.lang, &req.lang);
         clauses.push(filter(Box::new(TermQuery::new(lang, IndexRecordOption::Basic))));
         if let Some(section) = req.section_id {
             let term = Term::from_field_i64(self.fields.section, section);
@@ -544,7 +623,18 @@ impl Search {
                 int_of(self.fields.publish_at),
             ));
         }
-        drop(searcher);
+        Ok((total, found, terms))
+    }
+
+    /// The database part of [`search`](Self::search): snippets from the stored texts.
+    async fn finish(
+        &self,
+        store: &Store,
+        k: usize,
+        total: usize,
+        found: Found,
+        terms: Vec<String>,
+    ) -> Result<SearchResults, SearchError> {
         let ids: Vec<i64> = found.iter().map(|f| f.0).collect();
         let texts = if ids.is_empty() { Default::default() } else { store.search_texts(&ids).await? };
         let mut highlighter = Highlighter::new(self.analyzers[k].clone(), terms);
@@ -565,6 +655,42 @@ impl Search {
             .collect();
         Ok(SearchResults { total, hits })
     }
+}
+
+/// Removes the segment files the committed index does not use: segments no commit adopted, and
+/// deletes files of another operation than the one `meta.json` names; also interrupted atomic
+/// writes (`.tmp…`). Call only while holding the index's writer lock, before the first commit.
+fn remove_leftovers(index: &Index, dir: &Path) -> Result<usize, SearchError> {
+    let living: std::collections::HashMap<String, Option<u64>> = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|m| (m.id().uuid_string(), m.delete_opstamp()))
+        .collect();
+    let mut removed = 0;
+    let entries = std::fs::read_dir(dir).map_err(|e| SearchError::Index(e.to_string()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let leftover = if name.starts_with(".tmp") {
+            true
+        } else if let Some((id, rest)) = name.split_once('.') {
+            let segment_file = id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
+            match (segment_file, living.get(id)) {
+                (false, _) => false,
+                (true, None) => true,
+                (true, Some(deletes)) => match rest.strip_suffix(".del") {
+                    Some(opstamp) => opstamp.parse::<u64>().ok() != *deletes,
+                    None => false,
+                },
+            }
+        } else {
+            false
+        };
+        if leftover {
+            std::fs::remove_file(entry.path()).map_err(|e| SearchError::Index(e.to_string()))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Deletes the touched articles, adds back those published now, and commits.
@@ -713,7 +839,7 @@ mod tests {
     #[tokio::test]
     async fn empty_and_odd_queries_find_nothing_without_failing() {
         let tmp = tempfile::tempdir().unwrap();
-        let search = Search::open(&tmp.path().join("search")).unwrap();
+        let search = Arc::new(Search::open(&tmp.path().join("search")).unwrap());
         let url = format!("sqlite://{}?mode=rwc", tmp.path().join("site.db").display());
         let store = Store::open(&url).await.unwrap();
         for text in ["", "   ", "!!!", "\"unclosed", "a AND OR", "-only", "title_en:x", "(((", "*"] {

@@ -42,6 +42,16 @@ pub struct NewMedia<'a> {
     pub credit: &'a str,
 }
 
+/// What became of a change to a photo's texts (see [`Store::update_media_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEdit {
+    Saved,
+    /// Refused: someone else uploaded the photo.
+    NotUploader,
+    /// Refused: a published or scheduled article shows the photo.
+    InUse,
+}
+
 /// Enough of a photo to link its files (lists and feeds; texts are not needed there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef {
@@ -70,6 +80,13 @@ pub(crate) const LEAD_IMAGE_COLUMNS: &str = "lead_image_id, \
      (SELECT m.width FROM media m WHERE m.id = articles.lead_image_id) AS lead_image_width, \
      (SELECT m.height FROM media m WHERE m.id = articles.lead_image_id) AS lead_image_height";
 
+/// A row as shown: its client file name cleaned again, for rows stored before file names lost
+/// their bidirectional and other invisible characters (see [`crate::media::clean_file_name`]).
+fn shown(mut m: Media) -> Media {
+    m.original_name = crate::media::clean_file_name(&m.original_name);
+    m
+}
+
 const SELECT: &str = "SELECT m.id, m.file_key, m.original_name, m.mime, m.width, m.height, m.bytes, m.alt, \
      m.caption, m.credit, m.user_id, u.name AS uploader, m.created_at FROM media m \
      LEFT JOIN users u ON u.id = m.user_id";
@@ -93,7 +110,7 @@ impl Store {
         let sql = format!("{SELECT} WHERE m.id = $1");
         let row: Option<Media> =
             with_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
-        Ok(row)
+        Ok(row.map(shown))
     }
 
     /// The photo whose files are named by `key`.
@@ -101,7 +118,7 @@ impl Store {
         let sql = format!("{SELECT} WHERE m.file_key = $1");
         let row: Option<Media> =
             with_pool!(self, p => sqlx::query_as(&sql).bind(key).fetch_optional(p).await?);
-        Ok(row)
+        Ok(row.map(shown))
     }
 
     /// A page of the library, newest first, and how many photos it holds.
@@ -114,32 +131,55 @@ impl Store {
             let total: i64 = sqlx::query_scalar(COUNT).fetch_one(p).await?;
             (rows, total)
         });
-        Ok((rows, total))
+        Ok((rows.into_iter().map(shown).collect(), total))
     }
 
     /// Changes a photo's texts. Every published article showing it is logged as changed, so
     /// the page caches of every node let go of the old texts. `NotFound` for an unknown id.
+    ///
+    /// With `only_uploader`, the change is made only if that user uploaded the photo and no
+    /// published or scheduled article has it as its lead photo (the rule for authors), checked
+    /// in the same statement as the change; otherwise nothing changes and the answer says why.
     pub async fn update_media_text(
         &self,
         id: i64,
         alt: &str,
         caption: &str,
         credit: &str,
+        only_uploader: Option<i64>,
         now: Timestamp,
-    ) -> Result<()> {
-        const SQL: &str = "UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4";
+    ) -> Result<TextEdit> {
+        const ANY: &str = "UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4";
+        const OWN_UNUSED: &str = "UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4 \
+                                  AND user_id = $5 AND NOT EXISTS (SELECT 1 FROM articles a \
+                                  WHERE a.lead_image_id = $4 AND a.status IN ('published', 'scheduled'))";
+        const UPLOADER: &str = "SELECT user_id FROM media WHERE id = $1";
         const CHANGES: &str = "INSERT INTO changes (article_id, kind, at) SELECT id, 'media', $2 FROM articles \
                                WHERE lead_image_id = $1 AND status = 'published'";
-        with_pool!(self, p => {
+        let outcome = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            let done = sqlx::query(SQL).bind(alt).bind(caption).bind(credit).bind(id).execute(&mut *tx).await?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::NotFound);
+            let done = match only_uploader {
+                None => sqlx::query(ANY).bind(alt).bind(caption).bind(credit).bind(id).execute(&mut *tx).await?,
+                Some(user) => sqlx::query(OWN_UNUSED)
+                    .bind(alt).bind(caption).bind(credit).bind(id).bind(user)
+                    .execute(&mut *tx).await?,
+            };
+            if done.rows_affected() == 1 {
+                sqlx::query(CHANGES).bind(id).bind(now.as_second()).execute(&mut *tx).await?;
+                tx.commit().await?;
+                TextEdit::Saved
+            } else {
+                let Some(user) = only_uploader else { return Err(StoreError::NotFound) };
+                let uploader: Option<Option<i64>> =
+                    sqlx::query_scalar(UPLOADER).bind(id).fetch_optional(&mut *tx).await?;
+                match uploader {
+                    None => return Err(StoreError::NotFound),
+                    Some(by) if by != Some(user) => TextEdit::NotUploader,
+                    Some(_) => TextEdit::InUse,
+                }
             }
-            sqlx::query(CHANGES).bind(id).bind(now.as_second()).execute(&mut *tx).await?;
-            tx.commit().await?;
         });
-        Ok(())
+        Ok(outcome)
     }
 
     /// The lead image of an article, if it has one.
@@ -147,7 +187,7 @@ impl Store {
         let sql = format!("{SELECT} JOIN articles a ON a.lead_image_id = m.id WHERE a.id = $1");
         let row: Option<Media> =
             with_pool!(self, p => sqlx::query_as(&sql).bind(article_id).fetch_optional(p).await?);
-        Ok(row)
+        Ok(row.map(shown))
     }
 
     /// The id of an article's lead image.

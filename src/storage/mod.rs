@@ -68,6 +68,26 @@ impl BeginWrite for PgPool {
     }
 }
 
+/// Keeps a SQLite connection that is still inside a transaction out of the pool.
+///
+/// A future dropped at the wrong moment (a client that hangs up while its save runs) can leave
+/// `BEGIN IMMEDIATE` executed with no `Transaction` left to roll it back: sqlx's SQLite begin
+/// checks the transaction state in a second step after the `BEGIN` is acknowledged. Returned to
+/// the pool, such a connection would hold the write lock for ever and every later write would
+/// fail with "database is locked". The ping first lets the connection's worker finish whatever
+/// was queued (a rollback from a dropped `Transaction` included); a connection still in a
+/// transaction after that is closed instead of reused, and closing rolls the transaction back.
+async fn release_outside_transaction(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::{Connection, TransactionManager};
+    conn.ping().await?;
+    let depth = <sqlx::Sqlite as sqlx::Database>::TransactionManager::get_transaction_depth(conn);
+    if depth > 0 {
+        tracing::warn!(depth, "a database connection came back inside a transaction; closing it");
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 /// What went wrong in storage, in terms the callers can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -122,8 +142,19 @@ pub struct Store {
     pub(crate) pool: Pool,
 }
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+/// The migrations of one backend. Migrations applied by a newer release that this binary does
+/// not know are allowed (`ignore_missing`): migrations are written expand-then-contract, so the
+/// previous release keeps serving on a database the next one migrated, and a rolling upgrade
+/// or a rollback does not stop at "previously applied but is missing".
+fn migrator(backend: &str) -> sqlx::migrate::Migrator {
+    let mut migrator = if backend == "sqlite" {
+        sqlx::migrate!("./migrations/sqlite")
+    } else {
+        sqlx::migrate!("./migrations/postgres")
+    };
+    migrator.set_ignore_missing(true);
+    migrator
+}
 
 impl Store {
     /// Opens the database named by `url` (`sqlite://PATH` or `postgres://...`), creating a SQLite
@@ -147,6 +178,7 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
+                .after_release(|conn, _| Box::pin(release_outside_transaction(conn)))
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::Connect(describe_connect_error(url, &e)))?;
@@ -172,8 +204,8 @@ impl Store {
     /// Applies the embedded migrations for this backend.
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {
-            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
-            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+            Pool::Sqlite(p) => migrator("sqlite").run(p).await?,
+            Pool::Postgres(p) => migrator("postgres").run(p).await?,
         }
         Ok(())
     }

@@ -211,33 +211,59 @@ impl Store {
         Ok(id)
     }
 
-    /// Records a failed sign-in under a scope (`account` or `address`).
-    pub async fn record_login_failure(&self, scope: &str, key: &str, now: Timestamp) -> Result<()> {
-        const SQL: &str = "INSERT INTO login_failures (scope, key, at) VALUES ($1, $2, $3)";
-        with_pool!(self, p => sqlx::query(SQL).bind(scope).bind(key).bind(now.as_second())
-            .execute(p).await.map(|_| ())?);
-        Ok(())
-    }
-
-    /// Failures for a key since a time, and the oldest of them (to say when to retry).
-    pub async fn login_failures_since(
+    /// Counts one sign-in attempt under a scope (`account` or `address`) and returns how many
+    /// the key has made in its current window, and when that window began. Counting happens
+    /// before the password is checked and in one upsert, so parallel attempts each see their
+    /// own number: the sixth of sixty simultaneous guesses is refused as surely as the sixth of
+    /// six sequential ones, on every node. A window older than `since` starts over.
+    pub async fn count_login_attempt(
         &self,
         scope: &str,
         key: &str,
+        now: Timestamp,
         since: Timestamp,
-    ) -> Result<(i64, Option<i64>)> {
-        const SQL: &str =
-            "SELECT COUNT(*), MIN(at) FROM login_failures WHERE scope = $1 AND key = $2 AND at > $3";
-        let row: (i64, Option<i64>) = with_pool!(self, p => sqlx::query_as(SQL)
-            .bind(scope).bind(key).bind(since.as_second()).fetch_one(p).await?);
+    ) -> Result<(i64, i64)> {
+        const SQL: &str = "INSERT INTO login_attempts (scope, key, window_start, attempts) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (scope, key) DO UPDATE SET \
+             attempts = CASE WHEN login_attempts.window_start > $4 THEN login_attempts.attempts + 1 ELSE 1 END, \
+             window_start = CASE WHEN login_attempts.window_start > $4 THEN login_attempts.window_start ELSE $3 END \
+             RETURNING attempts, window_start";
+        let row: (i64, i64) = with_pool!(self, p => sqlx::query_as(SQL)
+            .bind(scope).bind(key).bind(now.as_second()).bind(since.as_second()).fetch_one(p).await?);
         Ok(row)
     }
 
-    /// Forgets failures for an account after a successful sign-in.
-    pub async fn clear_login_failures(&self, scope: &str, key: &str) -> Result<()> {
-        const SQL: &str = "DELETE FROM login_failures WHERE scope = $1 AND key = $2";
+    /// Forgets an account's attempts after it signed in.
+    pub async fn clear_login_attempts(&self, scope: &str, key: &str) -> Result<()> {
+        const SQL: &str = "DELETE FROM login_attempts WHERE scope = $1 AND key = $2";
         with_pool!(self, p => sqlx::query(SQL).bind(scope).bind(key).execute(p).await.map(|_| ())?);
         Ok(())
+    }
+
+    /// Takes back one counted attempt: a successful sign-in does not use up its address's budget,
+    /// so a newsroom behind one address is not locked out by its own people signing in.
+    pub async fn uncount_login_attempt(&self, scope: &str, key: &str) -> Result<()> {
+        const SQL: &str = "UPDATE login_attempts SET attempts = attempts - 1 WHERE scope = $1 AND key = $2 AND attempts > 0";
+        with_pool!(self, p => sqlx::query(SQL).bind(scope).bind(key).execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Deletes what has expired: sessions, one-time password links and sign-in counters older
+    /// than `attempts_before`. Returns how many rows went.
+    pub async fn prune_expired(&self, now: Timestamp, attempts_before: Timestamp) -> Result<u64> {
+        const BY_EXPIRY: [&str; 2] = [
+            "DELETE FROM sessions WHERE expires_at <= $1",
+            "DELETE FROM password_tokens WHERE expires_at <= $1",
+        ];
+        const BY_AGE: [&str; 2] = [
+            "DELETE FROM login_failures WHERE at <= $1",
+            "DELETE FROM login_attempts WHERE window_start <= $1",
+        ];
+        let mut removed = 0;
+        for (sql, at) in BY_EXPIRY.map(|s| (s, now)).into_iter().chain(BY_AGE.map(|s| (s, attempts_before))) {
+            removed += with_pool!(self, p => sqlx::query(sql).bind(at.as_second()).execute(p).await?.rows_affected());
+        }
+        Ok(removed)
     }
 
     /// Appends to the audit log.

@@ -8,8 +8,8 @@
 //! publication shows at once on every page it touches without tracking which pages those are.
 //! Entries also expire after [`MAX_AGE`], for pages that depend on the clock.
 //!
-//! Compressed bodies (gzip, Brotli) are made once per entry and encoding, on first demand, never
-//! per request. Responses carry a strong ETag (a hash of the page) and Last-Modified, and
+//! Compressed bodies (gzip, Brotli) are made once per entry, when it is made, on the blocking
+//! pool: the request that rendered the page waits for them, no reader of a cached page does. Responses carry a strong ETag (a hash of the page) and Last-Modified, and
 //! conditional requests get 304.
 
 use axum::body::{Body, Bytes};
@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 /// How long an entry may be served without re-rendering even if nothing changed.
@@ -42,14 +42,15 @@ pub struct Entry {
     created: Instant,
     headers: HeaderMap,
     identity: Bytes,
-    gzip: OnceLock<Bytes>,
-    brotli: OnceLock<Bytes>,
+    gzip: Bytes,
+    brotli: Bytes,
     etag: HeaderValue,
     last_modified: HeaderValue,
 }
 
 impl Entry {
-    /// Makes an entry from a rendered body; `headers` should hold at least the content type.
+    /// Makes an entry from a rendered body, compressing it (CPU work: call it on the blocking
+    /// pool); `headers` should hold at least the content type.
     pub fn new(generation: u64, mut headers: HeaderMap, body: Bytes) -> Entry {
         let mut hasher = DefaultHasher::new();
         body.hash(&mut hasher);
@@ -68,33 +69,16 @@ impl Entry {
             generation,
             created: Instant::now(),
             headers,
+            gzip: gzip(&body),
+            brotli: brotli(&body),
             identity: body,
-            gzip: OnceLock::new(),
-            brotli: OnceLock::new(),
             etag,
             last_modified,
         }
     }
 
     fn size(&self) -> usize {
-        self.identity.len() * 2 + 512
-    }
-
-    fn gzip(&self) -> &Bytes {
-        self.gzip.get_or_init(|| {
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-            let _ = enc.write_all(&self.identity);
-            Bytes::from(enc.finish().unwrap_or_default())
-        })
-    }
-
-    fn brotli(&self) -> &Bytes {
-        self.brotli.get_or_init(|| {
-            let mut out = Vec::with_capacity(self.identity.len() / 3);
-            let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
-            let _ = brotli::BrotliCompress(&mut &self.identity[..], &mut out, &params);
-            Bytes::from(out)
-        })
+        self.identity.len() + self.gzip.len() + self.brotli.len() + 512
     }
 
     /// Answers a request from this entry: 304 when the client's copy is current, otherwise
@@ -116,8 +100,8 @@ impl Entry {
             h.insert(name.clone(), value.clone());
         }
         let (body, encoding) = match preferred_encoding(request) {
-            Encoding::Brotli => (self.brotli().clone(), Some("br")),
-            Encoding::Gzip => (self.gzip().clone(), Some("gzip")),
+            Encoding::Brotli => (self.brotli.clone(), Some("br")),
+            Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
             Encoding::Identity => (self.identity.clone(), None),
         };
         if let Some(e) = encoding {
@@ -129,6 +113,19 @@ impl Entry {
         }
         response
     }
+}
+
+fn gzip(body: &[u8]) -> Bytes {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let _ = enc.write_all(body);
+    Bytes::from(enc.finish().unwrap_or_default())
+}
+
+fn brotli(body: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(body.len() / 3);
+    let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
+    let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
+    Bytes::from(out)
 }
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT`.
@@ -219,6 +216,7 @@ impl Bucket {
 /// type are endless, and filling the cache with them must not push out the site's pages.
 #[derive(Debug)]
 pub struct PageCache {
+    fast_answers: AtomicU64,
     generation: AtomicU64,
     pages: Bucket,
     searches: Bucket,
@@ -232,6 +230,7 @@ impl PageCache {
     /// plus an eighth of that for search result pages.
     pub fn new(max_bytes: usize) -> PageCache {
         PageCache {
+            fast_answers: AtomicU64::new(0),
             generation: AtomicU64::new(1),
             pages: Bucket::new(max_bytes),
             searches: Bucket::new(max_bytes / SEARCH_SHARE),
@@ -246,6 +245,16 @@ impl PageCache {
 
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
+    }
+
+    /// How many requests the hot path ([`crate::web::fast_path`]) answered from this cache,
+    /// without the router: for tests and metrics.
+    pub fn fast_answers(&self) -> u64 {
+        self.fast_answers.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_fast_answer(&self) {
+        self.fast_answers.fetch_add(1, Ordering::Relaxed);
     }
 
     fn bucket(&self, key: &str) -> &Bucket {
@@ -271,7 +280,12 @@ pub(crate) fn cache_key<B>(request: &axum::http::Request<B>) -> Option<String> {
     }
     let uri = request.uri();
     let path = uri.path();
-    if path.len() > 300 || path == "/healthz" || path.starts_with("/static/") || path.starts_with("/admin") {
+    if path.len() > 300
+        || path == "/healthz"
+        || path.starts_with("/static/")
+        || path.starts_with("/admin")
+        || path.starts_with("/api/")
+    {
         return None;
     }
     match uri.query() {
@@ -329,7 +343,9 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, request: Request, next: 
         Ok(b) => b,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let entry = Arc::new(Entry::new(generation, parts.headers, bytes));
+    let headers = parts.headers;
+    let made = tokio::task::spawn_blocking(move || Arc::new(Entry::new(generation, headers, bytes))).await;
+    let Ok(entry) = made else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
     cache.put(key, entry.clone());
     entry.respond(&method, &request_headers)
 }
@@ -363,12 +379,12 @@ mod tests {
         let page = Bytes::from("<p>hello</p>".repeat(500));
         let entry = Entry::new(1, headers(&[("content-type", "text/html")]), page.clone());
         let mut out = String::new();
-        flate2::read::GzDecoder::new(&entry.gzip()[..]).read_to_string(&mut out).unwrap();
+        flate2::read::GzDecoder::new(&entry.gzip[..]).read_to_string(&mut out).unwrap();
         assert_eq!(out.as_bytes(), &page[..]);
         let mut out = Vec::new();
-        brotli::BrotliDecompress(&mut &entry.brotli()[..], &mut out).unwrap();
+        brotli::BrotliDecompress(&mut &entry.brotli[..], &mut out).unwrap();
         assert_eq!(out, &page[..]);
-        assert!(entry.brotli().len() < page.len() / 10);
+        assert!(entry.brotli.len() < page.len() / 10);
     }
 
     #[test]

@@ -21,6 +21,19 @@ pub enum WebError {
     /// helpful ("'2025-13-01' is not a date").
     #[error("{0}")]
     BadRequest(String),
+    /// The input was understood but is not acceptable (a missing section, a bad date); the
+    /// message is shown, in the reader's language, and says what to change.
+    #[error("{0}")]
+    Invalid(String),
+    /// Someone else changed the thing first, or a unique name is taken; the message says what.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts or too much at once; retry after this many seconds.
+    #[error("too many requests; retry after {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
+    /// Something this node depends on is not available right now.
+    #[error("temporarily unavailable")]
+    Unavailable,
     #[error("storage: {0}")]
     Store(#[from] StoreError),
     #[error("template: {0:#}")]
@@ -40,6 +53,10 @@ impl WebError {
         match self {
             WebError::NotFound | WebError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Conflict(_) | WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::Store(_) | WebError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -50,13 +67,23 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
         let message = match &self {
-            WebError::BadRequest(m) => Some(m.clone()),
+            WebError::BadRequest(m) | WebError::Invalid(m) | WebError::Conflict(m) => Some(m.clone()),
             _ => None,
         };
-        if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+        match &self {
+            WebError::Store(StoreError::Conflict(detail)) => tracing::info!(%detail, "refused: conflict"),
+            _ if status.is_server_error() => tracing::error!(error = %self, "request failed"),
+            _ => {}
         }
         let mut response = (status, status.canonical_reason().unwrap_or("Error")).into_response();
+        let retry_after = match &self {
+            WebError::TooManyRequests { retry_after } => Some(*retry_after),
+            WebError::Unavailable => Some(5),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         response.extensions_mut().insert(ErrorPage { status, message });
         response
     }

@@ -27,6 +27,7 @@ impl FastPath {
     pub fn cached<B>(&self, request: &Request<B>) -> Option<Response<Body>> {
         let key = cache_key(request)?;
         let entry = self.cache.get(&key)?;
+        self.cache.count_fast_answer();
         let mut response = entry.respond(request.method(), request.headers());
         headers::add_security(response.headers_mut(), self.https);
         let path = request.uri().path();

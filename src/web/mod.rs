@@ -5,6 +5,7 @@
 //! pass the listener in and talk to the real server; nothing sleeps waiting for readiness.
 
 pub mod admin;
+pub mod admission;
 pub mod assets;
 pub mod cache;
 pub mod error;
@@ -12,6 +13,7 @@ mod fast_path;
 mod headers;
 pub mod listing;
 pub mod public;
+pub mod redirect;
 pub mod related;
 pub mod templates;
 pub mod views;
@@ -99,12 +101,16 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), public::error_page::render))
         .layer(axum::middleware::from_fn_with_state(state.cache.clone(), cache::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), views::count))
+        // Inside the timeout: a write that outlives it still runs to its end in its own task.
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(admission::Admission::default()),
+            admission::admit,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.site.clone(), headers::security))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
-        .layer(axum::middleware::from_fn_with_state(Arc::new(Semaphore::new(MAX_IN_FLIGHT)), limit_in_flight))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .with_state(state)
 }
@@ -115,9 +121,6 @@ pub struct ClientAddr(pub std::net::IpAddr);
 
 /// Connections held open at once; past this, new connections wait in the kernel's backlog.
 pub const MAX_CONNECTIONS: usize = 4_096;
-/// Requests being handled at once; past this a request is refused at once with 503 rather than
-/// queued, so overload sheds load instead of growing memory.
-pub const MAX_IN_FLIGHT: usize = 512;
 /// A client must send its request headers within this time, or the connection is closed: slow
 /// clients cannot hold connections open forever.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -128,24 +131,6 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// The largest request body the back office accepts (photo uploads; see also the upload
 /// limit in the media settings).
 pub const ADMIN_MAX_BODY: usize = 32 * 1024 * 1024;
-
-/// Refuses requests beyond [`MAX_IN_FLIGHT`] with 503 and `Retry-After`.
-async fn limit_in_flight(
-    axum::extract::State(permits): axum::extract::State<Arc<Semaphore>>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    match permits.try_acquire() {
-        Ok(_permit) => next.run(request).await,
-        Err(_) => (
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            [(axum::http::header::RETRY_AFTER, "1")],
-            "The server is busy; please retry in a moment.\n",
-        )
-            .into_response(),
-    }
-}
 
 /// Serves until `shutdown` resolves, then lets the requests in flight finish (for up to ten
 /// seconds). HTTP/1.1 with keep-alive, bounded connections and header timeouts.

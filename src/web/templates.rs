@@ -74,3 +74,40 @@ impl Templates {
         self.env.get_template(name)?.render(ctx)
     }
 }
+
+/// JSON to embed in an HTML `<script>` element. Inside `<script>`, `</script>` ends the element
+/// and `<!--` switches the parser into a state where a later `<script>` swallows the rest of
+/// the page, so `<`, `>` and `&` are written as `\u003c`, `\u003e`, `\u0026`; U+2028 and U+2029
+/// are escaped too, for consumers that read the JSON as JavaScript. Outside strings JSON has
+/// none of these characters, so the result is the same JSON value.
+pub fn script_json(value: &serde_json::Value) -> String {
+    let raw = value.to_string();
+    let mut out = String::with_capacity(raw.len() + 16);
+    for c in raw.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod script_json_tests {
+    use super::script_json;
+
+    #[test]
+    fn nothing_in_a_string_can_end_or_confuse_the_script_element() {
+        let value = serde_json::json!({ "headline": "<!--<script></script> & \u{2028}\u{2029} -->" });
+        let embedded = script_json(&value);
+        for bad in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
+            assert!(!embedded.contains(bad), "{bad:?} in {embedded}");
+        }
+        let back: serde_json::Value = serde_json::from_str(&embedded).unwrap();
+        assert_eq!(back, value, "the same JSON value");
+    }
+}

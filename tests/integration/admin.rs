@@ -7,14 +7,14 @@ use crate::session::{Client, csrf_in, location};
 use newsdesk::domain::user::Role;
 use reqwest::Response;
 
-const PASSWORD: &str = "a long enough password";
+pub const PASSWORD: &str = "a long enough password";
 
-async fn make_user(s: &TestServer, email: &str, role: Role) -> i64 {
+pub async fn make_user(s: &TestServer, email: &str, role: Role) -> i64 {
     let hash = newsdesk::accounts::hash_password(PASSWORD).unwrap();
     s.state.store.create_user(email, email, role, Some(&hash), jiff::Timestamp::now()).await.unwrap()
 }
 
-async fn sign_in<'a>(s: &'a TestServer, email: &str) -> Client<'a> {
+pub async fn sign_in<'a>(s: &'a TestServer, email: &str) -> Client<'a> {
     let c = Client::new(s);
     let form = c.page("/admin/login").await;
     let csrf = csrf_in(&form);
@@ -29,7 +29,7 @@ async fn sign_in<'a>(s: &'a TestServer, email: &str) -> Client<'a> {
 }
 
 /// Creates an article through the editor; returns its id.
-async fn write(c: &Client<'_>, title: &str, action: &str, publish_at: &str) -> (Response, Option<i64>) {
+pub async fn write(c: &Client<'_>, title: &str, action: &str, publish_at: &str) -> (Response, Option<i64>) {
     let form = c.page("/admin/articles/new").await;
     let csrf = csrf_in(&form);
     let r = c
@@ -54,7 +54,7 @@ async fn write(c: &Client<'_>, title: &str, action: &str, publish_at: &str) -> (
     (r, id)
 }
 
-async fn save(c: &Client<'_>, id: i64, title: &str, version: &str, action: &str) -> Response {
+pub async fn save(c: &Client<'_>, id: i64, title: &str, version: &str, action: &str) -> Response {
     let form = c.page(&format!("/admin/articles/{id}")).await;
     let csrf = csrf_in(&form);
     c.post(
@@ -73,7 +73,7 @@ async fn save(c: &Client<'_>, id: i64, title: &str, version: &str, action: &str)
     .await
 }
 
-fn version_in(html: &str) -> String {
+pub fn version_in(html: &str) -> String {
     let at = html.find("name=\"version\" value=\"").unwrap() + "name=\"version\" value=\"".len();
     html[at..at + html[at..].find('"').unwrap()].to_string()
 }
@@ -208,29 +208,31 @@ async fn failed_sign_ins_are_throttled_without_revealing_accounts(backend: Backe
 }
 
 async fn scheduled_from_the_editor_publishes_by_itself(backend: Backend) {
-    let Some(s) = TestServer::start(backend).await else { return };
+    let Some(db) = crate::harness::TestDb::new(backend).await else { return };
+    let start = jiff::Timestamp::now();
+    let clock = std::sync::Arc::new(newsdesk::domain::FixedClock::new(start));
+    let s = TestServer::start_on(db, clock.clone()).await;
     make_user(&s, "editor@example.org", Role::Editor).await;
     let c = sign_in(&s, "editor@example.org").await;
     let tz = s.state.site.time_zone.clone();
-    let past = (jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60))
-        .to_zoned(tz.clone())
-        .strftime("%Y-%m-%dT%H:%M:%S")
-        .to_string();
-    let (r, _) = write(&c, "Scheduled in the past", "schedule", &past).await;
+    let at = |t: jiff::Timestamp| t.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S").to_string();
+    let (r, _) =
+        write(&c, "Scheduled in the past", "schedule", &at(start - jiff::SignedDuration::from_secs(60)))
+            .await;
     assert_eq!(r.status(), 422, "scheduling needs a future time");
-    let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2))
-        .to_zoned(tz)
-        .strftime("%Y-%m-%dT%H:%M:%S")
-        .to_string();
-    let (r, id) = write(&c, "Scheduled announcement", "schedule", &soon).await;
+    let (r, id) =
+        write(&c, "Scheduled announcement", "schedule", &at(start + jiff::SignedDuration::from_hours(2)))
+            .await;
     assert_eq!(r.status(), 303);
     let edit = c.page(&format!("/admin/articles/{}", id.unwrap())).await;
     assert!(edit.contains("status-scheduled"), "shown as scheduled");
     assert!(!s.page("/en/").await.contains("Scheduled announcement"));
+    // The injected clock moves past the time; the scheduler publishes on its next round.
+    clock.set(start + jiff::SignedDuration::from_mins(121));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while !s.page("/en/").await.contains("Scheduled announcement") {
         assert!(std::time::Instant::now() < deadline, "never published");
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let page = s.page("/en/news/scheduled-announcement").await;
     assert!(page.contains("<b>text</b>") && !page.contains("<script>alert"), "body sanitized on save");

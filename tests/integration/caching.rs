@@ -210,8 +210,11 @@ async fn two_nodes_on_one_postgres_converge() {
 async fn cached_answers_match_rendered_ones(backend: Backend) {
     let Some(s) = TestServer::with_fixture(backend).await else { return };
     for path in ["/en/", "/en/secretariat/april-story-number-1", "/en/feed.xml", "/en/search?q=april"] {
+        let before = s.state.cache.fast_answers();
         let rendered = s.get(path).await;
+        assert_eq!(s.state.cache.fast_answers(), before, "{path}: the first answer is rendered");
         let cached = s.get(path).await;
+        assert_eq!(s.state.cache.fast_answers(), before + 1, "{path}: the second comes from the hot path");
         assert_eq!(rendered.status(), 200, "{path}");
         assert_eq!(cached.status(), 200, "{path}");
         let names = |r: &reqwest::Response| {

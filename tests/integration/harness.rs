@@ -54,9 +54,9 @@ impl TestDb {
                             "CI=true but PostgreSQL is not reachable at {admin}: {e}; PostgreSQL tests must run in CI"
                         );
                     }
-                    eprintln!(
-                        "\n*** SKIPPED: PostgreSQL test: no server at {admin} ({e}). Start one or set NEWSDESK_TEST_POSTGRES_URL to run it. ***\n"
-                    );
+                    say_skipped(&format!(
+                        "PostgreSQL test: no server at {admin} ({e}). Start one or set NEWSDESK_TEST_POSTGRES_URL to run it."
+                    ));
                     return None;
                 }
                 let name = format!(
@@ -84,6 +84,14 @@ impl TestDb {
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
     }
+}
+
+/// Says loudly that a test was skipped and why, on the process's real stderr: libtest
+/// captures `eprintln!` of a passing test, so a skip printed that way would show only as `ok`
+/// in a plain `cargo test`. Written directly, the line appears in the run's output.
+pub fn say_skipped(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "\n*** SKIPPED: {message} ***\n");
 }
 
 /// Where PostgreSQL tests look when `NEWSDESK_TEST_POSTGRES_URL` is not set.

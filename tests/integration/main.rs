@@ -11,6 +11,9 @@ mod caching;
 mod cli;
 /// Feeds, sitemaps and robots.txt over HTTP.
 mod feeds;
+/// What an attacker tried: dropped saves, slow bodies, parallel guesses, off-site redirects,
+/// markup in structured data and feeds, and mistakes that must not be 500s.
+mod hardening;
 /// Real databases and the real server on an ephemeral port.
 mod harness;
 /// Photos: uploads, variants, serving, refusals, lead photos on pages, lists and feeds.

@@ -2,7 +2,8 @@
 //! paths), the variants on disk, serving `/media/{file}`, refusals that write nothing, CSRF and
 //! sign-in, and a lead photo on the public article page, lists and feeds.
 //!
-//! Test images are made here with the `image` crate, in memory: no binary fixtures.
+//! Test images are made here with the `image` crate (decompression bombs by hand, with
+//! `flate2`), in memory: no binary fixtures.
 
 use crate::harness::{Backend, TestServer};
 use crate::on_both_backends;
@@ -12,6 +13,8 @@ use newsdesk::domain::user::Role;
 use reqwest::Response;
 use std::io::Cursor;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "a long enough password";
 
@@ -174,7 +177,272 @@ on_both_backends!(
     bad_uploads_are_refused_and_nothing_is_written,
     uploads_need_a_session_and_the_csrf_token,
     a_lead_photo_shows_on_the_article_lists_and_feeds,
+    authors_change_texts_only_of_their_own_photos_nothing_public_shows,
+    decompression_bombs_are_refused_at_once,
+    a_full_gate_answers_503_with_retry_after,
+    file_names_keep_no_bidi_or_invisible_characters,
 );
+
+/// A PNG of `w` × `h` black pixels (`color` and `depth` as in its IHDR chunk) compressed as a
+/// bomb is: all rows alike, so a few hundred bytes per megabyte of pixels. Written row by row
+/// with flate2; a 10,000 × 10,000 RGB one is 300 MB of pixels in about 300 KB.
+fn bomb_png(w: u32, h: u32, color: u8, depth: u8) -> Vec<u8> {
+    use std::io::Write;
+    let channels = match color {
+        0 => 1,
+        2 => 3,
+        6 => 4,
+        _ => panic!("color type {color}"),
+    };
+    let row_bytes = 1 + (w as usize * channels * depth as usize).div_ceil(8);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let row = vec![0u8; row_bytes];
+    for _ in 0..h {
+        z.write_all(&row).unwrap();
+    }
+    let idat = z.finish().unwrap();
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        png.extend_from_slice(&crc.sum().to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[depth, color, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &idat);
+    chunk(b"IEND", &[]);
+    png
+}
+
+/// The editor's fields for an article with a title of its own, a lead photo and an action.
+fn story_form<'a>(
+    csrf: &'a str,
+    section: &'a str,
+    title: &'a str,
+    lead_image: &'a str,
+    action: &'a str,
+    publish_at: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    let mut form = article_form(csrf, section, lead_image, action);
+    for (k, v) in &mut form {
+        match *k {
+            "title" => *v = title,
+            "publish_at" => *v = publish_at,
+            _ => {}
+        }
+    }
+    form
+}
+
+/// The id in an editor's redirect (`/admin/articles/ID?saved=1`).
+fn article_id(r: &Response) -> i64 {
+    location(r).trim_start_matches("/admin/articles/").split('?').next().unwrap().parse().unwrap()
+}
+
+async fn authors_change_texts_only_of_their_own_photos_nothing_public_shows(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    let mut author = sign_in(&s, "author@example.org", Role::Author).await;
+    let editor = sign_in(&s, "editor@example.org", Role::Editor).await;
+    let (a_csrf, e_csrf) = (library_csrf(&author).await, library_csrf(&editor).await);
+    let png = encoded(&picture(120, 80), ImageFormat::Png);
+    let own = upload(&author, &a_csrf, "own.png", "image/png", &png, "Own").await;
+    let published = upload(&author, &a_csrf, "published.png", "image/png", &png, "Published").await;
+    let scheduled = upload(&author, &a_csrf, "scheduled.png", "image/png", &png, "Scheduled").await;
+    let theirs = upload(&editor, &e_csrf, "theirs.png", "image/png", &png, "Theirs").await;
+    let (a_csrf, e_csrf) = (a_csrf.as_str(), e_csrf.as_str());
+    fn texts<'a>(csrf: &'a str, alt: &'a str) -> Vec<(&'static str, &'a str)> {
+        vec![("csrf", csrf), ("alt", alt), ("caption", "c"), ("credit", "d")]
+    }
+    let alt_of = async |id: i64| s.state.store.media_by_id(id).await.unwrap().unwrap().alt;
+
+    // An author's own photo that nothing public shows: theirs to change.
+    let r = author.post(&format!("/admin/media/{own}"), &texts(a_csrf, "Own, described")).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(alt_of(own).await, "Own, described");
+
+    // Someone else's photo: refused, saying why.
+    let r = author.post(&format!("/admin/media/{theirs}"), &texts(a_csrf, "Taken over")).await;
+    assert_eq!(r.status(), 403);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Authors can change the texts only of photos they uploaded themselves"), "{page}");
+    assert_eq!(alt_of(theirs).await, "Theirs");
+
+    // Their own photos once an editor publishes or schedules an article showing them.
+    let section = s.state.store.sections().await.unwrap()[0].id.to_string();
+    let (p, sch) = (published.to_string(), scheduled.to_string());
+    let r = editor.post("/admin/articles", &story_form(e_csrf, &section, "Out now", &p, "publish", "")).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let out_now = article_id(&r);
+    let r = editor
+        .post(
+            "/admin/articles",
+            &story_form(e_csrf, &section, "Out later", &sch, "schedule", "2099-01-01 10:00"),
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    for id in [published, scheduled] {
+        let r = author.post(&format!("/admin/media/{id}"), &texts(a_csrf, "Changed after the fact")).await;
+        assert_eq!(r.status(), 403, "photo {id}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains(&format!("Photo {id} is used by a published or scheduled article")), "{page}");
+    }
+    assert_eq!((alt_of(published).await, alt_of(scheduled).await), ("Published".into(), "Scheduled".into()));
+    // In the author's language.
+    author.lang = "ru";
+    let r = author.post(&format!("/admin/media/{published}"), &texts(a_csrf, "x")).await;
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("используется в опубликованной или запланированной статье"));
+    let r = author.post(&format!("/admin/media/{theirs}"), &texts(a_csrf, "x")).await;
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("Авторы могут менять тексты только тех фотографий"));
+    author.lang = "en";
+
+    // Editors change any photo's texts, published or not, whoever uploaded it.
+    for id in [published, scheduled, own] {
+        let r = editor.post(&format!("/admin/media/{id}"), &texts(e_csrf, "Edited by the desk")).await;
+        assert_eq!(r.status(), 303, "photo {id}");
+        assert_eq!(alt_of(id).await, "Edited by the desk");
+    }
+    // Unpublished again, the photo is the author's to describe again; unknown photos stay 404.
+    let r = editor
+        .post(
+            &format!("/admin/articles/{out_now}"),
+            &story_form(e_csrf, &section, "Out now", &p, "unpublish", ""),
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let r = author.post(&format!("/admin/media/{published}"), &texts(a_csrf, "Back to the author")).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(alt_of(published).await, "Back to the author");
+    assert_eq!(author.post("/admin/media/999999", &texts(a_csrf, "x")).await.status(), 404);
+    let edits = s.state.store.audit_log(Some("media.edit"), None, 20).await.unwrap();
+    assert_eq!(edits.len(), 5, "refused changes are not logged as made");
+    s.stop().await;
+}
+
+async fn decompression_bombs_are_refused_at_once(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let c = sign_in(&s, "desk@example.org", Role::Editor).await;
+    let csrf = library_csrf(&c).await;
+    let started = Instant::now();
+    // 300 MB of RGB pixels, and 1.6 GB of grey ones (1 bit each in the file, a byte decoded).
+    let bombs = [
+        ("bomb.png", bomb_png(10_000, 10_000, 2, 8), 10_000),
+        ("giant.png", bomb_png(40_000, 40_000, 0, 1), 40_000),
+    ];
+    let made = started.elapsed();
+    for (name, png, side) in &bombs {
+        assert!(png.len() < 1024 * 1024, "{name}: {} bytes", png.len());
+        let body = Multipart::new().text("alt", "kept alt").file(name, "image/png", png).done();
+        let started = Instant::now();
+        let r = post_multipart(&c, &format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+        let took = started.elapsed();
+        assert_eq!(r.status(), 422, "{name}");
+        let page = r.text().await.unwrap();
+        let message = format!(
+            "The photo is {side} × {side} pixels; the most accepted is 12000 pixels a side and 40 megapixels in all."
+        );
+        assert!(page.contains(&message), "{name}: {message:?} not in the page");
+        // Refused from the header: decoding this many pixels would take many seconds.
+        assert!(took < Duration::from_secs(3), "{name} took {took:?}");
+        // The drop zone gets the same, as JSON.
+        let body = Multipart::new().file(name, "image/png", png).done();
+        let r = post_multipart(
+            &c,
+            "/admin/media",
+            &body,
+            &[("x-csrf-token", &csrf), ("accept", "application/json")],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        let json: serde_json::Value = r.json().await.unwrap();
+        assert!(json["error"].as_str().unwrap().contains("40 megapixels"), "{json}");
+    }
+    assert!(made < Duration::from_secs(30), "making the bombs took {made:?}");
+    assert_eq!(stored_files(&s), Vec::<String>::new());
+    // The server is fine and takes ordinary photos.
+    upload(&c, &csrf, "fine.png", "image/png", &encoded(&picture(200, 100), ImageFormat::Png), "").await;
+    s.stop().await;
+}
+
+async fn a_full_gate_answers_503_with_retry_after(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let mut c = sign_in(&s, "desk@example.org", Role::Editor).await;
+    let csrf = library_csrf(&c).await;
+    // A gate of this site's own, so filling it holds up no other test's uploads.
+    let gate = Arc::new(newsdesk::media::Gate::new(64 << 20, 16 << 20, Duration::from_millis(300)));
+    newsdesk::media::set_gate(s.db.data_dir(), Some(gate.clone()));
+    let full = gate.enter(u64::MAX).await.expect("an empty gate has room");
+    let png = encoded(&picture(200, 100), ImageFormat::Png);
+    let body = Multipart::new().text("alt", "kept alt").file("queued.png", "image/png", &png).done();
+    let started = Instant::now();
+    let r = post_multipart(&c, &format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+    assert!(started.elapsed() < Duration::from_secs(3), "no waiting for ever: {:?}", started.elapsed());
+    assert_eq!(r.status(), 503);
+    assert_eq!(header(&r, "retry-after"), newsdesk::media::RETRY_AFTER_SECS.to_string());
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Too many photos are being processed right now"));
+    assert!(page.contains("value=\"kept alt\""), "the texts typed stay in the form");
+    c.lang = "ru";
+    let r =
+        post_multipart(&c, "/admin/media", &body, &[("x-csrf-token", &csrf), ("accept", "application/json")])
+            .await;
+    assert_eq!(r.status(), 503);
+    assert_eq!(header(&r, "retry-after"), newsdesk::media::RETRY_AFTER_SECS.to_string());
+    let json: serde_json::Value = r.json().await.unwrap();
+    assert!(json["error"].as_str().unwrap().contains("слишком много фотографий"), "{json}");
+    c.lang = "en";
+    assert_eq!(stored_files(&s), Vec::<String>::new());
+    // Room again: the same upload goes through, and gives its room back when done.
+    drop(full);
+    upload(&c, &csrf, "queued.png", "image/png", &png, "").await;
+    assert_eq!(gate.available_bytes(), 64 << 20);
+    newsdesk::media::set_gate(s.db.data_dir(), None);
+    s.stop().await;
+}
+
+async fn file_names_keep_no_bidi_or_invisible_characters(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let c = sign_in(&s, "desk@example.org", Role::Author).await;
+    let csrf = library_csrf(&c).await;
+    let png = encoded(&picture(60, 40), ImageFormat::Png);
+    // Shown as "invoice_gnp.exe" reversed: "invoice_exe.png"; a bidi override, an isolate, a
+    // zero-width space and a byte order mark, none of which a reader can see.
+    let sent = "invoice_\u{202E}gnp.exe\u{2066}\u{200B}\u{FEFF}.png";
+    let id = upload(&c, &csrf, sent, "image/png", &png, "").await;
+    let m = s.state.store.media_by_id(id).await.unwrap().unwrap();
+    assert_eq!(m.original_name, "invoice_gnp.exe.png");
+    let page = c.page("/admin/media").await;
+    assert!(page.contains("invoice_gnp.exe.png"));
+    for hidden in ['\u{202E}', '\u{2066}', '\u{200B}', '\u{FEFF}'] {
+        assert!(!page.contains(hidden), "{hidden:?} in the library page");
+    }
+    let audit = s.state.store.audit_log(Some("media.upload"), None, 10).await.unwrap();
+    assert!(audit[0].detail.starts_with("invoice_gnp.exe.png ("), "{}", audit[0].detail);
+    // A name stored before names were cleaned is shown clean all the same.
+    let old = newsdesk::storage::media::NewMedia {
+        file_key: &newsdesk::media::new_key(),
+        original_name: "old\u{202E}gpj.exe",
+        mime: "image/png",
+        width: 60,
+        height: 40,
+        bytes: png.len() as u64,
+        alt: "",
+        caption: "",
+        credit: "",
+    };
+    let old_id = s.state.store.create_media(&old, None, jiff::Timestamp::now()).await.unwrap();
+    assert_eq!(s.state.store.media_by_id(old_id).await.unwrap().unwrap().original_name, "oldgpj.exe");
+    assert!(!c.page("/admin/media").await.contains('\u{202E}'));
+    s.stop().await;
+}
 
 async fn uploads_are_stored_resized_listed_and_served(backend: Backend) {
     let Some(s) = TestServer::start(backend).await else { return };
@@ -290,6 +558,11 @@ async fn bad_uploads_are_refused_and_nothing_is_written(backend: Backend) {
 
     let mut truncated = encoded(&picture(400, 300), ImageFormat::Jpeg);
     truncated.truncate(300);
+    // Cut in half, as an interrupted transfer leaves a photo: the headers are all there.
+    let camera = encoded(&noise(800, 600), ImageFormat::Jpeg);
+    let half_jpeg = camera[..camera.len() / 2].to_vec();
+    let png = encoded(&picture(400, 300), ImageFormat::Png);
+    let half_png = png[..png.len() / 2].to_vec();
     let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;".to_vec();
     let mut huge = encoded(&picture(8, 8), ImageFormat::Png);
     huge[16..20].copy_from_slice(&13_000u32.to_be_bytes());
@@ -304,6 +577,8 @@ async fn bad_uploads_are_refused_and_nothing_is_written(backend: Backend) {
         ),
         ("anim.gif", gif, refused(415, "GIF files are not accepted")),
         ("broken.jpg", truncated, refused(422, "cannot be read")),
+        ("half.jpg", half_jpeg, refused(422, "cannot be read")),
+        ("half.png", half_png, refused(422, "cannot be read")),
         ("huge.png", huge, refused(422, "the most accepted is 12000 pixels a side")),
         ("", Vec::new(), refused(400, "Choose a photo")),
     ];

@@ -222,8 +222,10 @@ async fn security_headers_assets_and_head(backend: Backend) {
 }
 
 async fn scheduled_articles_appear_by_themselves(backend: Backend) {
-    let Some(s) = TestServer::start(backend).await else { return };
+    let Some(db) = crate::harness::TestDb::new(backend).await else { return };
     let now = jiff::Timestamp::now();
+    let clock = std::sync::Arc::new(newsdesk::domain::FixedClock::new(now));
+    let s = TestServer::start_on(db, clock.clone()).await;
     let soon = ArticleInput {
         external_id: Some("soon".into()),
         translation_key: None,
@@ -234,12 +236,14 @@ async fn scheduled_articles_appear_by_themselves(backend: Backend) {
         lead: "Scheduled".into(),
         body_html: "<p>x</p>".into(),
         status: Status::Scheduled,
-        publish_at: now + jiff::SignedDuration::from_secs(1),
+        publish_at: now + jiff::SignedDuration::from_hours(1),
         created_at: None,
         updated_at: None,
     };
     s.state.store.save_articles(&[], &[soon], now, &|| {}).await.unwrap();
     assert!(!s.page("/en/").await.contains("Announcement at the top of the hour"));
+    // The scheduler reads the injected clock: move it past the hour instead of waiting.
+    clock.set(now + jiff::SignedDuration::from_mins(61));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         if s.page("/en/").await.contains("Announcement at the top of the hour") {

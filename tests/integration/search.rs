@@ -428,7 +428,8 @@ async fn a_broken_index_is_rebuilt_from_the_database(backend: Backend) {
         limit: 3,
     };
     {
-        let search = Search::open(&index_dir).expect("a broken index does not stop the node");
+        let search =
+            std::sync::Arc::new(Search::open(&index_dir).expect("a broken index does not stop the node"));
         let indexed = search.catch_up(&s.state.store).await.expect("rebuild");
         assert_eq!(indexed, 19, "the first catch-up indexes every published article");
         let found = search.search(&s.state.store, &request).await.unwrap();
@@ -441,7 +442,7 @@ async fn a_broken_index_is_rebuilt_from_the_database(backend: Backend) {
         assert_eq!(search.catch_up(&s.state.store).await.unwrap(), 0, "nothing new");
     }
     // Reopened, the index keeps its documents and its place in the change log.
-    let search = Search::open(&index_dir).unwrap();
+    let search = std::sync::Arc::new(Search::open(&index_dir).unwrap());
     assert_eq!(search.search(&s.state.store, &request).await.unwrap().total, 12);
     assert_eq!(search.catch_up(&s.state.store).await.unwrap(), 0);
     let progress = std::sync::atomic::AtomicU64::new(0);
@@ -457,7 +458,81 @@ async fn a_broken_index_is_rebuilt_from_the_database(backend: Backend) {
     s.stop().await;
 }
 
+/// A process killed in the middle of a commit leaves a deletes file that `meta.json` does not
+/// name; the next process commits the same changes and would want the same file name. The
+/// index tidies such files when it opens, so it follows the database again.
+async fn a_commit_cut_by_a_kill_does_not_stop_the_index(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let store = &s.state.store;
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("search");
+    let find = |search: std::sync::Arc<Search>, text: &'static str| async move {
+        let request = SearchRequest {
+            lang: "en",
+            text,
+            section_id: None,
+            from: None,
+            to: None,
+            sort: Sort::Date,
+            offset: 0,
+            limit: 5,
+        };
+        search.search(store, &request).await.unwrap().total
+    };
+    let ids: Vec<String> = (0..20).map(|i| format!("k{i}")).collect();
+    let alpha: Vec<Item<'_>> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let title = if i == 0 { "Story alpha" } else { "Story plain" };
+            item(id, "en", title, "Text", "2025-01-02T10:00:00Z")
+        })
+        .collect();
+    save(store, &alpha).await;
+    {
+        let search = std::sync::Arc::new(Search::open(&index_dir).unwrap());
+        search.catch_up(store).await.unwrap();
+        assert_eq!(find(search.clone(), "alpha").await, 1);
+    }
+    let before = dir.path().join("before");
+    copy_dir(&index_dir, &before);
+    save(store, &[item("k0", "en", "Story bravo", "Text", "2025-01-02T10:00:00Z")]).await;
+    {
+        let search = std::sync::Arc::new(Search::open(&index_dir).unwrap());
+        search.catch_up(store).await.unwrap();
+        assert_eq!(find(search.clone(), "bravo").await, 1);
+    }
+    // What a kill between writing the deletes file and writing meta.json leaves: the old
+    // commit, and the new deletes file beside it.
+    let orphans: Vec<_> = std::fs::read_dir(&index_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".del") && !before.join(n).exists())
+        .collect();
+    assert!(!orphans.is_empty(), "the update wrote a deletes file");
+    let after = dir.path().join("after");
+    std::fs::rename(&index_dir, &after).unwrap();
+    copy_dir(&before, &index_dir);
+    for name in &orphans {
+        std::fs::copy(after.join(name), index_dir.join(name)).unwrap();
+    }
+    let search = std::sync::Arc::new(Search::open(&index_dir).unwrap());
+    search.catch_up(store).await.expect("the same changes commit again");
+    assert_eq!(find(search.clone(), "bravo").await, 1, "the index follows the database again");
+    assert_eq!(find(search, "alpha").await, 0);
+    s.stop().await;
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
 on_both_backends!(
+    a_commit_cut_by_a_kill_does_not_stop_the_index,
     word_forms_are_found_in_both_languages,
     phrases_filters_sorting_and_pages,
     empty_odd_and_bad_input,

@@ -94,7 +94,7 @@ impl Browser {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("CI=true but {why}; the browser tests must run in CI (.ci/run installs them)");
             }
-            eprintln!("\n*** SKIPPED: browser test {test}: {why}. ***\n");
+            crate::harness::say_skipped(&format!("browser test {test}: {why}."));
             return None;
         }
         let http = reqwest::Client::builder()

@@ -225,7 +225,7 @@ fn parse_form(
         dates::parse(&f.publish_at, tz).map_err(|e| format!("{}: {e}", i18n::text(ui, "admin_date", &[])))?
     };
     let body_html = markup::sanitize_html(&f.body);
-    let title = markup::plain_text(&f.title);
+    let title = markup::plain_title(&f.title);
     let lead = markup::plain_text(&f.lead);
     let slug = f.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let lead_image_id = match f.lead_image.as_deref().map(str::trim) {
@@ -289,6 +289,9 @@ async fn checked_edit(
         Ok(e) => e,
         Err(message) => return Ok(Err(message)),
     };
+    if !state.store.sections().await?.iter().any(|s| s.id == edit.section_id) {
+        return Ok(Err(i18n::text(ui, "admin_section_missing", &[])));
+    }
     if f.lead_image.is_none() {
         if let Some(a) = current {
             edit.lead_image_id = state.store.lead_image_id(a.id).await?;

@@ -5,7 +5,7 @@
 
 use super::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, Staff, cookie, set_cookie};
 use super::{chrome, client_address, render, ui_lang};
-use crate::accounts::{hash_password, new_token, token_hash, verify_password};
+use crate::accounts::{hash_password, new_token, token_hash, verify_password, with_hashing_slot};
 use crate::domain::user::{MIN_PASSWORD, normalize_email};
 use crate::i18n;
 use crate::web::AppState;
@@ -33,14 +33,13 @@ pub struct NextQuery {
 
 /// Only back-office paths are valid places to return to after signing in.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with("/admin") && !n.starts_with("//") && !n.contains("://") && !n.contains('\\') =>
-        {
-            n.to_string()
-        }
-        _ => "/admin".into(),
-    }
+    next.and_then(crate::web::redirect::local_target)
+        .filter(|n| n == "/admin" || n.starts_with("/admin/") || n.starts_with("/admin?"))
+        .unwrap_or_else(|| "/admin".into())
+}
+
+fn busy(_: crate::accounts::HashingBusy) -> WebError {
+    WebError::TooManyRequests { retry_after: 5 }
 }
 
 fn login_page(
@@ -95,29 +94,43 @@ pub async fn submit(
     let email = normalize_email(&f.email).unwrap_or_else(|| f.email.trim().to_lowercase());
     let next = safe_next(f.next.as_deref());
     let since = now - WINDOW;
-    let (by_account, first_a) = state.store.login_failures_since("account", &email, since).await?;
-    let (by_address, first_b) = state.store.login_failures_since("address", &address, since).await?;
-    if by_account >= ACCOUNT_LIMIT || by_address >= ADDRESS_LIMIT {
-        let first = first_a.into_iter().chain(first_b).min().unwrap_or(now.as_second());
-        let minutes = ((first + WINDOW.as_secs() - now.as_second()) / 60 + 1).max(1);
-        state.store.audit(None, "login.throttled", &email, "", &address, now).await?;
-        let message = i18n::text(lang, "admin_throttled", &[("minutes", &minutes.to_string())]);
-        return login_page(&state, &headers, StatusCode::TOO_MANY_REQUESTS, Some(message), None, &next);
+    // Count this attempt before checking anything, atomically, per account and per address.
+    let (by_account, start_a) = state.store.count_login_attempt("account", &email, now, since).await?;
+    let (by_address, start_b) = state.store.count_login_attempt("address", &address, now, since).await?;
+    let over_account = by_account > ACCOUNT_LIMIT;
+    let over_address = by_address > ADDRESS_LIMIT;
+    if over_account || over_address {
+        let start = match (over_account, over_address) {
+            (true, true) => start_a.max(start_b),
+            (true, false) => start_a,
+            _ => start_b,
+        };
+        let seconds = (start + WINDOW.as_secs() - now.as_second()).max(1);
+        // Recorded at most once a window per key, so a flood does not flood the audit log too.
+        if by_account == ACCOUNT_LIMIT + 1 || by_address == ADDRESS_LIMIT + 1 {
+            state.store.audit(None, "login.throttled", &email, "", &address, now).await?;
+        }
+        let message = i18n::text(lang, "admin_throttled", &[("minutes", &(seconds / 60 + 1).to_string())]);
+        let mut response =
+            login_page(&state, &headers, StatusCode::TOO_MANY_REQUESTS, Some(message), None, &next)?;
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        return Ok(response);
     }
     let found = state.store.user_for_login(&email).await?;
     let hash = found.as_ref().and_then(|(_, h)| h.clone());
     let password = f.password.clone();
-    // Argon2 is deliberately slow; keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
-        .await
-        .unwrap_or(false);
+    // Argon2 is deliberately slow and large; a few at a time, off the async workers.
+    let Ok(ok) = with_hashing_slot(move || verify_password(&password, hash.as_deref())).await else {
+        return busy_login_page(&state, &headers, &next);
+    };
     match found {
         Some((user, _)) if ok && !user.disabled => {
             let token = new_token();
             let csrf = new_token();
             let expires = now + SignedDuration::from_hours(SESSION_HOURS);
             state.store.create_session(&token_hash(&token), user.id, &csrf, now, expires).await?;
-            state.store.clear_login_failures("account", &email).await?;
+            state.store.clear_login_attempts("account", &email).await?;
+            state.store.uncount_login_attempt("address", &address).await?;
             state.store.audit(Some(user.id), "login", &user.email, "", &address, now).await?;
             let mut response = Redirect::to(&next).into_response();
             let h = response.headers_mut();
@@ -129,13 +142,20 @@ pub async fn submit(
             Ok(response)
         }
         _ => {
-            state.store.record_login_failure("account", &email, now).await?;
-            state.store.record_login_failure("address", &address, now).await?;
             state.store.audit(None, "login.failed", &email, "", &address, now).await?;
             let message = i18n::text(lang, "admin_wrong_login", &[]);
             login_page(&state, &headers, StatusCode::UNAUTHORIZED, Some(message), None, &next)
         }
     }
+}
+
+/// The sign-in page with 429 and `Retry-After` when every hashing slot stayed busy.
+fn busy_login_page(state: &AppState, headers: &HeaderMap, next: &str) -> WebResult<Response> {
+    let lang = ui_lang(headers);
+    let message = i18n::text(lang, "admin_busy", &[]);
+    let mut response = login_page(state, headers, StatusCode::TOO_MANY_REQUESTS, Some(message), None, next)?;
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    Ok(response)
 }
 
 /// `POST /admin/logout`.
@@ -198,9 +218,7 @@ pub async fn password_change(
     let now = state.clock.now();
     let hash = state.store.user_for_login(&staff.user.email).await?.and_then(|(_, h)| h);
     let current = f.current.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&current, hash.as_deref()))
-        .await
-        .unwrap_or(false);
+    let ok = with_hashing_slot(move || verify_password(&current, hash.as_deref())).await.map_err(busy)?;
     let error = if !ok {
         Some(i18n::text(lang, "admin_wrong_password", &[]))
     } else {
@@ -215,10 +233,10 @@ pub async fn password_change(
         );
     }
     let new = f.new.clone();
-    let hashed = tokio::task::spawn_blocking(move || hash_password(&new))
-        .await
-        .map_err(|_| WebError::BadRequest("cannot hash the password".into()))?
-        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let hashed = with_hashing_slot(move || hash_password(&new)).await.map_err(busy)?.map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        WebError::Unavailable
+    })?;
     state.store.set_password(staff.user.id, &hashed, now).await?;
     state.store.delete_sessions_of(staff.user.id, Some(&staff.token_hash)).await?;
     state
@@ -288,10 +306,10 @@ pub async fn set_password(
         return set_password_page(&state, &headers, &token, StatusCode::GONE, Some(message));
     };
     let new = f.new.clone();
-    let hashed = tokio::task::spawn_blocking(move || hash_password(&new))
-        .await
-        .map_err(|_| WebError::BadRequest("cannot hash the password".into()))?
-        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let hashed = with_hashing_slot(move || hash_password(&new)).await.map_err(busy)?.map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        WebError::Unavailable
+    })?;
     state.store.set_password(user_id, &hashed, now).await?;
     state.store.delete_sessions_of(user_id, None).await?;
     state.store.audit(Some(user_id), "password.set", "", "", &client_address(&extensions), now).await?;

@@ -3,9 +3,15 @@
 //! `X-CSRF-Token` header), and alternative text, caption and credit per photo.
 //!
 //! An upload is read up to the configured limit and no further, checked by its bytes (see
-//! [`crate::media::process`], run on the blocking pool, two at a time), and only then written:
-//! a refused upload leaves nothing behind. The multipart form carries its CSRF token in the
-//! `csrf` query parameter or the header, which the session guard checks before this runs.
+//! [`crate::media::process_gated`]: headers first, then the decode on the blocking pool, as
+//! many at once as the process's [`crate::media::Gate`] lets through, or 503 with
+//! `Retry-After` when it stays full), and only then written: a refused upload leaves nothing
+//! behind. The multipart form carries its CSRF token in the `csrf` query parameter or the
+//! header, which the session guard checks before this runs.
+//!
+//! Texts follow the rule articles follow: editors and admins change any photo's; an author
+//! only those of photos they uploaded that no published or scheduled article shows, since
+//! those texts are on the public site under an editor's responsibility.
 
 use super::session::Staff;
 use super::{chrome, client_address, render, ui_lang};
@@ -15,19 +21,19 @@ use crate::i18n;
 use crate::media::{self, Refusal};
 use crate::storage::StoreError;
 use crate::storage::editorial::at;
-use crate::storage::media::NewMedia;
+use crate::storage::media::{NewMedia, TextEdit};
 use crate::web::AppState;
 use crate::web::error::{WebError, WebResult};
-use crate::web::public::media::{image_view, settings};
+use crate::web::public::media::{data_dir, image_view, settings};
 use crate::web::public::{Pager, page_number};
 use axum::extract::multipart::{Field, MultipartRejection};
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{Extensions, HeaderMap, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use minijinja::context;
 use serde::Deserialize;
-use tokio::sync::Semaphore;
+use std::sync::Arc;
 
 /// Photos per library page.
 const PAGE: u32 = 24;
@@ -35,13 +41,8 @@ const PAGE: u32 = 24;
 pub const MAX_ALT: usize = 500;
 pub const MAX_CAPTION: usize = 1_000;
 pub const MAX_CREDIT: usize = 200;
-/// Longest original file name kept (as text).
-const MAX_NAME: usize = 200;
 /// Text fields of the upload form are read up to this many bytes.
 const MAX_FIELD: usize = 16 * 1024;
-
-/// Decoding and resizing take a core and up to a few hundred megabytes each: two at a time.
-static PROCESSING: Semaphore = Semaphore::const_new(2);
 
 #[derive(Debug, Default, Deserialize)]
 pub struct LibraryQuery {
@@ -175,13 +176,6 @@ fn wants_json(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
 }
 
-/// The last component of a client's file name, without control characters, shortened: kept
-/// as text for people, never used as a path.
-fn clean_name(name: &str) -> String {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    last.chars().filter(|c| !c.is_control()).take(MAX_NAME).collect::<String>().trim().to_string()
-}
-
 /// What the multipart form held.
 #[derive(Default)]
 struct Upload {
@@ -211,7 +205,7 @@ async fn read_upload(
     while let Some(mut field) = multipart.next_field().await? {
         match field.name().unwrap_or("") {
             "file" if upload.file.is_none() && !upload.too_large => {
-                let name = clean_name(field.file_name().unwrap_or(""));
+                let name = media::clean_file_name(field.file_name().unwrap_or(""));
                 let mut bytes: Vec<u8> = Vec::new();
                 let mut over = false;
                 while let Some(chunk) = field.chunk().await? {
@@ -257,12 +251,19 @@ pub async fn upload(
         let staff = staff.clone();
         let headers = headers.clone();
         async move {
-            if json {
-                return Ok(
-                    (status, Json(serde_json::json!({ "ok": false, "error": message }))).into_response()
-                );
+            let mut response = if json {
+                (status, Json(serde_json::json!({ "ok": false, "error": message }))).into_response()
+            } else {
+                library_page(&state, &staff, &headers, status, 1, None, Some(message), kept.as_ref(), None)
+                    .await?
+            };
+            // Busy: say when to come back (the drop zone's script and browsers may retry).
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(media::RETRY_AFTER_SECS));
             }
-            library_page(&state, &staff, &headers, status, 1, None, Some(message), kept.as_ref(), None).await
+            Ok::<Response, WebError>(response)
         }
     };
     let refusal = |r: &Refusal| {
@@ -302,14 +303,10 @@ pub async fn upload(
         return refuse(status, message, Some(texts)).await;
     };
 
-    // Decode and resize off the async workers, a bounded number at a time. A panic in a
-    // decoder is the file's doing: refuse it like any undecodable file.
-    let processed = {
-        let _permit = PROCESSING.acquire().await.ok();
-        let bytes = bytes.clone();
-        tokio::task::spawn_blocking(move || media::process(&bytes)).await.unwrap_or(Err(Refusal::Undecodable))
-    };
-    let processed = match processed {
+    // Decode and resize off the async workers, as many at once as the gate lets through.
+    let bytes = Arc::new(bytes);
+    let gate = media::gate(&data_dir(&state));
+    let processed = match media::process_gated(bytes.clone(), &gate).await {
         Ok(p) => p,
         Err(r) => {
             let (status, message) = refusal(&r);
@@ -393,8 +390,34 @@ pub async fn update(
             .await;
         }
     };
+    // Editors and admins change any photo's texts; an author only those of a photo of their
+    // own that nothing public shows (checked in the same statement as the change).
+    let author_only = (!staff.user.role.can(Permission::EditAnyArticle)).then_some(staff.user.id);
     let now = state.clock.now();
-    state.store.update_media_text(id, &texts.alt, &texts.caption, &texts.credit, now).await?;
+    let refused = match state
+        .store
+        .update_media_text(id, &texts.alt, &texts.caption, &texts.credit, author_only, now)
+        .await?
+    {
+        TextEdit::Saved => None,
+        TextEdit::NotUploader => Some("media_edit_not_yours"),
+        TextEdit::InUse => Some("media_edit_in_use"),
+    };
+    if let Some(key) = refused {
+        let message = i18n::text(ui, key, &[("id", &id.to_string())]);
+        return library_page(
+            &state,
+            &staff,
+            &headers,
+            StatusCode::FORBIDDEN,
+            1,
+            None,
+            Some(message),
+            None,
+            Some(id),
+        )
+        .await;
+    }
     state
         .store
         .audit(
@@ -416,11 +439,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn client_file_names_are_only_text() {
-        assert_eq!(clean_name("C:\\Users\\me\\Photos\\shot 1.JPG"), "shot 1.JPG");
-        assert_eq!(clean_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_name("a\u{0}b\nc.png"), "abc.png");
-        assert_eq!(clean_name(&"x".repeat(500)).len(), MAX_NAME);
+    fn sizes_read_well() {
         assert_eq!(human_size(2_500_000), "2.4 MB");
         assert_eq!(human_size(1000), "1 KB");
     }

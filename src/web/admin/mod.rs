@@ -6,7 +6,7 @@
 mod articles;
 mod dashboard;
 mod history;
-mod login;
+pub mod login;
 mod media;
 mod people;
 pub mod session;
@@ -22,8 +22,13 @@ use axum::routing::{get, post};
 use minijinja::{Value, context};
 pub use session::Staff;
 
+/// The largest article form accepted: long texts with tables fit, and pasted images arrive as
+/// uploads, not inside the text. Other forms keep axum's 2 MB default.
+pub const ARTICLE_FORM_LIMIT: usize = 8 * 1024 * 1024;
+
 /// The back office's routes, nested under `/admin` by the main route table.
 pub fn router(state: AppState) -> Router<AppState> {
+    let article_form = || axum::extract::DefaultBodyLimit::max(ARTICLE_FORM_LIMIT);
     Router::new()
         .route("/", get(dashboard::show))
         .route("/login", get(login::form).post(login::submit))
@@ -31,10 +36,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/password", get(login::password_form).post(login::password_change))
         .route("/set-password/{token}", get(login::set_password_form).post(login::set_password))
         .route("/lang/{code}", get(login::ui_language))
-        .route("/articles", get(articles::list).post(articles::create))
+        .route("/articles", get(articles::list).post(articles::create).layer(article_form()))
         .route("/articles/new", get(articles::new))
-        .route("/articles/{id}", get(articles::edit).post(articles::save))
-        .route("/articles/{id}/preview", post(articles::preview))
+        .route("/articles/{id}", get(articles::edit).post(articles::save).layer(article_form()))
+        .route("/articles/{id}/preview", post(articles::preview).layer(article_form()))
         .route("/articles/{id}/translate", post(articles::translate))
         .route("/articles/{id}/delete", post(articles::trash))
         .route("/articles/{id}/restore", post(articles::restore))

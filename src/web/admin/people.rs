@@ -231,6 +231,6 @@ pub async fn audit(
             }
         })
         .collect();
-    let ctx = context! { entries, action, user, ..chrome(&state, Some(&staff), ui, &i18n::text(ui, "admin_audit", &[]), "audit") };
+    let ctx = context! { entries, action, user_filter => user, ..chrome(&state, Some(&staff), ui, &i18n::text(ui, "admin_audit", &[]), "audit") };
     Ok(render(&state, "admin/audit.html", ctx)?.into_response())
 }

@@ -138,17 +138,22 @@ async fn related(ctx: &PageCtx<'_>, article: &Article) -> WebResult<Vec<super::I
     let ids = match state.related.get(article.id) {
         Some(ids) => ids,
         None => {
-            let like = crate::search::Like {
-                id: article.id,
-                lang: article.lang.as_str(),
-                title: &article.title,
-                section_id: article.section_id,
-                publish_at: article.publish_at,
+            let (id, lang, title) = (article.id, article.lang.to_string(), article.title.clone());
+            let (section_id, publish_at) = (article.section_id, article.publish_at);
+            let search = state.search.clone();
+            let found = crate::search::run_query(move || {
+                let like = crate::search::Like { id, lang: &lang, title: &title, section_id, publish_at };
+                search.similar(&like, RELATED)
+            })
+            .await;
+            let ids = match found {
+                Ok(ids) => ids,
+                // Related news is an extra: a page is still worth showing without it.
+                Err(e) => {
+                    tracing::warn!(error = %e, "related news skipped");
+                    return Ok(Vec::new());
+                }
             };
-            let ids = state
-                .search
-                .similar(&like, RELATED)
-                .map_err(|e| crate::storage::StoreError::Corrupt(e.to_string()))?;
             // Nothing found is not remembered: the index may still be building.
             if !ids.is_empty() {
                 state.related.put(article.id, ids.clone());
@@ -215,6 +220,5 @@ fn json_ld(
         }
         value["image"] = serde_json::json!([object]);
     }
-    // `</script>` inside a string would end the element early; JSON allows `<\/`.
-    value.to_string().replace("</", "<\\/")
+    crate::web::templates::script_json(&value)
 }

@@ -11,10 +11,27 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
 
+/// The page to render for a response: the one a handler attached, or, for a bare-text error
+/// from an extractor or a limit (a form too large, a body that is not a form), one for its
+/// status, so no person ever sees a plain-text error or a field name.
+fn error_page_for(response: &Response) -> Option<ErrorPage> {
+    if let Some(page) = response.extensions().get::<ErrorPage>() {
+        return Some(page.clone());
+    }
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.to_str().is_ok_and(|t| t.starts_with("text/plain")));
+    ((status.is_client_error() || status.is_server_error()) && plain)
+        .then_some(ErrorPage { status, message: None })
+}
+
+/// Renders the page for an error response, in the page's language.
 pub async fn render(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let first = request.uri().path().trim_start_matches('/').split('/').next().unwrap_or("").to_string();
     let response = next.run(request).await;
-    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
+    let Some(page) = error_page_for(&response) else {
         return response;
     };
     let code = state.site.language(&first).unwrap_or(&state.site.default_language).to_string();
@@ -23,8 +40,23 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
             let l = ctx.lang.as_str();
             let (title, text) = match page.status.as_u16() {
                 404 => (i18n::text(l, "not_found_title", &[]), i18n::text(l, "not_found_text", &[])),
-                400 => (i18n::text(l, "bad_request_title", &[]), page.message.clone().unwrap_or_default()),
+                400 | 405 | 411 | 415 => (
+                    i18n::text(l, "bad_request_title", &[]),
+                    page.message.clone().unwrap_or_else(|| i18n::text(l, "bad_request_text", &[])),
+                ),
                 403 => (i18n::text(l, "forbidden_title", &[]), i18n::text(l, "forbidden_text", &[])),
+                408 => (i18n::text(l, "timeout_title", &[]), i18n::text(l, "timeout_text", &[])),
+                409 => (
+                    i18n::text(l, "conflict_title", &[]),
+                    page.message.clone().unwrap_or_else(|| i18n::text(l, "conflict_text", &[])),
+                ),
+                413 => (i18n::text(l, "too_large_title", &[]), i18n::text(l, "too_large_text", &[])),
+                422 => (
+                    i18n::text(l, "invalid_title", &[]),
+                    page.message.clone().unwrap_or_else(|| i18n::text(l, "invalid_text", &[])),
+                ),
+                429 => (i18n::text(l, "too_many_title", &[]), i18n::text(l, "too_many_text", &[])),
+                503 => (i18n::text(l, "unavailable_title", &[]), i18n::text(l, "unavailable_text", &[])),
                 _ => (i18n::text(l, "server_error_title", &[]), i18n::text(l, "server_error_text", &[])),
             };
             let chrome = ctx.chrome("", &title, &text, &urls::home(&ctx.lang), ctx.switcher_same_path("/"));

@@ -197,7 +197,9 @@ fn entry(ctx: &PageCtx<'_>, a: &FeedArticle, image: Option<FeedImage>) -> Option
     Some(Entry {
         url: format!("{base}{}", urls::article(&a.lang, &section.slug, &a.slug)),
         atom_id: atom_id(base, a.id, a.created_at),
-        title: a.title.clone(),
+        // Titles are plain text in every format; one stored before titles were cleaned on the
+        // way in might still hold markup.
+        title: markup::plain_title(&a.title),
         summary: a.lead.clone(),
         content_html: FULL_TEXT.then(|| a.body_html.clone()),
         category: Some(section.name(&ctx.lang).to_string()),

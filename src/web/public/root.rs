@@ -78,7 +78,9 @@ pub async fn not_found(uri: Uri) -> Response {
                 Some(q) => format!("{trimmed}?{q}"),
                 None => trimmed.to_string(),
             };
-            return Redirect::permanent(&target).into_response();
+            if let Some(target) = crate::web::redirect::local_target(&target) {
+                return Redirect::permanent(&target).into_response();
+            }
         }
     }
     WebError::NotFound.into_response()

@@ -122,11 +122,10 @@ pub async fn show(
             offset: ((page - 1) * size) as usize,
             limit: size as usize,
         };
-        let found = state
-            .search
-            .search(&state.store, &request)
-            .await
-            .map_err(|e| WebError::Store(StoreError::Corrupt(format!("search: {e}"))))?;
+        let found = state.search.search(&state.store, &request).await.map_err(|e| match e {
+            crate::search::SearchError::Overloaded => WebError::Unavailable,
+            e => WebError::Store(StoreError::Corrupt(format!("search: {e}"))),
+        })?;
         total = found.total as u64;
         pager = Pager::new(page, total.min(MAX_RESULTS), state.site.page_size.max(1), &base_href);
         if page > pager.total {
