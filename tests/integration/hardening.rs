@@ -348,6 +348,29 @@ async fn mistakes_are_never_server_errors(backend: Backend) {
     let text = r.text().await.unwrap();
     assert!(text.contains("section does not exist") && text.contains("Kept body"), "{text}");
 
+    // A save that does not name the version it started from cannot be checked for conflicts:
+    // refused, the text kept.
+    let (r, id) = write(&c, "Versioned", "save", "").await;
+    assert_eq!(r.status(), 303);
+    let id = id.unwrap();
+    let csrf_edit = csrf_in(&c.page(&format!("/admin/articles/{id}")).await);
+    let r = c
+        .post(
+            &format!("/admin/articles/{id}"),
+            &[
+                ("csrf", &csrf_edit),
+                ("title", "Versioned"),
+                ("lead", "L"),
+                ("body", "<p>Unversioned text</p>"),
+                ("section", "1"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("Unversioned text") && text.contains("which version"), "{text}");
+
     // A `next` with CR/LF at sign-in.
     let fresh = Client::new(&s);
     let login_csrf = csrf_in(&fresh.page("/admin/login").await);

@@ -584,8 +584,13 @@ pub async fn save(
             .await;
         }
     };
+    // A save names the version it started from; without it no conflict could be seen.
+    let Some(base) = f.version else {
+        let message = i18n::text(ui, "admin_version_missing", &[]);
+        let refused = Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, &f, message);
+        return editor_page(&state, &staff, &headers, Some(&article), &lang, refused).await;
+    };
     let now = state.clock.now();
-    let base = f.version.unwrap_or(article.version);
     let address = client_address(&extensions);
     let audit = audit_action(action).map(|a| (a, address.as_str()));
     let note = match action {

@@ -154,6 +154,8 @@ pub async fn restore(
         .await?
     {
         SaveResult::Saved { .. } => {
+            // The old title may relate the article to others.
+            state.related.forget(id);
             state.content_changed().await;
             Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
         }
