@@ -609,8 +609,51 @@ pub async fn remove(dir: &Path, key: &str, kind: Kind, width: u32) {
     }
 }
 
+/// Images made for tests, here so the unit and the integration tests share one maker.
+#[doc(hidden)]
+pub mod test_images {
+    /// A PNG of `w` × `h` black pixels (`color` and `depth` as in its IHDR chunk), compressed
+    /// as a bomb is: every row the same, so a few hundred bytes per megabyte of pixels.
+    pub fn bomb_png(w: u32, h: u32, color: u8, depth: u8) -> Vec<u8> {
+        use std::io::Write;
+        let channels = match color {
+            0 => 1,
+            2 => 3,
+            4 => 2,
+            6 => 4,
+            _ => panic!("color type {color}"),
+        };
+        let row_bytes = 1 + (w as usize * channels * depth as usize).div_ceil(8);
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let row = vec![0u8; row_bytes];
+        for _ in 0..h {
+            z.write_all(&row).unwrap();
+        }
+        let idat = z.finish().unwrap();
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut chunk = |kind: &[u8], data: &[u8]| {
+            png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let mut crc = flate2::Crc::new();
+            crc.update(kind);
+            crc.update(data);
+            png.extend_from_slice(kind);
+            png.extend_from_slice(data);
+            png.extend_from_slice(&crc.sum().to_be_bytes());
+        };
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&w.to_be_bytes());
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[depth, color, 0, 0, 0]);
+        chunk(b"IHDR", &ihdr);
+        chunk(b"IDAT", &idat);
+        chunk(b"IEND", &[]);
+        png
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_images::bomb_png;
     use super::*;
     use image::{ImageBuffer, Rgb, Rgba};
 
@@ -748,44 +791,6 @@ mod tests {
         );
         assert_eq!(format_mb(512 * 1024), "0.5");
         assert_eq!((Refusal::Busy.status(), Refusal::Busy.retry_after()), (503, Some(RETRY_AFTER_SECS)));
-    }
-
-    /// A PNG of `w` × `h` black pixels (`color` and `depth` as in its IHDR chunk), compressed
-    /// as a bomb is: every row the same, so a few hundred bytes per megabyte of pixels.
-    pub(crate) fn bomb_png(w: u32, h: u32, color: u8, depth: u8) -> Vec<u8> {
-        use std::io::Write;
-        let channels = match color {
-            0 => 1,
-            2 => 3,
-            4 => 2,
-            6 => 4,
-            _ => panic!("color type {color}"),
-        };
-        let row_bytes = 1 + (w as usize * channels * depth as usize).div_ceil(8);
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-        let row = vec![0u8; row_bytes];
-        for _ in 0..h {
-            z.write_all(&row).unwrap();
-        }
-        let idat = z.finish().unwrap();
-        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut chunk = |kind: &[u8], data: &[u8]| {
-            png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-            let mut crc = flate2::Crc::new();
-            crc.update(kind);
-            crc.update(data);
-            png.extend_from_slice(kind);
-            png.extend_from_slice(data);
-            png.extend_from_slice(&crc.sum().to_be_bytes());
-        };
-        let mut ihdr = Vec::new();
-        ihdr.extend_from_slice(&w.to_be_bytes());
-        ihdr.extend_from_slice(&h.to_be_bytes());
-        ihdr.extend_from_slice(&[depth, color, 0, 0, 0]);
-        chunk(b"IHDR", &ihdr);
-        chunk(b"IDAT", &idat);
-        chunk(b"IEND", &[]);
-        png
     }
 
     #[test]

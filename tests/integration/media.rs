@@ -183,43 +183,7 @@ on_both_backends!(
     file_names_keep_no_bidi_or_invisible_characters,
 );
 
-/// A PNG of `w` × `h` black pixels (`color` and `depth` as in its IHDR chunk) compressed as a
-/// bomb is: all rows alike, so a few hundred bytes per megabyte of pixels. Written row by row
-/// with flate2; a 10,000 × 10,000 RGB one is 300 MB of pixels in about 300 KB.
-fn bomb_png(w: u32, h: u32, color: u8, depth: u8) -> Vec<u8> {
-    use std::io::Write;
-    let channels = match color {
-        0 => 1,
-        2 => 3,
-        6 => 4,
-        _ => panic!("color type {color}"),
-    };
-    let row_bytes = 1 + (w as usize * channels * depth as usize).div_ceil(8);
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    let row = vec![0u8; row_bytes];
-    for _ in 0..h {
-        z.write_all(&row).unwrap();
-    }
-    let idat = z.finish().unwrap();
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        png.extend_from_slice(kind);
-        png.extend_from_slice(data);
-        png.extend_from_slice(&crc.sum().to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&w.to_be_bytes());
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[depth, color, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &idat);
-    chunk(b"IEND", &[]);
-    png
-}
+use newsdesk::media::test_images::bomb_png;
 
 /// The editor's fields for an article with a title of its own, a lead photo and an action.
 fn story_form<'a>(
@@ -239,6 +203,11 @@ fn story_form<'a>(
         }
     }
     form
+}
+
+/// The version an article is at now, as the editor form carries it.
+async fn version_of(s: &TestServer, id: i64) -> String {
+    s.state.store.article_by_id(id).await.unwrap().expect("the article exists").version.to_string()
 }
 
 /// The id in an editor's redirect (`/admin/articles/ID?saved=1`).
@@ -311,12 +280,10 @@ async fn authors_change_texts_only_of_their_own_photos_nothing_public_shows(back
         assert_eq!(alt_of(id).await, "Edited by the desk");
     }
     // Unpublished again, the photo is the author's to describe again; unknown photos stay 404.
-    let r = editor
-        .post(
-            &format!("/admin/articles/{out_now}"),
-            &story_form(e_csrf, &section, "Out now", &p, "unpublish", ""),
-        )
-        .await;
+    let version = version_of(&s, out_now).await;
+    let mut unpublish = story_form(e_csrf, &section, "Out now", &p, "unpublish", "");
+    unpublish.push(("version", &version));
+    let r = editor.post(&format!("/admin/articles/{out_now}"), &unpublish).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let r = author.post(&format!("/admin/media/{published}"), &texts(a_csrf, "Back to the author")).await;
     assert_eq!(r.status(), 303);
@@ -749,10 +716,15 @@ async fn a_lead_photo_shows_on_the_article_lists_and_feeds(backend: Backend) {
     // A form without the picker (an older page) keeps the photo; choosing none removes it.
     let mut without = form("", "save");
     without.retain(|(k, _)| *k != "lead_image");
+    let version = version_of(&s, id).await;
+    without.push(("version", &version));
     let r = c.post(&format!("/admin/articles/{id}"), &without).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     assert_eq!(s.state.store.lead_image_id(id).await.unwrap(), Some(photo));
-    let r = c.post(&format!("/admin/articles/{id}"), &form("", "save")).await;
+    let version = version_of(&s, id).await;
+    let mut none = form("", "save");
+    none.push(("version", &version));
+    let r = c.post(&format!("/admin/articles/{id}"), &none).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     assert_eq!(s.state.store.lead_image_id(id).await.unwrap(), None);
     assert!(!s.page(&url).await.contains("lead-figure"));

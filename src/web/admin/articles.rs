@@ -8,7 +8,7 @@
 use super::history::diff_view;
 use super::session::Staff;
 use super::{chrome, client_address, render, ui_lang};
-use crate::domain::user::{Permission, Role};
+use crate::domain::user::{Permission, Role, may_edit_article, may_open_article};
 use crate::domain::{Article, ArticleInput, Lang, Status, dates, markup};
 use crate::i18n;
 use crate::storage::StoreError;
@@ -520,16 +520,23 @@ fn audit_action(action: Action) -> Option<&'static str> {
     }
 }
 
-/// Loads an article the user may open: editors and admins any, authors their own.
+/// Loads an article the user may open ([`may_open_article`]), with its author.
 pub(super) async fn load_for(state: &AppState, staff: &Staff, id: i64) -> WebResult<Article> {
+    Ok(load_with_author(state, staff, id).await?.0)
+}
+
+/// [`load_for`], also returning the article's author for the edit rule ([`may_edit_article`]).
+pub(super) async fn load_with_author(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+) -> WebResult<(Article, Option<i64>)> {
     let article = state.store.article_by_id(id).await?.ok_or(WebError::NotFound)?;
-    if !staff.user.role.can(Permission::EditAnyArticle) {
-        let (_, author, _) = state.store.article_meta(id).await?.ok_or(WebError::NotFound)?;
-        if author != Some(staff.user.id) {
-            return Err(WebError::Forbidden);
-        }
+    let (_, author, _) = state.store.article_meta(id).await?.ok_or(WebError::NotFound)?;
+    if !may_open_article(staff.user.role, staff.user.id, author) {
+        return Err(WebError::Forbidden);
     }
-    Ok(article)
+    Ok((article, author))
 }
 
 #[derive(Debug, Deserialize)]
@@ -561,12 +568,11 @@ pub async fn save(
     Path(id): Path<i64>,
     Form(f): Form<ArticleForm>,
 ) -> WebResult<Response> {
-    let article = load_for(&state, &staff, id).await?;
+    let (article, author) = load_with_author(&state, &staff, id).await?;
     let ui = ui_lang(&headers);
     let action = Action::parse(&f.action);
     let role = staff.user.role;
-    // Authors work on drafts only; once an article is scheduled or public it is the editors'.
-    if !action.permitted(role) || (!role.can(Permission::EditAnyArticle) && article.status != Status::Draft) {
+    if !action.permitted(role) || !may_edit_article(role, staff.user.id, author, article.status) {
         return Err(WebError::Forbidden);
     }
     let lang = article.lang.clone();

@@ -3,8 +3,8 @@
 
 use super::session::Staff;
 use super::{chrome, client_address, render, ui_lang};
-use crate::domain::user::Permission;
-use crate::domain::{Status, dates, markup};
+use crate::domain::user::may_edit_article;
+use crate::domain::{dates, markup};
 use crate::i18n;
 use crate::storage::editorial::{ArticleEdit, SaveResult, at};
 use crate::web::AppState;
@@ -58,7 +58,7 @@ pub async fn list(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let article = super::articles::load_for(&state, &staff, id).await?;
+    let (article, author) = super::articles::load_with_author(&state, &staff, id).await?;
     let ui = ui_lang(&headers);
     let tz = &state.site.time_zone;
     let revisions: Vec<Value> = state
@@ -76,7 +76,7 @@ pub async fn list(
         .collect();
     let title = format!("{}: {}", i18n::text(ui, "admin_history", &[]), article.title);
     let ctx = context! { article => context! { id => article.id, title => article.title }, revisions,
-    can_restore => staff.user.role.can(Permission::EditAnyArticle) || article.status == Status::Draft,
+    can_restore => may_edit_article(staff.user.role, staff.user.id, author, article.status),
     ..chrome(&state, Some(&staff), ui, &title, "articles") };
     Ok(render(&state, "admin/revisions.html", ctx)?.into_response())
 }
@@ -115,13 +115,9 @@ pub async fn restore(
     extensions: Extensions,
     Path((id, rev)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    let article = state.store.article_by_id(id).await?.ok_or(WebError::NotFound)?;
-    let role = staff.user.role;
-    if !role.can(Permission::EditAnyArticle) {
-        let (_, author, _) = state.store.article_meta(id).await?.ok_or(WebError::NotFound)?;
-        if author != Some(staff.user.id) || article.status != Status::Draft {
-            return Err(WebError::Forbidden);
-        }
+    let (article, author) = super::articles::load_with_author(&state, &staff, id).await?;
+    if !may_edit_article(staff.user.role, staff.user.id, author, article.status) {
+        return Err(WebError::Forbidden);
     }
     let old = state.store.revision(id, Some(rev), None).await?.ok_or(WebError::NotFound)?;
     // The text comes back; the lead photo stays as it is now.
