@@ -3,9 +3,9 @@
 //! itself, and the highlighting of the hits' titles and snippets.
 //!
 //! The index is real: a SQLite database and a Tantivy index in a scratch directory
-//! (`$TMPDIR/newsdesk-fuzz-search-PID`, made once per fuzzing process and replaced on the next
-//! run with the same PID), holding a few English and Russian articles so that queries find
-//! something and the highlighter has work to do.
+//! (`$TMPDIR/newsdesk-fuzz-search-PID`, made once per fuzzing process; the next run removes
+//! those of processes that have ended), holding a few English and Russian articles so that
+//! queries find something and the highlighter has work to do.
 
 use newsdesk::io::{self, Batch, ImportOptions};
 use newsdesk::search::{Search, SearchRequest, Sort};
@@ -29,9 +29,31 @@ struct Fixture {
     search: Arc<Search>,
 }
 
+/// The scratch directories' names: this prefix and the fuzzing process's id.
+const SCRATCH_PREFIX: &str = "newsdesk-fuzz-search-";
+
+/// Removes the scratch directories of fuzzing processes that have ended (libFuzzer exits
+/// without running destructors, so each run leaves its directory behind). Linux only: a
+/// process is alive while `/proc/PID` exists.
+fn remove_stale_scratch() {
+    let proc = std::path::Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(SCRATCH_PREFIX)) else { continue };
+        if pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     super::suppress_known_panics();
-    let dir = std::env::temp_dir().join(format!("newsdesk-fuzz-search-{}", std::process::id()));
+    remove_stale_scratch();
+    let dir = std::env::temp_dir().join(format!("{SCRATCH_PREFIX}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a scratch directory");
     let runtime =
