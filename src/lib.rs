@@ -9,6 +9,9 @@
 //! * [`web`]: the HTTP server: one route table, the public site, error mapping, templates.
 //! * [`io`]: bulk content in and out (JSON Lines, RSS and Atom imports, export).
 //! * [`demo`]: realistic demo content for a new site and large corpora for benchmarks.
+//! * [`newsroom`]: the editorial core: every write to articles (back office, API, importers,
+//!   scheduler, command line) goes through it: permissions, validation, the workflow, one
+//!   post-commit step.
 //! * [`media`]: photos: checking uploads, resized WebP variants, file names under `DATA/media`.
 //! * [`search`]: the full-text index (Tantivy) with Russian and English stemming.
 //! * [`server`]: one node: the HTTP server plus its background jobs (scheduled publishing).
@@ -24,6 +27,7 @@ pub mod domain;
 pub mod i18n;
 pub mod io;
 pub mod media;
+pub mod newsroom;
 pub mod search;
 pub mod server;
 pub mod storage;

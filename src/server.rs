@@ -3,9 +3,10 @@
 
 use crate::config::SiteConfig;
 use crate::domain::Clock;
-use crate::search::{Search, SearchError};
+use crate::newsroom::Newsroom;
+use crate::search::{CatchUp, Search, SearchError};
 use crate::storage::Store;
-use crate::web::{self, AppState, cache::PageCache, templates::Templates};
+use crate::web::{self, AppState, cache::PageCache, read_models::ReadModels, templates::Templates};
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
@@ -41,16 +42,24 @@ pub fn state(
     let theme = data_dir.join("theme").join("templates");
     let templates = Templates::load(theme.is_dir().then_some(theme.as_path()))?;
     let search = Search::open(&data_dir.join("search"))?;
+    let cache = Arc::new(PageCache::new(PAGE_CACHE_BYTES));
+    let listing: Arc<web::listing::Listing> = Arc::default();
+    let related: Arc<web::related::RelatedMemo> = Arc::default();
+    let languages = site.languages.iter().map(|l| l.as_str().to_string()).collect();
+    let read_models = Arc::new(ReadModels::new(listing.clone(), cache.clone(), related.clone(), languages));
+    let newsroom = Newsroom::new(store.clone(), clock.clone(), site.languages.clone(), read_models.clone());
     Ok(AppState {
         store,
         site: Arc::new(site),
         templates: Arc::new(templates),
         clock,
         search: Arc::new(search),
-        cache: Arc::new(PageCache::new(PAGE_CACHE_BYTES)),
-        listing: Arc::default(),
-        related: Arc::default(),
+        cache,
+        listing,
+        related,
         views: Arc::default(),
+        read_models,
+        newsroom,
     })
 }
 
@@ -80,29 +89,28 @@ pub async fn run(
 /// command line) and brings its search index up to date.
 pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(250);
 
-/// Keeps this node's derived state (the search index, the page cache) in step with the
-/// database: the search index first, so no page is cached from an index that lags behind.
+/// Keeps this node's derived state (the search index, the listing, the page cache) in step
+/// with changes made elsewhere (other nodes, the command line): the search index first, then
+/// the read models from the same changes, so no page is cached from an index that lags behind.
 async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
-    let mut seen = state.store.latest_change().await.unwrap_or(0);
     loop {
-        // Read the newest change before catching up: a change that commits in between is then
-        // seen again on the next round, so no page is cached from an index that lags behind.
+        // Read before catching up: once caught up, everything up to here is applied.
         let latest = state.store.latest_change().await;
-        // On PostgreSQL an older change can commit after a newer one (a hole in the log that
-        // fills): the newest id stays the same, but the index applies it, and pages must follow.
-        let applied = match state.search.catch_up(&state.store).await {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::warn!(error = %e, "search index catch-up failed; will retry");
-                0
+        match state.search.catch_up(&state.store).await {
+            Ok(CatchUp::Applied(changes)) if !changes.is_empty() => {
+                if let Err(e) = state.read_models.follow(&state.store, &changes).await {
+                    tracing::warn!(error = %e, "cannot apply changes to the listing; reloading it");
+                    state.read_models.everything_changed();
+                }
             }
-        };
+            Ok(CatchUp::Applied(_)) => {}
+            // Built from scratch (a new index, or the log was pruned past its position):
+            // nothing derived can be trusted to be current.
+            Ok(CatchUp::Rebuilt) => state.read_models.everything_changed(),
+            Err(e) => tracing::warn!(error = %e, "search index catch-up failed; will retry"),
+        }
         match latest {
-            Ok(latest) if latest != seen || applied > 0 => {
-                seen = latest;
-                state.content_changed().await;
-            }
-            Ok(_) => {}
+            Ok(latest) => state.read_models.followed_up_to(latest),
             Err(e) => tracing::warn!(error = %e, "cannot read the change log; will retry"),
         }
         tokio::select! {
@@ -132,12 +140,16 @@ async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
                 Ok(n) => tracing::info!(rows = n, "pruned expired sessions, links and sign-in counters"),
                 Err(e) => tracing::warn!(error = %e, "pruning failed; will retry"),
             }
+            match state.store.prune_changes(now - crate::storage::changes::RETENTION).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "pruned change-log entries past the retention period"),
+                Err(e) => tracing::warn!(error = %e, "pruning the change log failed; will retry"),
+            }
             last_prune = Some(std::time::Instant::now());
         }
-        match state.store.publish_due(state.clock.now()).await {
-            Ok(ids) if !ids.is_empty() => {
-                tracing::info!(count = ids.len(), "published scheduled articles");
-                state.content_changed().await;
+        match state.newsroom.publish_due().await {
+            Ok(published) if !published.is_empty() => {
+                tracing::info!(count = published.len(), "published scheduled articles");
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "scheduled publishing failed; will retry"),

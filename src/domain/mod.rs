@@ -3,6 +3,7 @@
 //! every way content enters the system is held to the same rules.
 
 pub mod article;
+pub mod change;
 pub mod clock;
 pub mod dates;
 pub mod lang;
@@ -12,6 +13,7 @@ pub mod slug;
 pub mod user;
 
 pub use article::{Article, ArticleInput, Status, ValidationError};
+pub use change::ChangeKind;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use lang::Lang;
 pub use section::Section;

@@ -25,6 +25,15 @@ pub use analysis::Analyzer;
 pub use query::{Hit, MAX_QUERY, SearchRequest, SearchResults, Sort};
 pub use similar::Like;
 
+/// What [`Search::catch_up`] did.
+#[derive(Debug)]
+pub enum CatchUp {
+    /// Applied these changes from the log (oldest first; empty when there were none).
+    Applied(Vec<Change>),
+    /// Built the index from scratch: what else derives from the log should reload too.
+    Rebuilt,
+}
+
 use crate::domain::Article;
 use crate::domain::markup::plain_text;
 use crate::storage::changes::Change;
@@ -326,8 +335,18 @@ impl Search {
 
     /// Brings the index up to date with the store's change log; returns how many articles
     /// were (re)indexed. The first call on a new index builds it from every published article.
-    pub async fn catch_up(&self, store: &Store) -> Result<usize, SearchError> {
+    pub async fn catch_up(&self, store: &Store) -> Result<CatchUp, SearchError> {
         let mut follow = self.follow.lock().await;
+        if follow.built && follow.cursor.done() > 0 && store.oldest_change().await? > follow.cursor.done() + 1
+        {
+            // Entries this index never applied were pruned from the log: only a rebuild can
+            // tell what they changed.
+            tracing::warn!(
+                index = follow.cursor.done(),
+                "the change log was pruned past the search index; rebuilding it"
+            );
+            follow.built = false;
+        }
         if !follow.checked_store {
             // An index ahead of the log was built from another database (a restored backup, a
             // changed URL): it cannot be trusted for anything.
@@ -343,9 +362,10 @@ impl Search {
             follow.checked_store = true;
         }
         if !follow.built {
-            return self.rebuild_locked(store, &mut follow, &|_| {}).await;
+            self.rebuild_locked(store, &mut follow, &|_| {}).await?;
+            return Ok(CatchUp::Rebuilt);
         }
-        self.follow_log(store, &mut follow.cursor).await
+        self.follow_log(store, &mut follow.cursor).await.map(CatchUp::Applied)
     }
 
     /// Rebuilds the whole index from the store, calling `progress` with the number of articles
@@ -433,14 +453,14 @@ impl Search {
 
     /// Applies the changes logged since the cursor, in batches, each committed with the new
     /// position.
-    async fn follow_log(&self, store: &Store, cursor: &mut Cursor) -> Result<usize, SearchError> {
+    async fn follow_log(&self, store: &Store, cursor: &mut Cursor) -> Result<Vec<Change>, SearchError> {
         // Asked before reading: if every transaction that could fill the open holes has ended,
         // what is read now is final for them.
         let give_up = match cursor.pending {
             Some(p) if store.horizon_passed(p.horizon).await? => Some(p.upto),
             _ => None,
         };
-        let mut touched = 0;
+        let mut applied = Vec::new();
         for (after, up_to) in cursor.unread() {
             let mut after = after;
             loop {
@@ -450,8 +470,10 @@ impl Search {
                 };
                 let Some(last) = rows.last() else { break };
                 after = last.id;
-                touched += self.apply(store, cursor, &rows).await?;
-                if rows.len() < CHANGES_BATCH as usize {
+                let full = rows.len() == CHANGES_BATCH as usize;
+                self.apply(store, cursor, &rows).await?;
+                applied.extend(rows);
+                if !full {
                     break;
                 }
             }
@@ -472,14 +494,22 @@ impl Search {
         if cursor.has_holes() && cursor.pending.is_none() {
             cursor.pending = Some(Pending { horizon: store.write_horizon().await?, upto: cursor.highest() });
         }
-        Ok(touched)
+        Ok(applied)
     }
 
-    /// Re-indexes the articles a batch of changes touched and commits with the new position.
+    /// Re-indexes the articles a batch of changes touched publicly and commits with the new
+    /// position. Changes readers cannot see (drafts) cost no commit: the position moves on in
+    /// memory and is saved with the next commit.
     async fn apply(&self, store: &Store, cursor: &mut Cursor, rows: &[Change]) -> Result<usize, SearchError> {
-        let mut ids: Vec<i64> = rows.iter().filter_map(|c| c.article_id).collect();
+        let mut ids: Vec<i64> = rows.iter().filter(|c| c.public).filter_map(|c| c.article_id).collect();
         ids.sort_unstable();
         ids.dedup();
+        if ids.is_empty() {
+            for row in rows {
+                cursor.mark(row.id);
+            }
+            return Ok(0);
+        }
         let articles =
             if ids.is_empty() { Vec::new() } else { store.published_articles_by_ids(&ids).await? };
         let mut next = cursor.clone();

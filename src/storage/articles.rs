@@ -127,6 +127,14 @@ pub(crate) const ENSURE_REVISION: &str = "INSERT INTO revisions (article_id, ver
      FROM articles a WHERE a.id = $1 AND NOT EXISTS \
      (SELECT 1 FROM revisions r WHERE r.article_id = a.id AND r.version = a.version)";
 
+/// Before the scheduler's publication, the scheduled version must be in the history too (an
+/// article imported as scheduled has no revision yet): recorded from the revision-less row,
+/// whose version the publication has just moved on by one.
+const ENSURE_REVISION_BEFORE_SCHEDULE: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, \
+     lead, body_html, slug, section_id, status, publish_at, lead_image_id) SELECT a.id, a.version - 1, NULL, a.created_at, \
+     'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, 'scheduled', a.publish_at, a.lead_image_id \
+     FROM articles a WHERE a.id = $1 AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.article_id = a.id)";
+
 pub(crate) const SUMMARY_COLUMNS: &str = "id, lang, section_id, slug, title, lead, publish_at, updated_at";
 const ORDER: &str = "ORDER BY publish_at DESC, id DESC";
 
@@ -254,21 +262,43 @@ impl Store {
 
     /// Publishes every scheduled article whose time has come. One conditional UPDATE, so it is
     /// safe to run on every node at once: each article is published exactly once.
-    pub async fn publish_due(&self, now: Timestamp) -> Result<Vec<i64>> {
-        const SQL: &str = "UPDATE articles SET status = 'published', version = version + 1 \
-                           WHERE status = 'scheduled' AND publish_at <= $1 RETURNING id";
-        const LOG: &str = "INSERT INTO changes (article_id, kind, at) VALUES ($1, 'published', $2)";
-        let now = now.as_second();
-        let ids: Vec<i64> = with_pool!(self, p => {
+    pub async fn publish_due(&self, now: Timestamp) -> Result<Vec<super::editorial::Written>> {
+        use crate::domain::ChangeKind;
+        const SQL: &str = "UPDATE articles SET status = 'published', version = version + 1, updated_at = $1 \
+                           WHERE status = 'scheduled' AND publish_at <= $1 AND deleted_at IS NULL RETURNING id";
+        const REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
+             slug, section_id, status, publish_at, lead_image_id) SELECT id, version, NULL, $2, 'published on schedule', \
+             title, lead, body_html, slug, section_id, status, publish_at, lead_image_id FROM articles WHERE id = $1";
+        const AUDIT: &str = "INSERT INTO audit_log (at, user_id, action, target, detail, address) \
+             SELECT $2, NULL, 'article.publish', 'article ' || id, title, 'scheduler' FROM articles WHERE id = $1";
+        let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
+        let log = format!("{} RETURNING id", super::changes::LOG_CHANGE);
+        let at = now.as_second();
+        let written: Vec<super::editorial::Written> = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            let ids: Vec<i64> = sqlx::query_scalar(SQL).bind(now).fetch_all(&mut *tx).await?;
-            for id in &ids {
-                sqlx::query(LOG).bind(id).bind(now).execute(&mut *tx).await?;
+            let ids: Vec<i64> = sqlx::query_scalar(SQL).bind(at).fetch_all(&mut *tx).await?;
+            let mut written = Vec::with_capacity(ids.len());
+            for id in ids {
+                sqlx::query(ENSURE_REVISION_BEFORE_SCHEDULE).bind(id).execute(&mut *tx).await?;
+                sqlx::query(REVISION).bind(id).bind(at).execute(&mut *tx).await?;
+                sqlx::query(AUDIT).bind(id).bind(at).execute(&mut *tx).await?;
+                let row: ArticleRow = sqlx::query_as(&select).bind(id).fetch_one(&mut *tx).await?;
+                let after = Article::try_from(row)?;
+                let change_id: i64 = sqlx::query_scalar(&log)
+                    .bind(id).bind(ChangeKind::Published.as_str()).bind("scheduled").bind("published").bind(1_i64)
+                    .bind(None::<i64>).bind(after.lang.as_str()).bind(after.section_id).bind(at)
+                    .fetch_one(&mut *tx).await?;
+                let mut before = after.clone();
+                before.status = Status::Scheduled;
+                before.version -= 1;
+                written.push(super::editorial::Written {
+                    change_id, kind: ChangeKind::Published, public: true, before: Some(before), after: Some(after),
+                });
             }
             tx.commit().await?;
-            ids
+            written
         });
-        Ok(ids)
+        Ok(written)
     }
 
     /// Creates or updates sections (by slug) and articles (by external id), all in one

@@ -9,18 +9,68 @@
 //! its ids always commit in order.
 
 use super::rows::{ARTICLE_COLUMNS, ArticleRow};
-use super::{Pool, Result, Store, with_pool};
-use crate::domain::Article;
+use super::{BeginWrite, Pool, Result, Store, with_pool};
+use crate::domain::{Article, ChangeKind, Status};
 
 /// One entry of the change log.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub id: i64,
     /// The article that changed; `None` for changes that concern no single article.
     pub article_id: Option<i64>,
-    /// What happened (`saved`, `published`, …), for logs; followers re-read the article anyway.
-    pub kind: String,
+    pub kind: ChangeKind,
+    /// The article's status before and after; `None` where it did not exist or was in the trash.
+    pub status_before: Option<Status>,
+    pub status_after: Option<Status>,
+    /// Whether readers can see a difference. Rows from earlier releases say yes.
+    pub public: bool,
+    /// The article's language and section after the change (before it, for a removal).
+    pub lang: Option<String>,
+    pub section_id: Option<i64>,
+    pub at: i64,
 }
+
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    id: i64,
+    article_id: Option<i64>,
+    kind: String,
+    status_before: Option<String>,
+    status_after: Option<String>,
+    public: i64,
+    lang: Option<String>,
+    section_id: Option<i64>,
+    at: i64,
+}
+
+impl From<ChangeRow> for Change {
+    fn from(r: ChangeRow) -> Change {
+        Change {
+            id: r.id,
+            article_id: r.article_id,
+            kind: ChangeKind::parse(&r.kind),
+            status_before: r.status_before.as_deref().and_then(Status::parse),
+            status_after: r.status_after.as_deref().and_then(Status::parse),
+            public: r.public != 0,
+            lang: r.lang,
+            section_id: r.section_id,
+            at: r.at,
+        }
+    }
+}
+
+/// The columns a follower reads.
+const CHANGE_COLUMNS: &str =
+    "id, article_id, kind, status_before, status_after, public, lang, section_id, at";
+
+/// Writes one change-log entry; every writer uses it inside its transaction. Binds: article id,
+/// kind, status before, status after, public (0/1), user, language, section, time.
+pub(crate) const LOG_CHANGE: &str = "INSERT INTO changes (article_id, kind, status_before, status_after, public, \
+     user_id, lang, section_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// How long change-log entries are kept. A node that was away longer rebuilds what it derives
+/// from the database instead of following the log.
+pub const RETENTION: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 30);
 
 /// Longest `IN (…)` list sent in one statement; well under both backends' bind limits.
 const MAX_IDS: usize = 500;
@@ -28,19 +78,40 @@ const MAX_IDS: usize = 500;
 impl Store {
     /// Changes with an id above `after_id`, oldest first.
     pub async fn changes_after(&self, after_id: i64, limit: u32) -> Result<Vec<Change>> {
-        const SQL: &str = "SELECT id, article_id, kind FROM changes WHERE id > $1 ORDER BY id LIMIT $2";
-        let rows: Vec<Change> = with_pool!(self, p => sqlx::query_as(SQL).bind(after_id).bind(i64::from(limit)).fetch_all(p).await?);
-        Ok(rows)
+        let sql = format!("SELECT {CHANGE_COLUMNS} FROM changes WHERE id > $1 ORDER BY id LIMIT $2");
+        let rows: Vec<ChangeRow> = with_pool!(self, p => sqlx::query_as(&sql).bind(after_id).bind(i64::from(limit)).fetch_all(p).await?);
+        Ok(rows.into_iter().map(Change::from).collect())
     }
 
     /// Changes with an id above `after_id` and at most `up_to`, oldest first: how a follower
     /// looks into a gap it is waiting on without reading again what it has applied.
     pub async fn changes_between(&self, after_id: i64, up_to: i64, limit: u32) -> Result<Vec<Change>> {
-        const SQL: &str =
-            "SELECT id, article_id, kind FROM changes WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3";
-        let rows: Vec<Change> = with_pool!(self, p => sqlx::query_as(SQL)
+        let sql =
+            format!("SELECT {CHANGE_COLUMNS} FROM changes WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3");
+        let rows: Vec<ChangeRow> = with_pool!(self, p => sqlx::query_as(&sql)
             .bind(after_id).bind(up_to).bind(i64::from(limit)).fetch_all(p).await?);
-        Ok(rows)
+        Ok(rows.into_iter().map(Change::from).collect())
+    }
+
+    /// The oldest change still in the log (0 when it is empty): a follower whose position is
+    /// below it missed pruned entries and must rebuild.
+    pub async fn oldest_change(&self) -> Result<i64> {
+        const SQL: &str = "SELECT COALESCE(MIN(id), 0) FROM changes";
+        let id: i64 = with_pool!(self, p => sqlx::query_scalar(SQL).fetch_one(p).await?);
+        Ok(id)
+    }
+
+    /// Deletes change-log entries older than `before`, always keeping the newest one (the
+    /// log's position must survive a quiet month). Returns how many were deleted.
+    pub async fn prune_changes(&self, before: jiff::Timestamp) -> Result<u64> {
+        const SQL: &str = "DELETE FROM changes WHERE at < $1 AND id < (SELECT MAX(id) FROM changes)";
+        let done = with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let done = sqlx::query(SQL).bind(before.as_second()).execute(&mut *tx).await?;
+            tx.commit().await?;
+            done.rows_affected()
+        });
+        Ok(done)
     }
 
     /// The ids of the newest changes up to `up_to`, newest first. A follower that rebuilds from

@@ -4,9 +4,11 @@
 //! and, for publications and deletions, an audit entry.
 
 use super::BeginWrite;
+use super::changes::LOG_CHANGE;
 use super::rows::{ARTICLE_COLUMNS, ArticleRow, timestamp};
 use super::{Result, Store, StoreError, with_pool};
-use crate::domain::{Article, Lang, Status, slug};
+use crate::domain::change::is_public;
+use crate::domain::{Article, ChangeKind, Lang, Status, slug};
 use jiff::Timestamp;
 
 /// The fields an editor changes.
@@ -38,8 +40,41 @@ pub struct Conflict {
 /// What a save did or why it did not.
 #[derive(Debug)]
 pub enum SaveResult {
-    Saved { id: i64, version: i64 },
+    Saved(Box<Written>),
     Conflict(Conflict),
+}
+
+/// Who writes and what the history and the audit log should say about it.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteContext<'a> {
+    /// `None` for the system (the scheduler).
+    pub user_id: Option<i64>,
+    /// The client's address, for the audit log.
+    pub address: &'a str,
+    /// The revision's note ("saved", "published", "restored version 3", …).
+    pub note: &'a str,
+    /// An audit action to log even when the status does not change (restoring a revision).
+    pub audit: Option<&'a str>,
+    pub now: Timestamp,
+}
+
+/// What a committed write did, for whatever follows it (read models, caches, webhooks): the
+/// article before and after (`None` where it did not exist or was in the trash), the change
+/// logged, and whether readers can see a difference.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub change_id: i64,
+    pub kind: ChangeKind,
+    pub public: bool,
+    pub before: Option<Article>,
+    pub after: Option<Article>,
+}
+
+impl Written {
+    /// The article as it is now, or as it was for a removal.
+    pub fn article(&self) -> Option<&Article> {
+        self.after.as_ref().or(self.before.as_ref())
+    }
 }
 
 /// An article row for the back-office list.
@@ -71,6 +106,13 @@ pub struct EditorialFilter {
     pub text: Option<String>,
     /// Show the trash instead of live articles.
     pub trash: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct TrashRow {
+    #[sqlx(flatten)]
+    article: ArticleRow,
+    deleted_at: Option<i64>,
 }
 
 /// A revision's metadata.
@@ -112,25 +154,33 @@ pub struct MonthCount {
 const REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
      slug, section_id, status, publish_at, lead_image_id) SELECT id, version, $2, $3, $4, title, lead, body_html, \
      slug, section_id, status, publish_at, lead_image_id FROM articles WHERE id = $1";
-const CHANGE: &str = "INSERT INTO changes (article_id, kind, at) VALUES ($1, $2, $3)";
 const AUDIT: &str =
     "INSERT INTO audit_log (at, user_id, action, target, detail, address) VALUES ($1, $2, $3, $4, $5, $6)";
 
 impl Store {
-    /// Creates an article from the editor; returns its id. The slug comes from the title (with a
-    /// numeric suffix if taken) unless given.
+    /// Creates an article; the slug comes from the title (with a numeric suffix if taken)
+    /// unless given. One transaction: the row, its first revision, the change-log entry and,
+    /// for a publication, the audit entry.
     pub async fn create_article(
         &self,
         edit: &ArticleEdit,
         translation_key: Option<&str>,
-        user_id: i64,
-        now: Timestamp,
-    ) -> Result<i64> {
+        ctx: WriteContext<'_>,
+    ) -> Result<Written> {
+        let now = ctx.now;
         let base = edit.slug.clone().unwrap_or_else(|| slug::slugify(&edit.title));
         let base = if base.is_empty() { "article".to_string() } else { base };
-        let status = edit.status.normalized(edit.publish_at, now).as_str();
-        let id: i64 = with_pool!(self, p => {
+        let status = edit.status.normalized(edit.publish_at, now);
+        let kind = ChangeKind::Created;
+        let public = is_public(None, Some(status));
+        let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
+        let written: Written = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
+            let section: Option<i64> = sqlx::query_scalar("SELECT id FROM sections WHERE id = $1")
+                .bind(edit.section_id).fetch_optional(&mut *tx).await?;
+            if section.is_none() {
+                return Err(StoreError::NoSuchSection(edit.section_id));
+            }
             let mut candidate = base.clone();
             for n in 2.. {
                 let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE lang = $1 AND slug = $2")
@@ -147,107 +197,163 @@ impl Store {
                  review_requested, lead_image_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) \
                  RETURNING id")
                 .bind(&external_id).bind(&key).bind(edit.lang.as_str()).bind(edit.section_id).bind(&candidate)
-                .bind(&edit.title).bind(&edit.lead).bind(&edit.body_html).bind(status).bind(edit.publish_at.as_second())
-                .bind(now.as_second()).bind(user_id).bind(i64::from(edit.review_requested)).bind(edit.lead_image_id)
+                .bind(&edit.title).bind(&edit.lead).bind(&edit.body_html).bind(status.as_str()).bind(edit.publish_at.as_second())
+                .bind(now.as_second()).bind(ctx.user_id).bind(i64::from(edit.review_requested)).bind(edit.lead_image_id)
                 .fetch_one(&mut *tx).await?;
-            sqlx::query(REVISION).bind(id).bind(user_id).bind(now.as_second()).bind("created")
+            sqlx::query(REVISION).bind(id).bind(ctx.user_id).bind(now.as_second()).bind(ctx.note)
                 .execute(&mut *tx).await?;
-            sqlx::query(CHANGE).bind(id).bind("created").bind(now.as_second()).execute(&mut *tx).await?;
+            let change_id: i64 = sqlx::query_scalar(&format!("{LOG_CHANGE} RETURNING id"))
+                .bind(id).bind(kind.as_str()).bind(None::<&str>).bind(status.as_str()).bind(i64::from(public))
+                .bind(ctx.user_id).bind(edit.lang.as_str()).bind(edit.section_id).bind(now.as_second())
+                .fetch_one(&mut *tx).await?;
+            if status != Status::Draft || ctx.audit.is_some() {
+                let action = ctx.audit.unwrap_or(if status == Status::Published { "article.publish" } else { "article.schedule" });
+                sqlx::query(AUDIT).bind(now.as_second()).bind(ctx.user_id).bind(action)
+                    .bind(format!("article {id}")).bind(&edit.title).bind(ctx.address)
+                    .execute(&mut *tx).await?;
+            }
+            let row: ArticleRow = sqlx::query_as(&select).bind(id).fetch_one(&mut *tx).await?;
             tx.commit().await?;
-            id
+            Written { change_id, kind, public, before: None, after: Some(Article::try_from(row)?) }
         });
-        Ok(id)
+        Ok(written)
     }
 
     /// Saves an edit if the article is still at `base_version`; otherwise reports the conflict
-    /// and changes nothing. `audit` names an action to log (publication, unpublication).
-    #[allow(clippy::too_many_arguments)]
+    /// and changes nothing. The change is logged with what it did (published, unpublished,
+    /// scheduled or updated) and whether it is public; status changes are audited.
     pub async fn save_article(
         &self,
         id: i64,
         base_version: i64,
         edit: &ArticleEdit,
-        user_id: i64,
-        note: &str,
-        audit: Option<(&str, &str)>,
-        now: Timestamp,
+        ctx: WriteContext<'_>,
     ) -> Result<SaveResult> {
-        let status = edit.status.normalized(edit.publish_at, now).as_str();
-        let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
+        let now = ctx.now;
+        let status = edit.status.normalized(edit.publish_at, now);
+        let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1 AND deleted_at IS NULL");
         let result: SaveResult = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let current: Option<ArticleRow> = sqlx::query_as(&select).bind(id).fetch_optional(&mut *tx).await?;
-            let current = current.ok_or(StoreError::NotFound)?;
+            let current = Article::try_from(current.ok_or(StoreError::NotFound)?)?;
             if current.version != base_version {
                 tx.rollback().await?;
-                return Ok(SaveResult::Conflict(Conflict { base_version, current: Box::new(Article::try_from(current)?) }));
+                return Ok(SaveResult::Conflict(Conflict { base_version, current: Box::new(current) }));
             }
             let new_slug = edit.slug.clone().unwrap_or_else(|| current.slug.clone());
-            if new_slug != current.slug || edit.lang.as_str() != current.lang {
+            if new_slug != current.slug || edit.lang != current.lang {
                 let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE lang = $1 AND slug = $2 AND id <> $3")
                     .bind(edit.lang.as_str()).bind(&new_slug).bind(id).fetch_optional(&mut *tx).await?;
                 if taken.is_some() {
-                    return Err(StoreError::Conflict(format!("slug: '{new_slug}' is already used by another article")));
+                    return Err(StoreError::SlugTaken(new_slug));
                 }
                 sqlx::query("INSERT INTO slug_redirects (lang, slug, article_id) VALUES ($1, $2, $3) \
                      ON CONFLICT (lang, slug) DO UPDATE SET article_id = excluded.article_id")
-                    .bind(&current.lang).bind(&current.slug).bind(id).execute(&mut *tx).await?;
+                    .bind(current.lang.as_str()).bind(&current.slug).bind(id).execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM slug_redirects WHERE lang = $1 AND slug = $2")
                     .bind(edit.lang.as_str()).bind(&new_slug).execute(&mut *tx).await?;
+            }
+            let section: Option<i64> = sqlx::query_scalar("SELECT id FROM sections WHERE id = $1")
+                .bind(edit.section_id).fetch_optional(&mut *tx).await?;
+            if section.is_none() {
+                return Err(StoreError::NoSuchSection(edit.section_id));
             }
             sqlx::query(super::articles::ENSURE_REVISION).bind(id).execute(&mut *tx).await?;
             let updated = sqlx::query("UPDATE articles SET lang = $1, section_id = $2, slug = $3, title = $4, lead = $5, \
                  body_html = $6, status = $7, publish_at = $8, review_requested = $9, lead_image_id = $10, \
                  updated_at = $11, version = version + 1 WHERE id = $12 AND version = $13")
                 .bind(edit.lang.as_str()).bind(edit.section_id).bind(&new_slug).bind(&edit.title).bind(&edit.lead)
-                .bind(&edit.body_html).bind(status).bind(edit.publish_at.as_second())
+                .bind(&edit.body_html).bind(status.as_str()).bind(edit.publish_at.as_second())
                 .bind(i64::from(edit.review_requested)).bind(edit.lead_image_id).bind(now.as_second())
                 .bind(id).bind(base_version)
                 .execute(&mut *tx).await?;
             if updated.rows_affected() != 1 {
                 return Err(StoreError::Conflict("the article changed while saving; try again".into()));
             }
-            sqlx::query(REVISION).bind(id).bind(user_id).bind(now.as_second()).bind(note).execute(&mut *tx).await?;
-            sqlx::query(CHANGE).bind(id).bind("saved").bind(now.as_second()).execute(&mut *tx).await?;
-            if let Some((action, address)) = audit {
-                sqlx::query(AUDIT).bind(now.as_second()).bind(user_id).bind(action)
-                    .bind(format!("article {id}")).bind(&edit.title).bind(address)
+            sqlx::query(REVISION).bind(id).bind(ctx.user_id).bind(now.as_second()).bind(ctx.note).execute(&mut *tx).await?;
+            let kind = ChangeKind::of_transition(Some(current.status), Some(status), false);
+            let public = is_public(Some(current.status), Some(status));
+            let change_id: i64 = sqlx::query_scalar(&format!("{LOG_CHANGE} RETURNING id"))
+                .bind(id).bind(kind.as_str()).bind(current.status.as_str()).bind(status.as_str()).bind(i64::from(public))
+                .bind(ctx.user_id).bind(edit.lang.as_str()).bind(edit.section_id).bind(now.as_second())
+                .fetch_one(&mut *tx).await?;
+            let action = match kind {
+                ChangeKind::Published => Some("article.publish"),
+                ChangeKind::Unpublished => Some("article.unpublish"),
+                ChangeKind::Scheduled => Some("article.schedule"),
+                _ => None,
+            };
+            if let Some(action) = ctx.audit.or(action) {
+                sqlx::query(AUDIT).bind(now.as_second()).bind(ctx.user_id).bind(action)
+                    .bind(format!("article {id}")).bind(&edit.title).bind(ctx.address)
                     .execute(&mut *tx).await?;
             }
+            let row: ArticleRow = sqlx::query_as(&select).bind(id).fetch_one(&mut *tx).await?;
             tx.commit().await?;
-            SaveResult::Saved { id, version: base_version + 1 }
+            let after = Article::try_from(row)?;
+            SaveResult::Saved(Box::new(Written { change_id, kind, public, before: Some(current), after: Some(after) }))
         });
         Ok(result)
     }
 
-    /// Moves an article to the trash (unpublishing it) or restores it as a draft.
+    /// Moves an article to the trash (off the public site, as a draft) or restores it from
+    /// there as a draft, if it is still at `base_version`.
     pub async fn set_trashed(
         &self,
         id: i64,
+        base_version: i64,
         trashed: bool,
-        user_id: i64,
-        address: &str,
-        now: Timestamp,
-    ) -> Result<()> {
+        ctx: WriteContext<'_>,
+    ) -> Result<SaveResult> {
         const TRASH: &str = "UPDATE articles SET deleted_at = $1, status = 'draft', version = version + 1, \
-                             updated_at = $1 WHERE id = $2 AND deleted_at IS NULL";
+                             updated_at = $1 WHERE id = $2 AND deleted_at IS NULL AND version = $3";
         const RESTORE: &str = "UPDATE articles SET deleted_at = NULL, version = version + 1, updated_at = $1 \
-                               WHERE id = $2 AND deleted_at IS NOT NULL";
-        let (sql, action) = if trashed { (TRASH, "article.delete") } else { (RESTORE, "article.restore") };
-        with_pool!(self, p => {
+                               WHERE id = $2 AND deleted_at IS NOT NULL AND version = $3";
+        let now = ctx.now;
+        let (sql, action, kind) = if trashed {
+            (TRASH, "article.delete", ChangeKind::Trashed)
+        } else {
+            (RESTORE, "article.restore", ChangeKind::Restored)
+        };
+        let select = format!("SELECT {ARTICLE_COLUMNS}, deleted_at FROM articles WHERE id = $1");
+        let result: SaveResult = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            sqlx::query(super::articles::ENSURE_REVISION).bind(id).execute(&mut *tx).await?;
-            let done = sqlx::query(sql).bind(now.as_second()).bind(id).execute(&mut *tx).await?;
-            if done.rows_affected() != 1 {
+            let row: Option<TrashRow> = sqlx::query_as(&select).bind(id).fetch_optional(&mut *tx).await?;
+            let Some(row) = row else { return Err(StoreError::NotFound) };
+            let in_trash = row.deleted_at.is_some();
+            let current = Article::try_from(row.article)?;
+            if in_trash == trashed {
+                // Already where it was asked to go.
                 return Err(StoreError::NotFound);
             }
-            sqlx::query(REVISION).bind(id).bind(user_id).bind(now.as_second()).bind(action).execute(&mut *tx).await?;
-            sqlx::query(CHANGE).bind(id).bind(action).bind(now.as_second()).execute(&mut *tx).await?;
-            sqlx::query(AUDIT).bind(now.as_second()).bind(user_id).bind(action).bind(format!("article {id}"))
-                .bind("").bind(address).execute(&mut *tx).await?;
+            if current.version != base_version {
+                tx.rollback().await?;
+                return Ok(SaveResult::Conflict(Conflict { base_version, current: Box::new(current) }));
+            }
+            sqlx::query(super::articles::ENSURE_REVISION).bind(id).execute(&mut *tx).await?;
+            sqlx::query(sql).bind(now.as_second()).bind(id).bind(base_version).execute(&mut *tx).await?;
+            sqlx::query(REVISION).bind(id).bind(ctx.user_id).bind(now.as_second()).bind(ctx.note).execute(&mut *tx).await?;
+            let (before, after) = if trashed { (Some(current.status), None) } else { (None, Some(Status::Draft)) };
+            let public = is_public(before, after);
+            let change_id: i64 = sqlx::query_scalar(&format!("{LOG_CHANGE} RETURNING id"))
+                .bind(id).bind(kind.as_str()).bind(before.map(Status::as_str)).bind(after.map(Status::as_str))
+                .bind(i64::from(public)).bind(ctx.user_id).bind(current.lang.as_str()).bind(current.section_id)
+                .bind(now.as_second())
+                .fetch_one(&mut *tx).await?;
+            sqlx::query(AUDIT).bind(now.as_second()).bind(ctx.user_id).bind(action).bind(format!("article {id}"))
+                .bind(&current.title).bind(ctx.address).execute(&mut *tx).await?;
+            let row: ArticleRow = sqlx::query_as(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1"))
+                .bind(id).fetch_one(&mut *tx).await?;
             tx.commit().await?;
+            let now_row = Article::try_from(row)?;
+            let written = if trashed {
+                Written { change_id, kind, public, before: Some(current), after: None }
+            } else {
+                Written { change_id, kind, public, before: None, after: Some(now_row) }
+            };
+            SaveResult::Saved(Box::new(written))
         });
-        Ok(())
+        Ok(result)
     }
 
     /// Whether an article is in the trash, and who wrote it.

@@ -17,7 +17,7 @@ pub mod feeds;
 pub mod media;
 mod rows;
 mod sections;
-mod timeline;
+pub mod timeline;
 pub mod users;
 mod views;
 
@@ -96,6 +96,12 @@ pub enum StoreError {
     /// A uniqueness rule was broken (a slug, an external id, a translation already present).
     #[error("{0}")]
     Conflict(String),
+    /// Another article in the language already has this address.
+    #[error("the address '{0}' is already used by another article")]
+    SlugTaken(String),
+    /// An article names a section that does not exist (any more).
+    #[error("there is no section {0}")]
+    NoSuchSection(i64),
     /// The database URL is not one we can use.
     #[error("{0}")]
     BadUrl(String),

@@ -54,6 +54,44 @@ impl Timeline {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Takes an article out of every list it is in. `hint` is where the caller believes it
+    /// is (language, section, publication time): found by binary search when right, by a scan
+    /// of the language's lists otherwise (a change made on another node).
+    pub fn remove(&mut self, id: i64, hint: Option<(&str, i64, i64)>) {
+        if let Some((lang, section, at)) = hint {
+            let all = self.remove_from(&(lang.to_string(), None), at, id);
+            let one = self.remove_from(&(lang.to_string(), Some(section)), at, id);
+            if all && one {
+                return;
+            }
+        }
+        for list in self.lists.values_mut() {
+            list.retain(|(_, other)| *other != id);
+        }
+        self.lists.retain(|_, list| !list.is_empty());
+    }
+
+    fn remove_from(&mut self, key: &(String, Option<i64>), at: i64, id: i64) -> bool {
+        let Some(list) = self.lists.get_mut(key) else { return false };
+        match list.binary_search_by(|&(a, other)| (at, id).cmp(&(a, other))) {
+            Ok(i) => {
+                list.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Puts a published article into its language's list and its section's list.
+    pub fn insert(&mut self, id: i64, lang: &str, section: i64, at: i64) {
+        for key in [(lang.to_string(), None), (lang.to_string(), Some(section))] {
+            let list = self.lists.entry(key).or_default();
+            if let Err(i) = list.binary_search_by(|&(a, other)| (at, id).cmp(&(a, other))) {
+                list.insert(i, (at, id));
+            }
+        }
+    }
 }
 
 /// Unpacks `lang section publish_at id …` (newest first) into per-list vectors.
@@ -72,7 +110,38 @@ fn parse_timeline(packed: &str) -> Result<Timeline> {
     Ok(Timeline { lists })
 }
 
+/// Where a published article stands in the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TimelineEntry {
+    pub id: i64,
+    pub lang: String,
+    pub section_id: i64,
+    pub publish_at: i64,
+}
+
 impl Store {
+    /// Those of the given articles that are published, with their place in the timeline.
+    pub async fn timeline_entries(&self, ids: &[i64]) -> Result<Vec<TimelineEntry>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, lang, section_id, publish_at FROM articles WHERE status = 'published' \
+                 AND deleted_at IS NULL AND id IN ({})",
+                placeholders.join(", ")
+            );
+            let rows: Vec<TimelineEntry> = with_pool!(self, p => {
+                let mut q = sqlx::query_as(&sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// Reads the timeline of every published article.
     ///
     /// This runs after every change to public content, so it must be quick at 100,000
@@ -156,6 +225,25 @@ mod tests {
         assert!(parse_timeline("").unwrap().is_empty());
         assert!(parse_timeline("en 1 300").is_err());
         assert!(parse_timeline("en 1 x 3").is_err());
+    }
+
+    #[test]
+    fn articles_move_in_and_out_in_order() {
+        let mut t = timeline();
+        let en = ListFilter::all(Lang::parse("en").unwrap());
+        t.insert(11, "en", 1, 550);
+        assert_eq!(t.page(&en, 7, 0).1, vec![10, 9, 8, 7, 6, 11, 5]);
+        let section = ListFilter { section_id: Some(1), ..en.clone() };
+        assert_eq!(t.page(&section, 4, 0).1, vec![9, 7, 11, 5]);
+        t.insert(11, "en", 1, 550);
+        assert_eq!(t.len(), 11, "inserting twice keeps one");
+        t.remove(11, Some(("en", 1, 550)));
+        t.remove(4, None);
+        t.remove(6, Some(("en", 1, 999)));
+        assert_eq!(t.page(&en, 10, 0).1, vec![10, 9, 8, 7, 5, 3, 2, 1]);
+        assert!(!t.contains("en", 400, 4));
+        t.remove(12, None);
+        assert_eq!(t.len(), 8);
     }
 
     #[test]

@@ -76,7 +76,7 @@ static ENTRIES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=31536000, immutable"),
             );
-            (a.name.as_str(), Entry::new(0, headers, Bytes::from_static(a.body)))
+            (a.name.as_str(), Entry::new(headers, Bytes::from_static(a.body)))
         })
         .collect()
 });

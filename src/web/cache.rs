@@ -1,27 +1,35 @@
 //! The page cache: rendered public pages kept in memory, with their compressed forms, so a
 //! reader's request usually costs a hash lookup and a copy of bytes already made.
 //!
-//! Correctness comes from one number, the *generation*: every entry remembers the generation
-//! it was rendered in, and any change to public content bumps it (directly for changes made
-//! by this node, through the change-log follower in [`crate::server`] for changes made by other
-//! nodes or the command line). A stale entry is simply re-rendered on its next request, so a
-//! publication shows at once on every page it touches without tracking which pages those are.
-//! Entries also expire after [`MAX_AGE`], for pages that depend on the clock.
+//! Correctness comes from *scopes*. Every entry remembers the sequence number current when
+//! its rendering started and the scopes it depends on: the articles it shows (tagged by the
+//! handler with [`CacheTags`]), the lists of its language (home, sections, archive, feeds,
+//! search; read from its path), search results, or, for a page that says nothing, any public
+//! change. A change bumps only the scopes it touches ([`PageCache::touch`]): a publication in
+//! English leaves Russian pages and other articles' pages cached; a draft saved touches
+//! nothing. An entry whose scope moved past its sequence number is re-rendered on its next
+//! request. Scopes are slots in fixed arrays indexed by hash, so they cost no memory per page;
+//! two articles sharing a slot only cost an extra render.
+//!
+//! Entries also expire after [`MAX_AGE`], for what follows the clock or other pages (the
+//! "latest news" beside an article, view counts). Memory is bounded by a well-kept cache crate
+//! (`quick_cache`, weighted by bytes, evicting the least useful entries), with a share of its
+//! own for search result pages so endless queries cannot push out the site's pages.
 //!
 //! Compressed bodies (gzip, Brotli) are made once per entry, when it is made, on the blocking
-//! pool: the request that rendered the page waits for them, no reader of a cached page does. Responses carry a strong ETag (a hash of the page) and Last-Modified, and
-//! conditional requests get 304.
+//! pool: the request that rendered the page waits for them, no reader of a cached page does.
+//! Responses carry a strong ETag (a hash of the page) and Last-Modified, and conditional
+//! requests get 304.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long an entry may be served without re-rendering even if nothing changed.
@@ -35,10 +43,32 @@ const KNOWN_PARAMS: &[&str] = &["page", "from", "to", "q", "section", "sort"];
 /// stale-while-revalidate so a CDN keeps answering while it refreshes.
 const DEFAULT_CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=600";
 
+/// What a rendered page shows, as its handler tells the cache (a response extension): the
+/// articles on it. Pages without tags depend on their language's lists (by path) or on any
+/// public change.
+#[derive(Debug, Clone, Default)]
+pub struct CacheTags {
+    pub articles: Vec<i64>,
+}
+
+/// The scopes an entry depends on.
+#[derive(Debug, Clone, Default)]
+struct Deps {
+    /// Slots of the articles shown.
+    articles: Vec<usize>,
+    /// The slot of the language whose lists it shows.
+    lists: Option<usize>,
+    search: bool,
+    /// Says nothing: any public change makes it stale.
+    anything: bool,
+}
+
 /// A response kept in memory.
 #[derive(Debug)]
 pub struct Entry {
-    generation: u64,
+    /// The cache's sequence number when rendering started.
+    seq: u64,
+    deps: Deps,
     created: Instant,
     headers: HeaderMap,
     identity: Bytes,
@@ -51,7 +81,7 @@ pub struct Entry {
 impl Entry {
     /// Makes an entry from a rendered body, compressing it (CPU work: call it on the blocking
     /// pool); `headers` should hold at least the content type.
-    pub fn new(generation: u64, mut headers: HeaderMap, body: Bytes) -> Entry {
+    pub fn new(mut headers: HeaderMap, body: Bytes) -> Entry {
         let mut hasher = DefaultHasher::new();
         body.hash(&mut hasher);
         let etag = HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))
@@ -66,7 +96,8 @@ impl Entry {
             .entry(header::CACHE_CONTROL)
             .or_insert_with(|| HeaderValue::from_static(DEFAULT_CACHE_CONTROL));
         Entry {
-            generation,
+            seq: 0,
+            deps: Deps::default(),
             created: Instant::now(),
             headers,
             gzip: gzip(&body),
@@ -183,68 +214,113 @@ fn preferred_encoding(request: &HeaderMap) -> Encoding {
     }
 }
 
-/// Entries of one kind, bounded in bytes.
-#[derive(Debug)]
-struct Bucket {
-    entries: RwLock<HashMap<String, Arc<Entry>>>,
-    bytes: AtomicUsize,
-    max_bytes: usize,
-}
+/// Weighs entries by their bytes.
+#[derive(Debug, Clone, Copy)]
+struct ByBytes;
 
-impl Bucket {
-    fn new(max_bytes: usize) -> Bucket {
-        Bucket { entries: RwLock::new(HashMap::new()), bytes: AtomicUsize::new(0), max_bytes }
-    }
-
-    fn put(&self, key: String, entry: Arc<Entry>) {
-        let size = entry.size();
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        if self.bytes.load(Ordering::Relaxed) + size > self.max_bytes {
-            // Simple and bounded: start over rather than track recency per entry. Entries of
-            // old generations are dead weight anyway, and the hot pages return on first use.
-            entries.clear();
-            self.bytes.store(0, Ordering::Relaxed);
-        }
-        if let Some(old) = entries.insert(key, entry) {
-            self.bytes.fetch_sub(old.size(), Ordering::Relaxed);
-        }
-        self.bytes.fetch_add(size, Ordering::Relaxed);
+impl quick_cache::Weighter<String, Arc<Entry>> for ByBytes {
+    fn weight(&self, key: &String, entry: &Arc<Entry>) -> u64 {
+        (key.len() + entry.size()) as u64
     }
 }
 
-/// The cache of one node. Search result pages have a bucket of their own: the queries people
+type Store = quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>;
+
+/// Slots for article scopes; more slots, fewer pages re-rendered needlessly.
+const ARTICLE_SLOTS: usize = 4096;
+/// Slots for languages' list scopes.
+const LIST_SLOTS: usize = 64;
+
+/// The cache of one node. Search result pages have a store of their own: the queries people
 /// type are endless, and filling the cache with them must not push out the site's pages.
 #[derive(Debug)]
 pub struct PageCache {
     fast_answers: AtomicU64,
-    generation: AtomicU64,
-    pages: Bucket,
-    searches: Bucket,
+    /// Bumped by every change; scopes record the number of their last change.
+    seq: AtomicU64,
+    /// Everything: sections, photos, withdrawals.
+    everything: AtomicU64,
+    /// Any public change (pages that say nothing of what they show).
+    any: AtomicU64,
+    search: AtomicU64,
+    lists: Box<[AtomicU64]>,
+    articles: Box<[AtomicU64]>,
+    pages: Store,
+    searches: Store,
 }
 
 /// The share of the cache's bytes that search result pages may use.
 const SEARCH_SHARE: usize = 8;
 
+/// What a change touches, for [`PageCache::touch`].
+#[derive(Debug, Clone, Default)]
+pub struct Touched<'a> {
+    /// Every page (sections renamed, a photo changed, an article withdrawn).
+    pub everything: bool,
+    pub articles: &'a [i64],
+    pub languages: &'a [&'a str],
+}
+
+fn slot(value: &impl Hash, slots: usize) -> usize {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    (hasher.finish() % slots as u64) as usize
+}
+
 impl PageCache {
     /// A cache holding at most about `max_bytes` of pages (bodies and their compressed forms),
     /// plus an eighth of that for search result pages.
     pub fn new(max_bytes: usize) -> PageCache {
+        let store = |bytes: usize| Store::with_weighter(bytes / 8192 + 16, bytes as u64, ByBytes);
         PageCache {
             fast_answers: AtomicU64::new(0),
-            generation: AtomicU64::new(1),
-            pages: Bucket::new(max_bytes),
-            searches: Bucket::new(max_bytes / SEARCH_SHARE),
+            seq: AtomicU64::new(1),
+            everything: AtomicU64::new(0),
+            any: AtomicU64::new(0),
+            search: AtomicU64::new(0),
+            lists: (0..LIST_SLOTS).map(|_| AtomicU64::new(0)).collect(),
+            articles: (0..ARTICLE_SLOTS).map(|_| AtomicU64::new(0)).collect(),
+            pages: store(max_bytes),
+            searches: store(max_bytes / SEARCH_SHARE),
         }
     }
 
-    /// Marks every cached page stale: call after any change to public content (through
-    /// [`crate::web::AppState::content_changed`], which also reloads what pages are built from).
-    pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
+    fn bump(&self, scope: &AtomicU64) {
+        let seq = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        scope.fetch_max(seq, Ordering::SeqCst);
     }
 
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
+    /// Marks every cached page stale.
+    pub fn invalidate(&self) {
+        self.bump(&self.everything);
+    }
+
+    /// Marks stale the pages a public change touches: the articles' own pages (and every
+    /// page that shows them), the languages' lists, search results, and pages that say
+    /// nothing of what they show.
+    pub fn touch(&self, touched: &Touched<'_>) {
+        if touched.everything {
+            self.invalidate();
+            return;
+        }
+        for id in touched.articles {
+            self.bump(&self.articles[slot(id, ARTICLE_SLOTS)]);
+        }
+        for lang in touched.languages {
+            self.bump(&self.lists[slot(lang, LIST_SLOTS)]);
+        }
+        self.bump(&self.search);
+        self.bump(&self.any);
+    }
+
+    /// Search results may have changed (the index applied changes) though nothing else did.
+    pub fn touch_search(&self) {
+        self.bump(&self.search);
+    }
+
+    /// The sequence number to give a page whose rendering starts now.
+    pub fn sequence(&self) -> u64 {
+        self.seq.load(Ordering::SeqCst)
     }
 
     /// How many requests the hot path ([`crate::web::fast_path`]) answered from this cache,
@@ -257,19 +333,56 @@ impl PageCache {
         self.fast_answers.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn bucket(&self, key: &str) -> &Bucket {
-        let is_search = key.split_once('?').is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("q=")));
-        if is_search { &self.searches } else { &self.pages }
+    fn is_search(key: &str) -> bool {
+        key.split_once('?').is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("q=")))
+    }
+
+    fn store(&self, key: &str) -> &Store {
+        if Self::is_search(key) { &self.searches } else { &self.pages }
+    }
+
+    /// Whether nothing an entry depends on changed since it was rendered.
+    fn fresh(&self, entry: &Entry) -> bool {
+        let seq = entry.seq;
+        let ok = |scope: &AtomicU64| scope.load(Ordering::SeqCst) <= seq;
+        let deps = &entry.deps;
+        ok(&self.everything)
+            && (!deps.anything || ok(&self.any))
+            && (!deps.search || ok(&self.search))
+            && deps.lists.is_none_or(|s| ok(&self.lists[s]))
+            && deps.articles.iter().all(|s| ok(&self.articles[*s]))
+            && entry.created.elapsed() < MAX_AGE
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<Arc<Entry>> {
-        let entries = self.bucket(key).entries.read().unwrap_or_else(|e| e.into_inner());
-        let entry = entries.get(key)?;
-        (entry.generation == self.generation() && entry.created.elapsed() < MAX_AGE).then(|| entry.clone())
+        let entry = self.store(key).get(key)?;
+        self.fresh(&entry).then_some(entry)
     }
 
     fn put(&self, key: String, entry: Arc<Entry>) {
-        self.bucket(&key).put(key, entry);
+        if entry.size() + key.len() > 2 * MAX_ENTRY {
+            return;
+        }
+        self.store(&key).insert(key, entry);
+    }
+
+    /// The scopes a page depends on, from its key and its handler's tags.
+    fn deps(key: &str, tags: Option<&CacheTags>) -> Deps {
+        if let Some(tags) = tags {
+            let articles = tags.articles.iter().map(|id| slot(id, ARTICLE_SLOTS)).collect();
+            return Deps { articles, ..Deps::default() };
+        }
+        let path = key.split('?').next().unwrap_or(key);
+        let lang = path
+            .strip_prefix('/')
+            .and_then(|p| p.split('/').next())
+            .filter(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase()));
+        match lang {
+            Some(lang) => {
+                Deps { lists: Some(slot(&lang, LIST_SLOTS)), search: Self::is_search(key), ..Deps::default() }
+            }
+            None => Deps { anything: true, ..Deps::default() },
+        }
     }
 }
 
@@ -333,18 +446,25 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, request: Request, next: 
     }
     let method = request.method().clone();
     let request_headers = conditional_headers(request.headers());
-    let generation = cache.generation();
+    let seq = cache.sequence();
     let response = next.run(request).await;
     if !cacheable(&response) {
         return response;
     }
     let (parts, body) = response.into_parts();
+    let deps = PageCache::deps(&key, parts.extensions.get::<CacheTags>());
     let bytes = match axum::body::to_bytes(body, MAX_ENTRY).await {
         Ok(b) => b,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let headers = parts.headers;
-    let made = tokio::task::spawn_blocking(move || Arc::new(Entry::new(generation, headers, bytes))).await;
+    let made = tokio::task::spawn_blocking(move || {
+        let mut entry = Entry::new(headers, bytes);
+        entry.seq = seq;
+        entry.deps = deps;
+        Arc::new(entry)
+    })
+    .await;
     let Ok(entry) = made else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
     cache.put(key, entry.clone());
     entry.respond(&method, &request_headers)
@@ -377,7 +497,7 @@ mod tests {
     fn compressed_bodies_decompress_to_the_page() {
         use std::io::Read;
         let page = Bytes::from("<p>hello</p>".repeat(500));
-        let entry = Entry::new(1, headers(&[("content-type", "text/html")]), page.clone());
+        let entry = Entry::new(headers(&[("content-type", "text/html")]), page.clone());
         let mut out = String::new();
         flate2::read::GzDecoder::new(&entry.gzip[..]).read_to_string(&mut out).unwrap();
         assert_eq!(out.as_bytes(), &page[..]);
@@ -389,7 +509,7 @@ mod tests {
 
     #[test]
     fn conditional_requests() {
-        let entry = Entry::new(1, headers(&[("content-type", "text/html")]), Bytes::from("x"));
+        let entry = Entry::new(headers(&[("content-type", "text/html")]), Bytes::from("x"));
         let etag = entry.etag.to_str().unwrap().to_string();
         let mut h = HeaderMap::new();
         h.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&etag).unwrap());
@@ -412,32 +532,69 @@ mod tests {
         assert_eq!(cache_key(&post), None);
     }
 
+    fn entry(cache: &PageCache, key: &str, tags: Option<CacheTags>, size: usize) -> Arc<Entry> {
+        let mut entry = Entry::new(HeaderMap::new(), Bytes::from(vec![b'x'; size]));
+        entry.seq = cache.sequence();
+        entry.deps = PageCache::deps(key, tags.as_ref());
+        Arc::new(entry)
+    }
+
+    fn put(cache: &PageCache, key: &str, tags: Option<CacheTags>) {
+        cache.put(key.to_string(), entry(cache, key, tags, 100));
+    }
+
     #[test]
-    fn generations_and_limits() {
-        let cache = PageCache::new(10_000);
-        let entry = Arc::new(Entry::new(cache.generation(), HeaderMap::new(), Bytes::from("a")));
-        cache.put("/a".into(), entry);
-        assert!(cache.get("/a").is_some());
+    fn changes_make_stale_only_what_they_touch() {
+        let cache = PageCache::new(1_000_000);
+        let article = |id| Some(CacheTags { articles: vec![id] });
+        put(&cache, "/en/", None);
+        put(&cache, "/ru/", None);
+        put(&cache, "/en/news/a", article(1));
+        put(&cache, "/en/news/b", article(2));
+        put(&cache, "/ru/news/a", Some(CacheTags { articles: vec![3, 1] }));
+        put(&cache, "/sitemap.xml", None);
+        cache.touch(&Touched { articles: &[1], languages: &["en"], everything: false });
+        assert!(cache.get("/en/").is_none(), "the language's lists");
+        assert!(cache.get("/en/news/a").is_none(), "the article");
+        assert!(cache.get("/ru/news/a").is_none(), "its translation, which shows it");
+        assert!(cache.get("/sitemap.xml").is_none(), "pages that say nothing");
+        assert!(cache.get("/ru/").is_some(), "another language's lists stay");
+        assert!(cache.get("/en/news/b").is_some(), "another article stays");
         cache.invalidate();
-        assert!(cache.get("/a").is_none(), "stale after a change");
-        for i in 0..100 {
-            let e = Arc::new(Entry::new(cache.generation(), HeaderMap::new(), Bytes::from(vec![b'x'; 500])));
-            cache.put(format!("/{i}"), e);
+        assert!(cache.get("/en/news/b").is_none() && cache.get("/ru/").is_none());
+    }
+
+    #[test]
+    fn a_change_during_rendering_makes_the_page_stale() {
+        let cache = PageCache::new(1_000_000);
+        let rendering = entry(&cache, "/en/", None, 10);
+        cache.touch(&Touched { languages: &["en"], ..Touched::default() });
+        cache.put("/en/".into(), rendering);
+        assert!(cache.get("/en/").is_none());
+    }
+
+    #[test]
+    fn memory_is_bounded() {
+        let cache = PageCache::new(100_000);
+        for i in 0..1_000 {
+            cache.put(format!("/en/news/{i}"), entry(&cache, "/en/", None, 500));
         }
-        assert!(cache.pages.bytes.load(Ordering::Relaxed) <= 10_000);
+        assert!(cache.pages.weight() <= 100_000, "{}", cache.pages.weight());
+        assert!(cache.pages.len() > 10);
     }
 
     #[test]
     fn searches_cannot_push_out_pages() {
         let cache = PageCache::new(80_000);
-        let page = Arc::new(Entry::new(cache.generation(), HeaderMap::new(), Bytes::from(vec![b'p'; 500])));
-        cache.put("/en/".into(), page);
+        put(&cache, "/en/", None);
         for i in 0..1_000 {
-            let e = Arc::new(Entry::new(cache.generation(), HeaderMap::new(), Bytes::from(vec![b's'; 500])));
-            cache.put(format!("/en/search?q=word{i}"), e);
+            let key = format!("/en/search?q=word{i}");
+            cache.put(key.clone(), entry(&cache, &key, None, 500));
         }
         assert!(cache.get("/en/").is_some(), "the home page survives a flood of queries");
-        assert!(cache.searches.bytes.load(Ordering::Relaxed) <= 10_000);
+        assert!(cache.searches.weight() <= 10_000);
         assert!(cache.get("/en/search?q=word999").is_some());
+        cache.touch_search();
+        assert!(cache.get("/en/search?q=word999").is_none() && cache.get("/en/").is_some());
     }
 }

@@ -54,7 +54,10 @@ impl WebError {
             WebError::NotFound | WebError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            WebError::Conflict(_) | WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::Conflict(_) | WebError::Store(StoreError::Conflict(_) | StoreError::SlugTaken(_)) => {
+                StatusCode::CONFLICT
+            }
+            WebError::Store(StoreError::NoSuchSection(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Forbidden => StatusCode::FORBIDDEN,
@@ -86,6 +89,21 @@ impl IntoResponse for WebError {
         }
         response.extensions_mut().insert(ErrorPage { status, message });
         response
+    }
+}
+
+impl WebError {
+    /// A refusal of the newsroom, worded for a person reading `lang`.
+    pub fn refused(error: crate::newsroom::NewsroomError, lang: &str) -> WebError {
+        use crate::newsroom::NewsroomError as N;
+        let message = error.message(lang).unwrap_or_default();
+        match error {
+            N::NotFound => WebError::NotFound,
+            N::Forbidden => WebError::Forbidden,
+            N::Invalid(_) | N::VersionRequired => WebError::Invalid(message),
+            N::Conflict(_) | N::Taken(_) => WebError::Conflict(message),
+            N::Store(e) => WebError::Store(e),
+        }
     }
 }
 

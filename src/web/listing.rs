@@ -1,15 +1,26 @@
 //! What public pages read on every render, kept in memory: the [`Timeline`] of published
 //! articles, the sections, and the list rows of articles shown recently.
 //!
-//! A snapshot is replaced whole after every change to public content, *before* the page cache's
-//! generation moves on ([`AppState::content_changed`]): the first reader after a publication
-//! finds it loaded and never waits for it, and no page of the new generation is built from an
-//! older snapshot. Only the very first request after start loads it on the way.
+//! The snapshot follows changes incrementally ([`Listing::apply`]): an article changed is taken
+//! out of its lists and put back where it now belongs (if published), and its memoized row is
+//! forgotten — microseconds, where reloading the whole timeline took about 50 ms at 100,000
+//! articles. This happens *before* the page cache marks pages stale, so no page is built from
+//! an older snapshot. Sections changing, or a node that lost track of the log, drop the
+//! snapshot; the next request loads it whole (only that one waits).
 
 use super::AppState;
 use super::error::WebResult;
 use crate::domain::Section;
+use crate::storage::timeline::TimelineEntry;
 use crate::storage::{ArticleSummary, ListFilter, Timeline};
+
+/// Where an article was in the timeline, when the writer knows it.
+#[derive(Debug, Clone)]
+pub struct TimelineHint {
+    pub lang: String,
+    pub section_id: i64,
+    pub publish_at: i64,
+}
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use tokio::sync::Mutex;
@@ -20,7 +31,7 @@ const MAX_ROWS: usize = 4_096;
 /// The public content as of the last change.
 #[derive(Debug)]
 struct Snapshot {
-    timeline: Timeline,
+    timeline: RwLock<Timeline>,
     sections: Arc<Vec<Section>>,
     /// List rows already read since the last change, by article id: the "latest news" beside
     /// every article and the first pages of lists are the same few rows.
@@ -50,9 +61,36 @@ impl Listing {
         Ok(snapshot)
     }
 
-    /// Reloads the snapshot after a change. Loads are serialized, so a slower, older load never
-    /// replaces a newer one. When the database cannot be read, the snapshot is dropped and the
-    /// next request tries again.
+    /// Applies changed articles: each is removed from the lists it was in and, when it is
+    /// published now, inserted where it belongs. `hint` speeds up finding where it was.
+    pub fn apply(&self, removed: &[(i64, Option<TimelineHint>)], published: &[TimelineEntry]) {
+        let Some(snapshot) = self.current.read().unwrap_or_else(|e| e.into_inner()).clone() else {
+            // Nothing loaded: the next request loads what is current.
+            return;
+        };
+        {
+            let mut timeline = snapshot.timeline.write().unwrap_or_else(|e| e.into_inner());
+            for (id, hint) in removed {
+                timeline.remove(*id, hint.as_ref().map(|h| (h.lang.as_str(), h.section_id, h.publish_at)));
+            }
+            for e in published {
+                timeline.insert(e.id, &e.lang, e.section_id, e.publish_at);
+            }
+        }
+        let mut rows = snapshot.rows.write().unwrap_or_else(|e| e.into_inner());
+        for (id, _) in removed {
+            rows.remove(id);
+        }
+    }
+
+    /// Forgets the snapshot; the next request loads it whole.
+    pub fn drop_snapshot(&self) {
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Reloads the snapshot. Loads are serialized, so a slower, older load never replaces a
+    /// newer one. When the database cannot be read, the snapshot is dropped and the next
+    /// request tries again.
     pub async fn refresh(&self, state: &AppState) {
         let _guard = self.reload.lock().await;
         let loaded = match Snapshot::load(state).await {
@@ -76,7 +114,13 @@ impl Listing {
         state: &AppState,
         lang: &crate::domain::Lang,
     ) -> WebResult<Option<(jiff::Timestamp, jiff::Timestamp)>> {
-        let span = self.snapshot(state).await?.timeline.span(lang.as_str());
+        let span = self
+            .snapshot(state)
+            .await?
+            .timeline
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .span(lang.as_str());
         Ok(span.and_then(|(a, b)| {
             Some((jiff::Timestamp::from_second(a).ok()?, jiff::Timestamp::from_second(b).ok()?))
         }))
@@ -91,7 +135,8 @@ impl Listing {
         offset: u64,
     ) -> WebResult<(u64, Vec<ArticleSummary>)> {
         let snapshot = self.snapshot(state).await?;
-        let (total, ids) = snapshot.timeline.page(filter, limit, offset);
+        let (total, ids) =
+            snapshot.timeline.read().unwrap_or_else(|e| e.into_inner()).page(filter, limit, offset);
         Ok((total, snapshot.rows(state, &ids).await?))
     }
 
@@ -99,7 +144,8 @@ impl Listing {
     pub async fn published(&self, state: &AppState, ids: &[i64]) -> WebResult<Vec<ArticleSummary>> {
         let snapshot = self.snapshot(state).await?;
         let mut rows = snapshot.rows(state, ids).await?;
-        rows.retain(|r| snapshot.timeline.contains(r.lang.as_str(), r.publish_at.as_second(), r.id));
+        let timeline = snapshot.timeline.read().unwrap_or_else(|e| e.into_inner());
+        rows.retain(|r| timeline.contains(r.lang.as_str(), r.publish_at.as_second(), r.id));
         Ok(rows)
     }
 }
@@ -107,7 +153,7 @@ impl Listing {
 impl Snapshot {
     async fn load(state: &AppState) -> WebResult<Snapshot> {
         Ok(Snapshot {
-            timeline: state.store.load_timeline().await?,
+            timeline: RwLock::new(state.store.load_timeline().await?),
             sections: Arc::new(state.store.sections().await?),
             rows: RwLock::new(HashMap::new()),
         })

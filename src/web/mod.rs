@@ -13,6 +13,7 @@ mod fast_path;
 mod headers;
 pub mod listing;
 pub mod public;
+pub mod read_models;
 pub mod redirect;
 pub mod related;
 pub mod templates;
@@ -46,6 +47,10 @@ pub struct AppState {
     pub related: Arc<related::RelatedMemo>,
     /// Article views gathered since the last write.
     pub views: Arc<views::ViewCounter>,
+    /// The listing, related news and page cache, kept in step with changes.
+    pub read_models: Arc<read_models::ReadModels>,
+    /// The editorial core: every write to articles goes through it.
+    pub newsroom: crate::newsroom::Newsroom,
 }
 
 impl std::fmt::Debug for AppState {
@@ -55,12 +60,11 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// What every writer does after changing public content (articles, sections, photos):
-    /// reload what pages are built from, then mark every cached page stale, so the change shows
-    /// at once on every page it touches.
-    pub async fn content_changed(&self) {
-        self.listing.refresh(self).await;
-        self.cache.invalidate();
+    /// What a writer of something every page shows (sections, photos' texts) does after the
+    /// change: the listing reloads on the next request and every cached page is stale.
+    /// Articles change through the newsroom, whose post-commit step is finer.
+    pub fn content_changed(&self) {
+        self.read_models.everything_changed();
     }
 }
 

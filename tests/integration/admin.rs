@@ -262,7 +262,23 @@ async fn history_diffs_and_restores(backend: Backend) {
         "{diff}"
     );
     let csrf = csrf_in(&history);
+    let seen = version_in(&history);
+    let stale = (seen.parse::<i64>().unwrap() - 1).to_string();
+    let r = c
+        .post(
+            &format!("/admin/articles/{id}/revisions/{}/restore", ids[1]),
+            &[("csrf", &csrf), ("version", &stale)],
+        )
+        .await;
+    assert_eq!(r.status(), 409, "restoring over a version the person has not seen is a conflict");
     let r = c.post(&format!("/admin/articles/{id}/revisions/{}/restore", ids[1]), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 422, "restoring without saying which version was seen");
+    let r = c
+        .post(
+            &format!("/admin/articles/{id}/revisions/{}/restore", ids[1]),
+            &[("csrf", &csrf), ("version", &seen)],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let edit = c.page(&format!("/admin/articles/{id}")).await;
     assert!(edit.contains("value=\"First title\""), "restored");
@@ -273,10 +289,19 @@ async fn history_diffs_and_restores(backend: Backend) {
     );
     // Delete to the trash and back.
     let csrf = csrf_in(&edit);
-    assert_eq!(c.post(&format!("/admin/articles/{id}/delete"), &[("csrf", &csrf)]).await.status(), 303);
+    let v = version_in(&edit);
+    assert_eq!(
+        c.post(&format!("/admin/articles/{id}/delete"), &[("csrf", &csrf), ("version", &v)]).await.status(),
+        303
+    );
     assert_eq!(s.get("/en/news/first-title").await.status(), 404, "trashed articles leave the site");
-    assert!(c.page("/admin/trash").await.contains("First title"));
-    assert_eq!(c.post(&format!("/admin/articles/{id}/restore"), &[("csrf", &csrf)]).await.status(), 303);
+    let trash = c.page("/admin/trash").await;
+    assert!(trash.contains("First title"));
+    let v = version_in(&trash);
+    assert_eq!(
+        c.post(&format!("/admin/articles/{id}/restore"), &[("csrf", &csrf), ("version", &v)]).await.status(),
+        303
+    );
     assert!(!c.page("/admin/trash").await.contains("First title"));
     s.stop().await;
 }

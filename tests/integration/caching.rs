@@ -147,7 +147,7 @@ async fn a_publication_shows_at_once_everywhere(backend: Backend) {
         .await
         .unwrap();
     // What every writer in this process does after a change.
-    s.state.content_changed().await;
+    s.state.content_changed();
     for p in ["/en/", "/en/archive", "/en/news", "/en/feed.xml"] {
         assert!(s.page(p).await.contains("Breaking announcement"), "{p} shows the new article at once");
     }
@@ -188,7 +188,7 @@ async fn two_nodes_on_one_postgres_converge() {
         .save_articles(&[], &[story("Seen on both nodes")], jiff::Timestamp::now(), &|| {})
         .await
         .unwrap();
-    first.state.content_changed().await;
+    first.state.content_changed();
     assert!(first.page("/en/").await.contains("Seen on both nodes"));
     let started = Instant::now();
     while !second.page("/en/").await.contains("Seen on both nodes") {
@@ -250,7 +250,7 @@ async fn search_pages_are_cached_and_follow_publications(backend: Backend) {
         .save_articles(&[], &[story("Lighthouse keepers meet")], jiff::Timestamp::now(), &|| {})
         .await
         .unwrap();
-    s.state.content_changed().await;
+    s.state.content_changed();
     let started = Instant::now();
     while !s.page(path).await.contains("/en/news/lighthouse-keepers-meet") {
         assert!(started.elapsed() < Duration::from_secs(5), "the result page did not follow the index");

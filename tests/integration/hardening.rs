@@ -129,11 +129,18 @@ async fn writes_cut_at_every_await_point_leave_no_lock(backend: Backend) {
         review_requested: false,
         lead_image_id: None,
     };
+    let ctx = newsdesk::storage::editorial::WriteContext {
+        user_id: Some(user),
+        address: "test",
+        note: "created",
+        audit: None,
+        now,
+    };
     let mut completed = 0;
     for polls in 1..40 {
         for round in 0..5 {
             let e = edit(format!("Cut {polls} {round}"));
-            let cut = CutAfter { inner: Box::pin(store.create_article(&e, None, user, now)), left: polls };
+            let cut = CutAfter { inner: Box::pin(store.create_article(&e, None, ctx)), left: polls };
             if cut.await.is_some() {
                 completed += 1;
             }
@@ -141,8 +148,7 @@ async fn writes_cut_at_every_await_point_leave_no_lock(backend: Backend) {
             // for the lock (SQLite) or fail at once ("begin_with at non-zero depth").
             let probe = edit(format!("Probe {polls} {round}"));
             let written =
-                tokio::time::timeout(Duration::from_secs(10), store.create_article(&probe, None, user, now))
-                    .await;
+                tokio::time::timeout(Duration::from_secs(10), store.create_article(&probe, None, ctx)).await;
             assert!(
                 matches!(written, Ok(Ok(_))),
                 "after a write cut at poll {polls}: {:?}",
@@ -346,7 +352,7 @@ async fn mistakes_are_never_server_errors(backend: Backend) {
     let r = c.post("/admin/articles", &fields).await;
     assert_eq!(r.status(), 422);
     let text = r.text().await.unwrap();
-    assert!(text.contains("section does not exist") && text.contains("Kept body"), "{text}");
+    assert!(text.contains("There is no section 999999") && text.contains("Kept body"), "{text}");
 
     // A save that does not name the version it started from cannot be checked for conflicts:
     // refused, the text kept.

@@ -211,8 +211,21 @@ impl TestServer {
         )
         .await
         .expect("fixture import");
-        // As every in-process writer does: pages change at once, not at the next poll.
-        self.state.content_changed().await;
+        self.wait_followed().await;
+    }
+
+    /// Waits until this node has applied every change in the log (the search index, the
+    /// listing and the page cache follow writes made elsewhere within a poll or two).
+    pub async fn wait_followed(&self) {
+        let latest = self.state.store.latest_change().await.expect("change log");
+        let started = std::time::Instant::now();
+        while self.state.read_models.followed() < latest {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "the node did not follow the log"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

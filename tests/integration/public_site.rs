@@ -259,7 +259,7 @@ async fn related_news_share_words_with_the_title(backend: Backend) {
     let Some(s) = TestServer::with_fixture(backend).await else { return };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     let page = loop {
-        s.state.content_changed().await;
+        s.state.content_changed();
         let page = s.page("/en/secretariat/april-story-number-4").await;
         if page.contains("class=\"latest related\"") {
             break page;
@@ -291,7 +291,7 @@ async fn most_read_counts_people_not_robots(backend: Backend) {
     read("/en/secretariat/april-story-number-1", person, 1).await;
     read("/en/news/april-story-number-3", "Mozilla/5.0 (compatible; Googlebot/2.1)", 10).await;
     newsdesk::web::views::flush(&s.state).await;
-    s.state.content_changed().await;
+    s.state.content_changed();
     let home = s.page("/en/").await;
     let block = between(&home, "class=\"latest most-read\"", "</aside>");
     assert!(block.contains("April story number 2<") && block.contains("April story number 1<"), "{block}");

@@ -8,11 +8,12 @@
 use super::history::diff_view;
 use super::session::Staff;
 use super::{chrome, client_address, render, ui_lang};
-use crate::domain::user::{Permission, Role, may_edit_article, may_open_article};
-use crate::domain::{Article, ArticleInput, Lang, Status, dates, markup};
+use crate::domain::user::{Permission, Role};
+use crate::domain::{Article, Lang, Status, dates};
 use crate::i18n;
-use crate::storage::StoreError;
-use crate::storage::editorial::{ArticleEdit, EditorialFilter, SaveResult, at};
+use crate::newsroom::input::{Base, resolve};
+use crate::newsroom::{Action, Actor, FieldError, Fields, LeadImage, NewsroomError, Translation};
+use crate::storage::editorial::{EditorialFilter, at};
 use crate::web::AppState;
 use crate::web::error::{WebError, WebResult};
 use crate::web::public::PageCtx;
@@ -91,7 +92,7 @@ async fn list_page(
     for r in &rows {
         let states = translation_states(state, &r.translation_key, r.id, r.updated_at).await?;
         items.push(context! {
-            id => r.id, title => &r.title, lang => &r.lang, status => &r.status,
+            id => r.id, version => r.version, title => &r.title, lang => &r.lang, status => &r.status,
             status_label => i18n::text(lang, &format!("admin_status_{}", r.status), &[]),
             review => r.review_requested != 0,
             section => sections.iter().find(|s| s.id == r.section_id).map(|s| s.name(&Lang::parse(lang).unwrap_or_else(|_| state.site.default_language.clone())).to_string()),
@@ -177,131 +178,64 @@ pub struct ArticleForm {
     lead_image: Option<String>,
 }
 
-/// What a button asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Action {
-    Save,
-    Submit,
-    Publish,
-    Schedule,
-    Unpublish,
-}
-
-impl Action {
-    fn parse(s: &str) -> Action {
-        match s {
-            "submit" => Action::Submit,
-            "publish" => Action::Publish,
-            "schedule" => Action::Schedule,
-            "unpublish" => Action::Unpublish,
-            _ => Action::Save,
-        }
-    }
-
-    /// Authors may only save and submit; publishing is for editors and admins.
-    fn permitted(self, role: Role) -> bool {
-        match self {
-            Action::Save | Action::Submit => true,
-            _ => role.can(Permission::Publish),
-        }
-    }
-}
-
-/// Turns the form into a validated edit; the error names the field.
-fn parse_form(
-    state: &AppState,
-    f: &ArticleForm,
-    lang: Lang,
-    current: Option<&Article>,
-    action: Action,
-    ui: &str,
-) -> Result<ArticleEdit, String> {
-    let tz = &state.site.time_zone;
-    let now = state.clock.now();
-    let section_id: i64 = f.section.parse().map_err(|_| format!("{}: ?", i18n::text(ui, "section", &[])))?;
-    let publish_at = if f.publish_at.trim().is_empty() {
-        current.map(|a| a.publish_at).unwrap_or(now)
-    } else {
-        dates::parse(&f.publish_at, tz).map_err(|e| format!("{}: {e}", i18n::text(ui, "admin_date", &[])))?
-    };
-    let body_html = markup::sanitize_html(&f.body);
-    let title = markup::plain_title(&f.title);
-    let lead = markup::plain_text(&f.lead);
-    let slug = f.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-    let lead_image_id = match f.lead_image.as_deref().map(str::trim) {
-        None | Some("") | Some("0") => None,
-        Some(s) => {
-            Some(s.parse::<i64>().map_err(|_| format!("{}: ?", i18n::text(ui, "media_lead_image", &[])))?)
-        }
-    };
-    let current_status = current.map(|a| a.status).unwrap_or(Status::Draft);
-    let (status, publish_at) = match action {
-        Action::Save | Action::Submit => (current_status, publish_at),
-        Action::Publish => (Status::Published, publish_at.min(now)),
-        Action::Schedule => {
-            if publish_at <= now {
-                return Err(i18n::text(ui, "admin_schedule_past", &[]));
+/// The form's fields as the newsroom takes them; what cannot even be read (a date that is not
+/// a date) is reported against its field like any other mistake.
+fn form_fields(state: &AppState, f: &ArticleForm) -> Result<Fields, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let section_id = match f.section.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.push(FieldError::new("section", "error_no_section").with("id", s));
+                None
             }
-            (Status::Scheduled, publish_at)
-        }
-        Action::Unpublish => (Status::Draft, publish_at),
+        },
     };
-    let check = ArticleInput {
-        external_id: None,
-        translation_key: None,
-        lang: lang.clone(),
-        section_slug: "x".into(),
-        slug: slug.clone(),
-        title: title.clone(),
-        lead: lead.clone(),
-        body_html: body_html.clone(),
-        status,
-        publish_at,
-        created_at: None,
-        updated_at: None,
+    let publish_at = match f.publish_at.trim() {
+        "" => None,
+        s => match dates::parse(s, &state.site.time_zone) {
+            Ok(at) => Some(at),
+            Err(_) => {
+                errors.push(FieldError::new("publish_at", "error_date_format").with("value", s));
+                None
+            }
+        },
     };
-    check.validate(&state.site.languages).map_err(|e| e.to_string())?;
-    Ok(ArticleEdit {
-        lang,
+    let lead_image = match f.lead_image.as_deref().map(str::trim) {
+        None => LeadImage::Keep,
+        Some("") | Some("0") => LeadImage::Remove,
+        Some(s) => match s.parse::<i64>() {
+            Ok(id) => LeadImage::Set(id),
+            Err(_) => {
+                errors.push(FieldError::new("lead_image", "media_not_found").with("id", s));
+                LeadImage::Keep
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Fields {
+        title: Some(f.title.clone()),
+        lead: Some(f.lead.clone()),
+        body_html: Some(f.body.clone()),
         section_id,
-        title,
-        slug,
-        lead,
-        body_html,
-        status,
+        slug: f.slug.clone(),
         publish_at,
-        review_requested: action == Action::Submit,
-        lead_image_id,
+        lead_image,
     })
 }
 
-/// [`parse_form`], then the checks that need the database: a chosen lead photo must exist,
-/// and a form without the field keeps the article's current one.
-async fn checked_edit(
-    state: &AppState,
-    f: &ArticleForm,
-    lang: Lang,
-    current: Option<&Article>,
-    action: Action,
-    ui: &str,
-) -> WebResult<Result<ArticleEdit, String>> {
-    let mut edit = match parse_form(state, f, lang, current, action, ui) {
-        Ok(e) => e,
-        Err(message) => return Ok(Err(message)),
-    };
-    if !state.store.sections().await?.iter().any(|s| s.id == edit.section_id) {
-        return Ok(Err(i18n::text(ui, "admin_section_missing", &[])));
-    }
-    if f.lead_image.is_none() {
-        if let Some(a) = current {
-            edit.lead_image_id = state.store.lead_image_id(a.id).await?;
-        }
-    } else if let Some(id) = edit.lead_image_id {
-        if state.store.media_by_id(id).await?.is_none() {
-            return Ok(Err(i18n::text(ui, "media_not_found", &[("id", &id.to_string())])));
-        }
-    }
-    Ok(Ok(edit))
+/// The button pressed; an unknown one is a broken form, not a save.
+fn form_action(f: &ArticleForm) -> WebResult<Action> {
+    Action::parse(f.action.trim())
+        .ok_or_else(|| WebError::BadRequest(format!("'{}' is not an action", f.action)))
+}
+
+/// The person at the keyboard, as the newsroom knows them.
+pub(super) fn actor(staff: &Staff, extensions: &Extensions) -> Actor {
+    Actor::person(staff.user.id, staff.user.role, client_address(extensions))
 }
 
 /// How many recent photos the lead-photo picker offers.
@@ -471,72 +405,54 @@ pub async fn create(
     extensions: Extensions,
     Form(f): Form<ArticleForm>,
 ) -> WebResult<Response> {
-    staff.require(Permission::CreateArticle)?;
     let ui = ui_lang(&headers);
-    let action = Action::parse(&f.action);
-    if !action.permitted(staff.user.role) {
-        return Err(WebError::Forbidden);
-    }
+    let action = form_action(&f)?;
     let lang = site_lang(&state, f.lang.as_deref());
-    let edit = match checked_edit(&state, &f, lang.clone(), None, action, ui).await? {
-        Ok(e) => e,
-        Err(message) => {
-            return editor_page(
-                &state,
-                &staff,
-                &headers,
-                None,
-                &lang,
-                Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, &f, message),
-            )
-            .await;
+    let refused = |status, message| Shown::refused(status, &f, message);
+    let fields = match form_fields(&state, &f) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let message = NewsroomError::Invalid(errors).message(ui).unwrap_or_default();
+            let shown = refused(StatusCode::UNPROCESSABLE_ENTITY, message);
+            return editor_page(&state, &staff, &headers, None, &lang, shown).await;
         }
     };
-    let now = state.clock.now();
-    let id = state.store.create_article(&edit, None, staff.user.id, now).await?;
-    if let Some(audit) = audit_action(action) {
-        state
-            .store
-            .audit(
-                Some(staff.user.id),
-                audit,
-                &format!("article {id}"),
-                &edit.title,
-                &client_address(&extensions),
-                now,
-            )
-            .await?;
-    }
-    state.content_changed().await;
-    Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
-}
-
-fn audit_action(action: Action) -> Option<&'static str> {
-    match action {
-        Action::Publish => Some("article.publish"),
-        Action::Schedule => Some("article.schedule"),
-        Action::Unpublish => Some("article.unpublish"),
-        _ => None,
+    match state.newsroom.create(&actor(&staff, &extensions), lang.clone(), fields, action).await {
+        Ok(written) => {
+            let id = written.article().map(|a| a.id).unwrap_or(0);
+            Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
+        }
+        Err(e @ (NewsroomError::Invalid(_) | NewsroomError::Taken(_))) => {
+            let status = if matches!(e, NewsroomError::Taken(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let shown = refused(status, e.message(ui).unwrap_or_default());
+            editor_page(&state, &staff, &headers, None, &lang, shown).await
+        }
+        Err(e) => Err(WebError::refused(e, ui)),
     }
 }
 
-/// Loads an article the user may open ([`may_open_article`]), with its author.
-pub(super) async fn load_for(state: &AppState, staff: &Staff, id: i64) -> WebResult<Article> {
-    Ok(load_with_author(state, staff, id).await?.0)
-}
-
-/// [`load_for`], also returning the article's author for the edit rule ([`may_edit_article`]).
+/// Loads an article the user may open, with its author.
 pub(super) async fn load_with_author(
     state: &AppState,
     staff: &Staff,
+    extensions: &Extensions,
     id: i64,
 ) -> WebResult<(Article, Option<i64>)> {
-    let article = state.store.article_by_id(id).await?.ok_or(WebError::NotFound)?;
-    let (_, author, _) = state.store.article_meta(id).await?.ok_or(WebError::NotFound)?;
-    if !may_open_article(staff.user.role, staff.user.id, author) {
-        return Err(WebError::Forbidden);
-    }
-    Ok((article, author))
+    state.newsroom.open(&actor(staff, extensions), id).await.map_err(|e| WebError::refused(e, "en"))
+}
+
+/// [`load_with_author`] without the author.
+pub(super) async fn load_for(
+    state: &AppState,
+    staff: &Staff,
+    extensions: &Extensions,
+    id: i64,
+) -> WebResult<Article> {
+    Ok(load_with_author(state, staff, extensions, id).await?.0)
 }
 
 #[derive(Debug, Deserialize)]
@@ -551,8 +467,9 @@ pub async fn edit(
     headers: HeaderMap,
     Path(id): Path<i64>,
     Query(q): Query<EditQuery>,
+    extensions: Extensions,
 ) -> WebResult<Response> {
-    let article = load_for(&state, &staff, id).await?;
+    let article = load_for(&state, &staff, &extensions, id).await?;
     let ui = ui_lang(&headers);
     let notice = q.saved.map(|_| i18n::text(ui, "admin_saved", &[]));
     let lang = article.lang.clone();
@@ -568,52 +485,21 @@ pub async fn save(
     Path(id): Path<i64>,
     Form(f): Form<ArticleForm>,
 ) -> WebResult<Response> {
-    let (article, author) = load_with_author(&state, &staff, id).await?;
+    let (article, _) = load_with_author(&state, &staff, &extensions, id).await?;
     let ui = ui_lang(&headers);
-    let action = Action::parse(&f.action);
-    let role = staff.user.role;
-    if !action.permitted(role) || !may_edit_article(role, staff.user.id, author, article.status) {
-        return Err(WebError::Forbidden);
-    }
+    let action = form_action(&f)?;
     let lang = article.lang.clone();
-    let edit = match checked_edit(&state, &f, lang.clone(), Some(&article), action, ui).await? {
-        Ok(e) => e,
-        Err(message) => {
-            return editor_page(
-                &state,
-                &staff,
-                &headers,
-                Some(&article),
-                &lang,
-                Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, &f, message),
-            )
-            .await;
+    let fields = match form_fields(&state, &f) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let message = NewsroomError::Invalid(errors).message(ui).unwrap_or_default();
+            let shown = Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, &f, message);
+            return editor_page(&state, &staff, &headers, Some(&article), &lang, shown).await;
         }
     };
-    // A save names the version it started from; without it no conflict could be seen.
-    let Some(base) = f.version else {
-        let message = i18n::text(ui, "admin_version_missing", &[]);
-        let refused = Shown::refused(StatusCode::UNPROCESSABLE_ENTITY, &f, message);
-        return editor_page(&state, &staff, &headers, Some(&article), &lang, refused).await;
-    };
-    let now = state.clock.now();
-    let address = client_address(&extensions);
-    let audit = audit_action(action).map(|a| (a, address.as_str()));
-    let note = match action {
-        Action::Submit => "submitted for review",
-        Action::Publish => "published",
-        Action::Schedule => "scheduled",
-        Action::Unpublish => "unpublished",
-        Action::Save => "saved",
-    };
-    match state.store.save_article(id, base, &edit, staff.user.id, note, audit, now).await {
-        Ok(SaveResult::Saved { .. }) => {
-            // A new title may relate the article to others.
-            state.related.forget(id);
-            state.content_changed().await;
-            Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
-        }
-        Ok(SaveResult::Conflict(conflict)) => {
+    match state.newsroom.save(&actor(&staff, &extensions), id, f.version, fields, action).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response()),
+        Err(NewsroomError::Conflict(conflict)) => {
             // Keep this person's text in the form, show what the other person changed, and let
             // the next save go through against the version they have now seen.
             let theirs = state.store.revision(id, None, Some(conflict.base_version)).await?;
@@ -636,18 +522,16 @@ pub async fn save(
             )
             .await
         }
-        Err(StoreError::Conflict(message)) => {
-            editor_page(
-                &state,
-                &staff,
-                &headers,
-                Some(&article),
-                &lang,
-                Shown::refused(StatusCode::CONFLICT, &f, message),
-            )
-            .await
+        Err(e @ (NewsroomError::Invalid(_) | NewsroomError::Taken(_) | NewsroomError::VersionRequired)) => {
+            let status = if matches!(e, NewsroomError::Taken(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let shown = Shown::refused(status, &f, e.message(ui).unwrap_or_default());
+            editor_page(&state, &staff, &headers, Some(&article), &lang, shown).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(WebError::refused(e, ui)),
     }
 }
 
@@ -658,24 +542,35 @@ pub async fn preview(
     staff: Staff,
     headers: HeaderMap,
     Path(id): Path<i64>,
+    extensions: Extensions,
     Form(f): Form<ArticleForm>,
 ) -> WebResult<Response> {
-    let existing = if id == 0 { None } else { Some(load_for(&state, &staff, id).await?) };
+    let existing = if id == 0 { None } else { Some(load_for(&state, &staff, &extensions, id).await?) };
     let ui = ui_lang(&headers);
     let lang = match &existing {
         Some(a) => a.lang.clone(),
         None => site_lang(&state, f.lang.as_deref()),
     };
-    let edit = checked_edit(&state, &f, lang.clone(), existing.as_ref(), Action::Save, ui)
-        .await?
-        .map_err(WebError::BadRequest)?;
+    let invalid = |errors| WebError::refused(NewsroomError::Invalid(errors), ui);
+    let fields = form_fields(&state, &f).map_err(invalid)?;
+    let lead_image_id = match existing.as_ref() {
+        Some(a) => state.store.lead_image_id(a.id).await?,
+        None => None,
+    };
+    let base = Base { article: existing.as_ref(), review_requested: false, lead_image_id };
+    let edit = resolve(&fields, &base, &lang, &state.site.languages, Action::Save, state.clock.now())
+        .map_err(invalid)?;
     let lead_image = match edit.lead_image_id {
         Some(id) => state.store.media_by_id(id).await?,
         None => None,
     };
     let ctx = PageCtx::new(&state, lang.as_str()).await?;
-    let section =
-        ctx.section_by_id(edit.section_id).ok_or_else(|| WebError::BadRequest("section".into()))?.clone();
+    let section = ctx
+        .section_by_id(edit.section_id)
+        .ok_or_else(|| {
+            invalid(vec![FieldError::new("section", "error_no_section").with("id", edit.section_id)])
+        })?
+        .clone();
     let now = state.clock.now();
     let article = Article {
         id: existing.as_ref().map(|a| a.id).unwrap_or(0),
@@ -720,55 +615,47 @@ pub struct TranslateForm {
 pub async fn translate(
     State(state): State<AppState>,
     staff: Staff,
+    headers: HeaderMap,
+    extensions: Extensions,
     Path(id): Path<i64>,
     Form(f): Form<TranslateForm>,
 ) -> WebResult<Response> {
-    staff.require(Permission::CreateArticle)?;
-    let source = load_for(&state, &staff, id).await?;
-    let lang = state
-        .site
-        .language(&f.lang)
-        .ok_or_else(|| WebError::BadRequest(format!("'{}' is not a site language", f.lang)))?
-        .clone();
-    if let Some((existing, _, _, _)) = state
-        .store
-        .translation_states(&source.translation_key)
-        .await?
-        .into_iter()
-        .find(|(_, l, _, _)| *l == lang.as_str())
-    {
-        return Ok(Redirect::to(&format!("/admin/articles/{existing}")).into_response());
-    }
-    let edit = ArticleEdit {
-        lang,
-        section_id: source.section_id,
-        title: source.title.clone(),
-        slug: None,
-        lead: source.lead.clone(),
-        body_html: source.body_html.clone(),
-        status: Status::Draft,
-        publish_at: source.publish_at,
-        review_requested: false,
-        // The translation starts with the same lead photo.
-        lead_image_id: state.store.lead_image_id(source.id).await?,
+    let ui = ui_lang(&headers);
+    let Some(lang) = state.site.language(&f.lang).cloned() else {
+        let error = FieldError::new("lang", "error_not_a_language")
+            .with("lang", &f.lang)
+            .with("known", state.site.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", "));
+        return Err(WebError::refused(NewsroomError::Invalid(vec![error]), ui));
     };
-    let new_id = state
-        .store
-        .create_article(&edit, Some(&source.translation_key), staff.user.id, state.clock.now())
-        .await?;
-    Ok(Redirect::to(&format!("/admin/articles/{new_id}")).into_response())
+    let id = match state.newsroom.translate(&actor(&staff, &extensions), id, lang).await {
+        Ok(Translation::Existing(id)) => id,
+        Ok(Translation::Created(written)) => written.article().map(|a| a.id).unwrap_or(id),
+        Err(e) => return Err(WebError::refused(e, ui)),
+    };
+    Ok(Redirect::to(&format!("/admin/articles/{id}")).into_response())
+}
+
+/// The version a trash or restore button was shown at.
+#[derive(Debug, Deserialize)]
+pub struct VersionForm {
+    version: Option<i64>,
 }
 
 /// `POST /admin/articles/{id}/delete`: to the trash (and off the public site).
 pub async fn trash(
     State(state): State<AppState>,
     staff: Staff,
+    headers: HeaderMap,
     extensions: Extensions,
     Path(id): Path<i64>,
+    Form(f): Form<VersionForm>,
 ) -> WebResult<Response> {
-    staff.require(Permission::DeleteArticle)?;
-    state.store.set_trashed(id, true, staff.user.id, &client_address(&extensions), state.clock.now()).await?;
-    state.content_changed().await;
+    let ui = ui_lang(&headers);
+    state
+        .newsroom
+        .trash(&actor(&staff, &extensions), id, f.version)
+        .await
+        .map_err(|e| WebError::refused(e, ui))?;
     Ok(Redirect::to("/admin/trash").into_response())
 }
 
@@ -776,14 +663,16 @@ pub async fn trash(
 pub async fn restore(
     State(state): State<AppState>,
     staff: Staff,
+    headers: HeaderMap,
     extensions: Extensions,
     Path(id): Path<i64>,
+    Form(f): Form<VersionForm>,
 ) -> WebResult<Response> {
-    staff.require(Permission::DeleteArticle)?;
+    let ui = ui_lang(&headers);
     state
-        .store
-        .set_trashed(id, false, staff.user.id, &client_address(&extensions), state.clock.now())
-        .await?;
-    state.content_changed().await;
+        .newsroom
+        .restore(&actor(&staff, &extensions), id, f.version)
+        .await
+        .map_err(|e| WebError::refused(e, ui))?;
     Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
 }

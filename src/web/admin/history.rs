@@ -2,13 +2,14 @@
 //! revision as a new save (so restoring is itself in the history).
 
 use super::session::Staff;
-use super::{chrome, client_address, render, ui_lang};
-use crate::domain::user::may_edit_article;
+use super::{chrome, render, ui_lang};
 use crate::domain::{dates, markup};
 use crate::i18n;
-use crate::storage::editorial::{ArticleEdit, SaveResult, at};
+use crate::newsroom::Intent;
+use crate::storage::editorial::at;
 use crate::web::AppState;
 use crate::web::error::{WebError, WebResult};
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{Extensions, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -56,9 +57,10 @@ pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
     headers: HeaderMap,
+    extensions: Extensions,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let (article, author) = super::articles::load_with_author(&state, &staff, id).await?;
+    let (article, author) = super::articles::load_with_author(&state, &staff, &extensions, id).await?;
     let ui = ui_lang(&headers);
     let tz = &state.site.time_zone;
     let revisions: Vec<Value> = state
@@ -75,8 +77,10 @@ pub async fn list(
         })
         .collect();
     let title = format!("{}: {}", i18n::text(ui, "admin_history", &[]), article.title);
-    let ctx = context! { article => context! { id => article.id, title => article.title }, revisions,
-    can_restore => may_edit_article(staff.user.role, staff.user.id, author, article.status),
+    let actor = super::articles::actor(&staff, &extensions);
+    let can_restore = state.newsroom.may(&actor, Intent::RestoreRevision, &article, author);
+    let ctx = context! { article => context! { id => article.id, title => article.title, version => article.version }, revisions,
+    can_restore,
     ..chrome(&state, Some(&staff), ui, &title, "articles") };
     Ok(render(&state, "admin/revisions.html", ctx)?.into_response())
 }
@@ -94,8 +98,9 @@ pub async fn diff(
     headers: HeaderMap,
     Path(id): Path<i64>,
     Query(q): Query<DiffQuery>,
+    extensions: Extensions,
 ) -> WebResult<Response> {
-    let article = super::articles::load_for(&state, &staff, id).await?;
+    let article = super::articles::load_for(&state, &staff, &extensions, id).await?;
     let from = state.store.revision(id, Some(q.from), None).await?.ok_or(WebError::NotFound)?;
     let to = state.store.revision(id, Some(q.to), None).await?.ok_or(WebError::NotFound)?;
     let ui = ui_lang(&headers);
@@ -107,56 +112,28 @@ pub async fn diff(
     Ok(render(&state, "admin/diff.html", ctx)?.into_response())
 }
 
+/// The version the revisions page was shown at.
+#[derive(Debug, Deserialize)]
+pub struct RestoreForm {
+    version: Option<i64>,
+}
+
 /// `POST /admin/articles/{id}/revisions/{rev}/restore`: the old revision's text becomes the
 /// article's newest version (status and date stay as they are now).
 pub async fn restore(
     State(state): State<AppState>,
     staff: Staff,
+    headers: HeaderMap,
     extensions: Extensions,
     Path((id, rev)): Path<(i64, i64)>,
+    Form(f): Form<RestoreForm>,
 ) -> WebResult<Response> {
-    let (article, author) = super::articles::load_with_author(&state, &staff, id).await?;
-    if !may_edit_article(staff.user.role, staff.user.id, author, article.status) {
-        return Err(WebError::Forbidden);
-    }
-    let old = state.store.revision(id, Some(rev), None).await?.ok_or(WebError::NotFound)?;
-    // The text comes back; the lead photo stays as it is now.
-    let lead_image_id = state.store.lead_image_id(id).await?;
-    let edit = ArticleEdit {
-        lang: article.lang.clone(),
-        section_id: old.section_id,
-        title: old.title,
-        slug: Some(old.slug),
-        lead: old.lead,
-        body_html: old.body_html,
-        status: article.status,
-        publish_at: article.publish_at,
-        review_requested: false,
-        lead_image_id,
-    };
-    let note = format!("restored version {}", old.version);
-    let address = client_address(&extensions);
-    match state
-        .store
-        .save_article(
-            id,
-            article.version,
-            &edit,
-            staff.user.id,
-            &note,
-            Some(("article.restore_revision", &address)),
-            state.clock.now(),
-        )
-        .await?
-    {
-        SaveResult::Saved { .. } => {
-            // The old title may relate the article to others.
-            state.related.forget(id);
-            state.content_changed().await;
-            Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
-        }
-        SaveResult::Conflict(_) => {
-            Ok(Redirect::to(&format!("/admin/articles/{id}/revisions")).into_response())
-        }
-    }
+    let ui = ui_lang(&headers);
+    let actor = super::articles::actor(&staff, &extensions);
+    state
+        .newsroom
+        .restore_revision(&actor, id, f.version, rev)
+        .await
+        .map_err(|e| WebError::refused(e, ui))?;
+    Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
 }

@@ -430,7 +430,7 @@ pub async fn update(
         )
         .await?;
     // Articles showing this photo show its new texts at once.
-    state.content_changed().await;
+    state.content_changed();
     Ok(Redirect::to(&format!("/admin/media?saved={id}#media-{id}")).into_response())
 }
 

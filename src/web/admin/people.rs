@@ -197,7 +197,7 @@ pub async fn save_section(
             state.clock.now(),
         )
         .await?;
-    state.content_changed().await;
+    state.content_changed();
     Ok(Redirect::to("/admin/sections").into_response())
 }
 

@@ -1,0 +1,270 @@
+//! The editorial core: the one way every writer changes articles — the back office, the JSON
+//! API, the importers, the scheduler and the command line.
+//!
+//! Each operation takes who acts ([`Actor`]), the version the writer started from (always
+//! required: without it a concurrent save would be silently overwritten) and a typed input,
+//! checks the role's permission ([`policy`]), validates every field ([`input`]), writes in one
+//! transaction (the article, a revision, a typed change-log entry and, for status changes, an
+//! audit entry) and then hands the result to the node's [`Followers`] — the one post-commit
+//! step, which updates the read models and the page cache of the writing node at once. Other
+//! nodes follow the change log.
+
+pub mod error;
+pub mod input;
+pub mod policy;
+
+pub use error::{FieldError, NewsroomError, Result};
+pub use input::{Fields, LeadImage};
+pub use policy::{Action, Actor, Intent};
+
+use crate::domain::{Article, Clock, Lang, Status};
+use crate::storage::Store;
+use crate::storage::editorial::{ArticleEdit, SaveResult, WriteContext, Written};
+use input::Base;
+use policy::{Subject, allows};
+use std::sync::Arc;
+
+/// What runs after every committed write on the node that made it.
+pub trait Followers: Send + Sync {
+    fn committed(&self, written: &Written);
+}
+
+/// For processes without read models (the command line): other nodes follow the log.
+#[derive(Debug, Default)]
+pub struct NoFollowers;
+
+impl Followers for NoFollowers {
+    fn committed(&self, _: &Written) {}
+}
+
+/// A translation asked for: the new draft, or the one that already existed.
+#[derive(Debug, Clone)]
+pub enum Translation {
+    Created(Box<Written>),
+    Existing(i64),
+}
+
+/// The editorial core of one process.
+#[derive(Clone)]
+pub struct Newsroom {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    languages: Arc<Vec<Lang>>,
+    followers: Arc<dyn Followers>,
+}
+
+impl std::fmt::Debug for Newsroom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Newsroom").field("languages", &self.languages).finish_non_exhaustive()
+    }
+}
+
+impl Newsroom {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        languages: Vec<Lang>,
+        followers: Arc<dyn Followers>,
+    ) -> Newsroom {
+        Newsroom { store, clock, languages: Arc::new(languages), followers }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// An article the actor may open, with its author (for the edit rule).
+    pub async fn open(&self, actor: &Actor, id: i64) -> Result<(Article, Option<i64>)> {
+        let article = self.store.article_by_id(id).await?.ok_or(NewsroomError::NotFound)?;
+        let (_, author_id, _) = self.store.article_meta(id).await?.ok_or(NewsroomError::NotFound)?;
+        if !allows(actor, Intent::Open, Some(Subject { author_id, status: article.status })) {
+            return Err(NewsroomError::Forbidden);
+        }
+        Ok((article, author_id))
+    }
+
+    /// Whether the actor may take this step on an article it has open.
+    pub fn may(&self, actor: &Actor, intent: Intent, article: &Article, author_id: Option<i64>) -> bool {
+        allows(actor, intent, Some(Subject { author_id, status: article.status }))
+    }
+
+    /// Creates an article in `lang`; `action` may publish or schedule it at once.
+    pub async fn create(&self, actor: &Actor, lang: Lang, fields: Fields, action: Action) -> Result<Written> {
+        if !allows(actor, Intent::Create(action), None) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let now = self.clock.now();
+        let base = Base { article: None, review_requested: false, lead_image_id: None };
+        let edit = input::resolve(&fields, &base, &lang, &self.languages, action, now)
+            .map_err(NewsroomError::Invalid)?;
+        self.check_references(&edit).await?;
+        let ctx = self.context(actor, action.note(), None);
+        let written = self.store.create_article(&edit, None, ctx).await?;
+        Ok(self.done(written))
+    }
+
+    /// Saves `fields` over the article at `version` and takes the workflow step `action`.
+    pub async fn save(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: Option<i64>,
+        fields: Fields,
+        action: Action,
+    ) -> Result<Written> {
+        let (article, author_id) = self.open(actor, id).await?;
+        if !self.may(actor, Intent::Change(action), &article, author_id) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let version = version.ok_or(NewsroomError::VersionRequired)?;
+        if action == Action::SendBack && article.status != Status::Draft {
+            return Err(NewsroomError::Invalid(vec![FieldError::new("status", "error_not_a_draft")]));
+        }
+        let (_, _, review_requested) = self.store.article_meta(id).await?.ok_or(NewsroomError::NotFound)?;
+        let lead_image_id = self.store.lead_image_id(id).await?;
+        let base = Base { article: Some(&article), review_requested, lead_image_id };
+        let edit = input::resolve(&fields, &base, &article.lang, &self.languages, action, self.clock.now())
+            .map_err(NewsroomError::Invalid)?;
+        self.check_references(&edit).await?;
+        let ctx = self.context(actor, action.note(), None);
+        self.finish(self.store.save_article(id, version, &edit, ctx).await?)
+    }
+
+    /// A workflow step without changes to the text.
+    pub async fn act(&self, actor: &Actor, id: i64, version: Option<i64>, action: Action) -> Result<Written> {
+        self.save(actor, id, version, Fields::default(), action).await
+    }
+
+    /// Brings back an old revision's text, section and address as the newest version; the
+    /// status, date and lead photo stay as they are now.
+    pub async fn restore_revision(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: Option<i64>,
+        revision_id: i64,
+    ) -> Result<Written> {
+        let (article, author_id) = self.open(actor, id).await?;
+        if !self.may(actor, Intent::RestoreRevision, &article, author_id) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let version = version.ok_or(NewsroomError::VersionRequired)?;
+        let old = self.store.revision(id, Some(revision_id), None).await?.ok_or(NewsroomError::NotFound)?;
+        let edit = ArticleEdit {
+            lang: article.lang.clone(),
+            section_id: old.section_id,
+            title: old.title,
+            slug: Some(old.slug),
+            lead: old.lead,
+            body_html: old.body_html,
+            status: article.status,
+            publish_at: article.publish_at,
+            review_requested: false,
+            lead_image_id: self.store.lead_image_id(id).await?,
+        };
+        let note = format!("restored version {}", old.version);
+        let ctx = self.context(actor, &note, Some("article.restore_revision"));
+        self.finish(self.store.save_article(id, version, &edit, ctx).await?)
+    }
+
+    /// To the trash: off the public site at once.
+    pub async fn trash(&self, actor: &Actor, id: i64, version: Option<i64>) -> Result<Written> {
+        self.trash_or_restore(actor, id, version, true).await
+    }
+
+    /// Back from the trash, as a draft.
+    pub async fn restore(&self, actor: &Actor, id: i64, version: Option<i64>) -> Result<Written> {
+        self.trash_or_restore(actor, id, version, false).await
+    }
+
+    async fn trash_or_restore(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: Option<i64>,
+        trash: bool,
+    ) -> Result<Written> {
+        let intent = if trash { Intent::Trash } else { Intent::Restore };
+        if !allows(actor, intent, None) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let version = version.ok_or(NewsroomError::VersionRequired)?;
+        let note = if trash { "moved to the trash" } else { "restored from the trash" };
+        let ctx = self.context(actor, note, None);
+        self.finish(self.store.set_trashed(id, version, trash, ctx).await?)
+    }
+
+    /// A linked draft of article `id` in `lang`, prefilled from it (text and lead photo), or
+    /// the translation that already exists.
+    pub async fn translate(&self, actor: &Actor, id: i64, lang: Lang) -> Result<Translation> {
+        let (source, author_id) = self.open(actor, id).await?;
+        if !self.may(actor, Intent::Translate, &source, author_id) {
+            return Err(NewsroomError::Forbidden);
+        }
+        if !self.languages.contains(&lang) {
+            let known: Vec<&str> = self.languages.iter().map(Lang::as_str).collect();
+            let error = FieldError::new("lang", "error_not_a_language")
+                .with("lang", &lang)
+                .with("known", known.join(", "));
+            return Err(NewsroomError::Invalid(vec![error]));
+        }
+        let states = self.store.translation_states(&source.translation_key).await?;
+        if let Some((existing, ..)) = states.into_iter().find(|(_, l, _, _)| l == lang.as_str()) {
+            return Ok(Translation::Existing(existing));
+        }
+        let edit = ArticleEdit {
+            lang,
+            section_id: source.section_id,
+            title: source.title.clone(),
+            slug: None,
+            lead: source.lead.clone(),
+            body_html: source.body_html.clone(),
+            status: Status::Draft,
+            publish_at: source.publish_at,
+            review_requested: false,
+            lead_image_id: self.store.lead_image_id(source.id).await?,
+        };
+        let ctx = self.context(actor, "translation started", None);
+        let written = self.store.create_article(&edit, Some(&source.translation_key), ctx).await?;
+        Ok(Translation::Created(Box::new(self.done(written))))
+    }
+
+    /// Publishes the scheduled articles whose time has come. Every node may call this at
+    /// once: each article is published exactly once (one conditional UPDATE), with a revision
+    /// and an audit entry like any other publication.
+    pub async fn publish_due(&self) -> Result<Vec<Written>> {
+        let written = self.store.publish_due(self.clock.now()).await?;
+        Ok(written.into_iter().map(|w| self.done(w)).collect())
+    }
+
+    /// The section and the lead photo an edit names must exist.
+    async fn check_references(&self, edit: &ArticleEdit) -> Result<()> {
+        let mut errors = Vec::new();
+        if !self.store.sections().await?.iter().any(|s| s.id == edit.section_id) {
+            errors.push(FieldError::new("section", "error_no_section").with("id", edit.section_id));
+        }
+        if let Some(id) = edit.lead_image_id {
+            if self.store.media_by_id(id).await?.is_none() {
+                errors.push(FieldError::new("lead_image", "media_not_found").with("id", id));
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(NewsroomError::Invalid(errors)) }
+    }
+
+    fn context<'a>(&self, actor: &'a Actor, note: &'a str, audit: Option<&'a str>) -> WriteContext<'a> {
+        WriteContext { user_id: actor.user_id, address: &actor.address, note, audit, now: self.clock.now() }
+    }
+
+    fn finish(&self, result: SaveResult) -> Result<Written> {
+        match result {
+            SaveResult::Saved(written) => Ok(self.done(*written)),
+            SaveResult::Conflict(conflict) => Err(NewsroomError::Conflict(conflict)),
+        }
+    }
+
+    /// The one post-commit step.
+    fn done(&self, written: Written) -> Written {
+        self.followers.committed(&written);
+        written
+    }
+}
