@@ -1,6 +1,6 @@
 //! Secrets for people: argon2id password hashes, random tokens for sessions, CSRF and one-time
-//! links, and the hashes under which tokens are stored. Used by the back office and by
-//! `newsdesk user`.
+//! links, API bearer tokens, and the hashes under which tokens are stored. Used by the back
+//! office and by `newsdesk user` and `newsdesk token`.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -97,6 +97,30 @@ pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// What every API token starts with, so a leaked one is recognizable (by people and by secret
+/// scanners) and anything else can be refused without a database lookup.
+pub const API_TOKEN_PREFIX: &str = "nd_";
+/// How many leading characters of an API token are stored in clear and shown, so a person can
+/// tell tokens apart: `nd_` and seven hex digits, far too few to guess the rest from.
+pub const API_TOKEN_SHOWN: usize = 10;
+
+/// A new API bearer token: `nd_` and 32 random bytes in hex. Stored only as [`token_hash`].
+pub fn new_api_token() -> String {
+    format!("{API_TOKEN_PREFIX}{}", new_token())
+}
+
+/// Whether `secret` has the shape of an API token; anything else is refused before any lookup.
+pub fn looks_like_api_token(secret: &str) -> bool {
+    secret.strip_prefix(API_TOKEN_PREFIX).is_some_and(|rest| {
+        rest.len() == 64 && rest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// The part of an API token shown in lists.
+pub fn api_token_shown(secret: &str) -> &str {
+    secret.get(..API_TOKEN_SHOWN).unwrap_or(secret)
+}
+
 /// Compares two secrets in time independent of where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -129,5 +153,18 @@ mod tests {
         assert_ne!(token_hash(&a), a);
         assert!(constant_time_eq(&a, &a.clone()));
         assert!(!constant_time_eq(&a, &b));
+    }
+
+    #[test]
+    fn api_tokens_have_a_recognizable_shape() {
+        let (a, b) = (new_api_token(), new_api_token());
+        assert!(a.starts_with("nd_") && a.len() == 67, "{a}");
+        assert_ne!(a, b);
+        assert!(looks_like_api_token(&a));
+        assert_eq!(api_token_shown(&a).len(), API_TOKEN_SHOWN);
+        assert!(a.starts_with(api_token_shown(&a)));
+        for bad in ["", "nd_", &a[3..], &a[..66], &format!("{a}0"), &a.to_uppercase().replace("ND_", "nd_")] {
+            assert!(!looks_like_api_token(bad), "{bad}");
+        }
     }
 }

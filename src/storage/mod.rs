@@ -18,12 +18,14 @@ pub mod media;
 mod rows;
 mod sections;
 pub mod timeline;
+pub mod tokens;
 pub mod users;
 mod views;
 
 pub use articles::{ArticleSummary, ImportOutcome, ItemError, ListFilter, TranslationLink};
 pub use sections::SectionInput;
 pub use timeline::Timeline;
+pub use tokens::{ApiToken, NewApiToken, TokenUser};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod admission;
+pub mod api_limit;
 pub mod assets;
 pub mod cache;
 pub mod error;
