@@ -33,6 +33,20 @@ impl Timeline {
         (matched.len() as u64, matched[from..to].iter().map(|(_, id)| *id).collect())
     }
 
+    /// Keyset paging: up to `limit` ids after `after` (a `(publish_at, id)` already seen), in
+    /// list order, and whether more follow. Stable while articles are published meanwhile.
+    pub fn page_after(&self, filter: &ListFilter, after: Option<(i64, i64)>, limit: u32) -> (Vec<(i64, i64)>, bool) {
+        let key = (filter.lang.as_str().to_string(), filter.section_id);
+        let Some(list) = self.lists.get(&key) else { return (Vec::new(), false) };
+        let start = filter.to.map_or(0, |to| list.partition_point(|(at, _)| *at >= to.as_second()));
+        let end =
+            filter.from.map_or(list.len(), |from| list.partition_point(|(at, _)| *at >= from.as_second()));
+        let matched = list.get(start..end.max(start)).unwrap_or(&[]);
+        let from = after.map_or(0, |(at, id)| matched.partition_point(|&(a, i)| (a, i) >= (at, id)));
+        let to = from.saturating_add(limit as usize).min(matched.len());
+        (matched[from..to].to_vec(), to < matched.len())
+    }
+
     /// Whether an article is in the timeline (published) with this publication time.
     pub fn contains(&self, lang: &str, publish_at: i64, id: i64) -> bool {
         let Some(list) = self.lists.get(&(lang.to_string(), None)) else { return false };
@@ -225,6 +239,21 @@ mod tests {
         assert!(parse_timeline("").unwrap().is_empty());
         assert!(parse_timeline("en 1 300").is_err());
         assert!(parse_timeline("en 1 x 3").is_err());
+    }
+
+    #[test]
+    fn keyset_pages_continue_where_the_last_ended() {
+        let t = timeline();
+        let all = ListFilter::all(Lang::parse("en").unwrap());
+        let (first, more) = t.page_after(&all, None, 4);
+        assert_eq!(first.iter().map(|e| e.1).collect::<Vec<_>>(), vec![10, 9, 8, 7]);
+        assert!(more);
+        let (next, more) = t.page_after(&all, first.last().copied(), 4);
+        assert_eq!(next.iter().map(|e| e.1).collect::<Vec<_>>(), vec![6, 5, 4, 3]);
+        assert!(more);
+        let (last, more) = t.page_after(&all, next.last().copied(), 4);
+        assert_eq!(last.iter().map(|e| e.1).collect::<Vec<_>>(), vec![2, 1]);
+        assert!(!more);
     }
 
     #[test]

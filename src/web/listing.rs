@@ -140,6 +140,23 @@ impl Listing {
         Ok((total, snapshot.rows(state, &ids).await?))
     }
 
+    /// Keyset paging for the API: rows after `after` (`(publish_at, id)`), and the key of the
+    /// last row when more follow.
+    pub async fn page_after(
+        &self,
+        state: &AppState,
+        filter: &ListFilter,
+        after: Option<(i64, i64)>,
+        limit: u32,
+    ) -> WebResult<(Vec<ArticleSummary>, Option<(i64, i64)>)> {
+        let snapshot = self.snapshot(state).await?;
+        let (keys, more) =
+            snapshot.timeline.read().unwrap_or_else(|e| e.into_inner()).page_after(filter, after, limit);
+        let ids: Vec<i64> = keys.iter().map(|(_, id)| *id).collect();
+        let rows = snapshot.rows(state, &ids).await?;
+        Ok((rows, if more { keys.last().copied() } else { None }))
+    }
+
     /// The list rows of those of `ids` that are published, in the order given.
     pub async fn published(&self, state: &AppState, ids: &[i64]) -> WebResult<Vec<ArticleSummary>> {
         let snapshot = self.snapshot(state).await?;

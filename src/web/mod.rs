@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod admission;
+pub mod api;
 pub mod api_limit;
 pub mod assets;
 pub mod cache;
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/{section}", get(lists::section))
         .route("/{lang}/{section}/{slug}", get(article::show))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .merge(api::router(state.clone()))
         .nest(
             "/admin",
             admin::router(state.clone()).layer(tower_http::limit::RequestBodyLimitLayer::new(ADMIN_MAX_BODY)),

@@ -14,6 +14,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("public/article.html", include_str!("../../templates/public/article.html")),
     ("public/error.html", include_str!("../../templates/public/error.html")),
     ("public/search.html", include_str!("../../templates/public/search.html")),
+    ("api/docs.html", include_str!("../../templates/api/docs.html")),
     ("admin/base.html", include_str!("../../templates/admin/base.html")),
     ("admin/login.html", include_str!("../../templates/admin/login.html")),
     ("admin/set_password.html", include_str!("../../templates/admin/set_password.html")),

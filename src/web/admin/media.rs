@@ -55,16 +55,16 @@ pub struct LibraryQuery {
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct TextForm {
     #[serde(default)]
-    alt: String,
+    pub(crate) alt: String,
     #[serde(default)]
-    caption: String,
+    pub(crate) caption: String,
     #[serde(default)]
-    credit: String,
+    pub(crate) credit: String,
 }
 
 impl TextForm {
     /// Plain text, whitespace folded, each within its length; the error names the field.
-    fn clean(&self, ui: &str) -> Result<TextForm, String> {
+    pub(crate) fn clean(&self, ui: &str) -> Result<TextForm, String> {
         let mut out = TextForm::default();
         for (value, target, key, max) in [
             (&self.alt, &mut out.alt, "media_alt", MAX_ALT),
@@ -178,11 +178,11 @@ fn wants_json(headers: &HeaderMap) -> bool {
 
 /// What the multipart form held.
 #[derive(Default)]
-struct Upload {
+pub(crate) struct Upload {
     /// The first file: its name as the client gave it, and its bytes.
-    file: Option<(String, Vec<u8>)>,
-    too_large: bool,
-    texts: TextForm,
+    pub(crate) file: Option<(String, Vec<u8>)>,
+    pub(crate) too_large: bool,
+    pub(crate) texts: TextForm,
 }
 
 /// Reads a text field, keeping at most [`MAX_FIELD`] bytes.
@@ -197,7 +197,7 @@ async fn read_text(mut field: Field<'_>) -> Result<String, axum::extract::multip
 
 /// Reads the form, never holding more than `limit` bytes of file: past it, the rest of the
 /// body is read and dropped (so the browser gets the answer instead of a broken connection).
-async fn read_upload(
+pub(crate) async fn read_upload(
     multipart: &mut Multipart,
     limit: u64,
 ) -> Result<Upload, axum::extract::multipart::MultipartError> {
@@ -303,17 +303,44 @@ pub async fn upload(
         return refuse(status, message, Some(texts)).await;
     };
 
+    let (id, key, width, height) =
+        match store_photo(&state, original_name, bytes, &texts, staff.user.id, &client_address(&extensions)).await? {
+            Ok(stored) => stored,
+            Err(r) => {
+                let (status, message) = refusal(&r);
+                return refuse(status, message, Some(texts)).await;
+            }
+        };
+    if json {
+        let view = image_view(id, &key, i64::from(width), i64::from(height), 480);
+        return Ok((
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "ok": true, "id": id, "thumb": view.src })),
+        )
+            .into_response());
+    }
+    Ok(Redirect::to(&format!("/admin/media?uploaded={id}#media-{id}")).into_response())
+}
+
+/// Checks, resizes and stores an uploaded photo and records it in the library (with an audit
+/// entry): the one way photos enter, from the back office or the API. Returns the photo's id,
+/// file key and size, or why the file was refused.
+pub(crate) async fn store_photo(
+    state: &AppState,
+    original_name: String,
+    bytes: Vec<u8>,
+    texts: &TextForm,
+    user_id: i64,
+    address: &str,
+) -> WebResult<Result<(i64, String, u32, u32), Refusal>> {
+    let settings = settings(state);
     // Decode and resize off the async workers, as many at once as the gate lets through.
     let bytes = Arc::new(bytes);
-    let gate = media::gate(&data_dir(&state));
+    let gate = media::gate(&data_dir(state));
     let processed = match media::process_gated(bytes.clone(), &gate).await {
         Ok(p) => p,
-        Err(r) => {
-            let (status, message) = refusal(&r);
-            return refuse(status, message, Some(texts)).await;
-        }
+        Err(r) => return Ok(Err(r)),
     };
-
     let key = media::new_key();
     if let Err(e) = media::save(&settings.dir, &key, &bytes, &processed).await {
         tracing::error!(error = %e, dir = %settings.dir.display(), "cannot write media files");
@@ -331,7 +358,7 @@ pub async fn upload(
         caption: &texts.caption,
         credit: &texts.credit,
     };
-    let id = match state.store.create_media(&new, Some(staff.user.id), now).await {
+    let id = match state.store.create_media(&new, Some(user_id), now).await {
         Ok(id) => id,
         Err(e) => {
             media::remove(&settings.dir, &key, processed.kind, processed.width).await;
@@ -339,26 +366,8 @@ pub async fn upload(
         }
     };
     let detail = format!("{original_name} ({}×{}, {} bytes)", processed.width, processed.height, bytes.len());
-    state
-        .store
-        .audit(
-            Some(staff.user.id),
-            "media.upload",
-            &format!("media {id}"),
-            &detail,
-            &client_address(&extensions),
-            now,
-        )
-        .await?;
-    if json {
-        let view = image_view(id, &key, i64::from(processed.width), i64::from(processed.height), 480);
-        return Ok((
-            StatusCode::CREATED,
-            Json(serde_json::json!({ "ok": true, "id": id, "thumb": view.src })),
-        )
-            .into_response());
-    }
-    Ok(Redirect::to(&format!("/admin/media?uploaded={id}#media-{id}")).into_response())
+    state.store.audit(Some(user_id), "media.upload", &format!("media {id}"), &detail, address, now).await?;
+    Ok(Ok((id, key, processed.width, processed.height)))
 }
 
 /// `POST /admin/media/{id}`: alternative text, caption and credit.

@@ -7,7 +7,7 @@ mod articles;
 mod dashboard;
 mod history;
 pub mod login;
-mod media;
+pub(crate) mod media;
 mod people;
 pub mod session;
 
