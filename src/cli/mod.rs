@@ -8,6 +8,7 @@ mod import;
 mod migrate;
 mod reindex;
 mod serve;
+mod token;
 mod user;
 
 use crate::config::Config;
@@ -58,6 +59,8 @@ pub enum Command {
     User(user::Opts),
     /// Rebuild the search index from the database.
     Reindex(reindex::Opts),
+    /// Manage bearer tokens for the JSON API.
+    Token(token::Opts),
 }
 
 /// Parses the command line, runs the command and turns any error into a message and exit code.
@@ -89,6 +92,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => migrate::run(&cli.global).await,
         Command::User(opts) => user::run(&cli.global, opts).await,
         Command::Reindex(opts) => reindex::run(&cli.global, opts).await,
+        Command::Token(opts) => token::run(&cli.global, opts).await,
     }
 }
 

@@ -6,7 +6,7 @@ use crate::on_both_backends;
 
 use std::process::{Command, Output};
 
-fn newsdesk(db: &TestDb, args: &[&str]) -> Output {
+pub fn newsdesk(db: &TestDb, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_newsdesk"))
         .arg("--data")
         .arg(db.data_dir())
@@ -19,13 +19,13 @@ fn newsdesk(db: &TestDb, args: &[&str]) -> Output {
         .expect("run newsdesk")
 }
 
-fn ok(output: &Output) -> String {
+pub fn ok(output: &Output) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "command failed: {stderr}");
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn failed(output: &Output) -> String {
+pub fn failed(output: &Output) -> String {
     assert!(!output.status.success(), "command should have failed");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
@@ -189,8 +189,19 @@ fn a_port_in_use_is_reported() {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in ["serve", "import", "export", "demo", "migrate"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_newsdesk")).args([cmd, "--help"]).output().unwrap();
+    for cmd in [
+        "serve",
+        "import",
+        "export",
+        "demo",
+        "migrate",
+        "token",
+        "token create",
+        "token list",
+        "token revoke",
+    ] {
+        let args = cmd.split(' ').chain(["--help"]);
+        let out = Command::new(env!("CARGO_BIN_EXE_newsdesk")).args(args).output().unwrap();
         let text = ok(&out);
         assert!(text.contains("--data") && text.contains("--database-url"), "{cmd} --help: {text}");
     }

@@ -26,5 +26,7 @@ mod search;
 mod session;
 /// The storage story: every Store operation in one sequence, on each backend.
 mod story;
+/// API tokens: the command line, authentication on both backends, the back-office page.
+mod tokens;
 /// A small WebDriver client (chromedriver as a child process) for the browser tests.
 mod webdriver;

@@ -10,6 +10,7 @@ pub mod login;
 pub(crate) mod media;
 mod people;
 pub mod session;
+mod tokens;
 
 use super::AppState;
 use super::error::WebResult;
@@ -56,6 +57,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}", post(people::update_user))
         .route("/sections", get(people::sections).post(people::save_section))
         .route("/audit", get(people::audit))
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}/revoke", post(tokens::revoke))
         .layer(axum::middleware::from_fn_with_state(state, session::guard))
 }
 
@@ -99,6 +102,7 @@ pub fn chrome(state: &AppState, staff: Option<&Staff>, lang: &str, title: &str, 
             }
             if s.user.role.can(Permission::ManageUsers) {
                 items.push(("users", "/admin/users", "admin_users"));
+                items.push(("tokens", "/admin/tokens", "admin_tokens"));
             }
             if s.user.role.can(Permission::ViewAuditLog) {
                 items.push(("audit", "/admin/audit", "admin_audit"));
