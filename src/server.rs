@@ -62,7 +62,8 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let scheduler = tokio::spawn(scheduler(state.clone(), stop_rx.clone()));
-    let follower = tokio::spawn(follow_changes(state.clone(), stop_rx));
+    let follower = tokio::spawn(follow_changes(state.clone(), stop_rx.clone()));
+    let webhooks = tokio::spawn(crate::webhooks::worker::run(state.clone(), stop_rx));
     let state_for_flush = state.clone();
     let result = web::serve(listener, state, async move {
         shutdown.await;
@@ -71,6 +72,8 @@ pub async fn run(
     .await;
     scheduler.abort();
     follower.abort();
+    // Stopped by `stop_tx` above; it gives its lease up so another node takes over at once.
+    let _ = tokio::time::timeout(Duration::from_secs(2), webhooks).await;
     // Keep the last few seconds of view counts.
     crate::web::views::flush(&state_for_flush).await;
     result
@@ -115,6 +118,9 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
 /// How often expired sessions, one-time links and old sign-in counters are deleted.
 pub const PRUNE_INTERVAL: Duration = Duration::from_secs(600);
 
+/// How long webhook deliveries stay in the log (made or not).
+pub const WEBHOOK_LOG_RETENTION: jiff::SignedDuration = jiff::SignedDuration::from_hours(30 * 24);
+
 /// Publishes due articles until told to stop, writes gathered view counts and prunes what has
 /// expired.
 async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
@@ -131,6 +137,11 @@ async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(rows = n, "pruned expired sessions, links and sign-in counters"),
                 Err(e) => tracing::warn!(error = %e, "pruning failed; will retry"),
+            }
+            match state.store.prune_webhook_deliveries(now - WEBHOOK_LOG_RETENTION).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "pruned old webhook deliveries"),
+                Err(e) => tracing::warn!(error = %e, "pruning webhook deliveries failed; will retry"),
             }
             last_prune = Some(std::time::Instant::now());
         }

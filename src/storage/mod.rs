@@ -20,6 +20,7 @@ mod sections;
 mod timeline;
 pub mod users;
 mod views;
+pub mod webhooks;
 
 pub use articles::{ArticleSummary, ImportOutcome, ItemError, ListFilter, TranslationLink};
 pub use sections::SectionInput;

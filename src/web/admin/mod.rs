@@ -1,5 +1,5 @@
 //! The back office at `/admin`: sign-in, the dashboard, articles (writing, translating,
-//! scheduling, history), users, sections and the audit log. One file per screen. Every handler
+//! scheduling, history), users, sections, the audit log and webhooks. One file per screen. Every handler
 //! takes [`Staff`] (signed in or sent to sign in) and checks the permission it needs on the
 //! server; the CSRF guard in [`session`] stands in front of every state-changing request.
 
@@ -10,6 +10,7 @@ pub mod login;
 mod media;
 mod people;
 pub mod session;
+mod webhooks;
 
 use super::AppState;
 use super::error::WebResult;
@@ -56,6 +57,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}", post(people::update_user))
         .route("/sections", get(people::sections).post(people::save_section))
         .route("/audit", get(people::audit))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::log))
+        .route("/webhooks/{id}/enable", post(webhooks::enable))
+        .route("/webhooks/{id}/delete", post(webhooks::delete))
         .layer(axum::middleware::from_fn_with_state(state, session::guard))
 }
 
@@ -102,6 +107,9 @@ pub fn chrome(state: &AppState, staff: Option<&Staff>, lang: &str, title: &str, 
             }
             if s.user.role.can(Permission::ViewAuditLog) {
                 items.push(("audit", "/admin/audit", "admin_audit"));
+            }
+            if s.user.role.can(Permission::ManageWebhooks) {
+                items.push(("webhooks", "/admin/webhooks", "webhooks_title"));
             }
             items
                 .into_iter()
