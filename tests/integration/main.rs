@@ -28,3 +28,5 @@ mod session;
 mod story;
 /// A small WebDriver client (chromedriver as a child process) for the browser tests.
 mod webdriver;
+/// Webhooks: signed deliveries to a real receiver, retries in order, the SSRF guard, two nodes.
+mod webhooks;
