@@ -73,7 +73,10 @@ pub async fn run(
     scheduler.abort();
     follower.abort();
     // Stopped by `stop_tx` above; it gives its lease up so another node takes over at once.
-    let _ = tokio::time::timeout(Duration::from_secs(2), webhooks).await;
+    let webhooks_abort = webhooks.abort_handle();
+    if tokio::time::timeout(Duration::from_secs(2), webhooks).await.is_err() {
+        webhooks_abort.abort();
+    }
     // Keep the last few seconds of view counts.
     crate::web::views::flush(&state_for_flush).await;
     result
