@@ -35,11 +35,52 @@ pub struct RawSite {
     pub page_size: Option<u32>,
 }
 
-/// The whole config file: `[site]` for now; later sections add mail, media and so on.
+/// The `[webhooks]` table as written by an operator.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawWebhooks {
+    /// Whether webhooks may be sent to loopback, private and other internal addresses.
+    pub allow_private_targets: Option<bool>,
+}
+
+impl RawWebhooks {
+    /// Applies `NEWSDESK_WEBHOOKS_*` overrides from the environment.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        if let Some(v) = get("NEWSDESK_WEBHOOKS_ALLOW_PRIVATE") {
+            let allow = match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        key: "NEWSDESK_WEBHOOKS_ALLOW_PRIVATE",
+                        message: format!("'{v}' is neither true nor false"),
+                    });
+                }
+            };
+            self.allow_private_targets = Some(allow);
+        }
+        Ok(())
+    }
+
+    pub fn validate(self) -> WebhookSettings {
+        WebhookSettings { allow_private_targets: self.allow_private_targets.unwrap_or(false) }
+    }
+}
+
+/// Validated webhook settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// Off by default: a subscription could otherwise make the server call into its own
+    /// network (server-side request forgery). On for tests and intranet receivers.
+    pub allow_private_targets: bool,
+}
+
+/// The whole config file: `[site]` and `[webhooks]`; later sections add mail, media and so on.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawConfig {
     pub site: RawSite,
+    pub webhooks: RawWebhooks,
 }
 
 /// Validated site settings.
@@ -53,6 +94,8 @@ pub struct SiteConfig {
     pub time_zone: TimeZone,
     pub time_zone_name: String,
     pub page_size: u32,
+    /// Kept here so every part of a node that has the site settings has these too.
+    pub webhooks: WebhookSettings,
 }
 
 impl SiteConfig {
@@ -149,7 +192,16 @@ impl RawSite {
         let mut names = self.name;
         names.entry("en".into()).or_insert_with(|| "Newsdesk".into());
         names.entry("ru".into()).or_insert_with(|| "Ньюсдеск".into());
-        Ok(SiteConfig { names, base_url, languages, default_language, time_zone, time_zone_name, page_size })
+        Ok(SiteConfig {
+            names,
+            base_url,
+            languages,
+            default_language,
+            time_zone,
+            time_zone_name,
+            page_size,
+            webhooks: WebhookSettings::default(),
+        })
     }
 }
 
@@ -180,9 +232,13 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => RawConfig::default(),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         let mut site = raw.site;
-        site.apply_env(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-        let site = site.validate()?;
+        site.apply_env(env);
+        let mut site = site.validate()?;
+        let mut webhooks = raw.webhooks;
+        webhooks.apply_env(env)?;
+        site.webhooks = webhooks.validate();
         let database_url =
             database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("newsdesk.db").display()));
         Ok(Config { data_dir: data_dir.to_path_buf(), database_url, site })
@@ -237,5 +293,18 @@ mod tests {
             }
         }
         assert!(toml::from_str::<RawConfig>("[site]\nunknown = 1").is_err());
+    }
+
+    #[test]
+    fn private_webhook_targets_are_refused_unless_allowed() {
+        assert!(!SiteConfig::default_for_test().webhooks.allow_private_targets);
+        let raw: RawConfig = toml::from_str("[webhooks]\nallow_private_targets = true").unwrap();
+        assert!(raw.webhooks.validate().allow_private_targets);
+        let mut raw: RawConfig = toml::from_str("[webhooks]\nallow_private_targets = true").unwrap();
+        raw.webhooks.apply_env(|k| (k == "NEWSDESK_WEBHOOKS_ALLOW_PRIVATE").then(|| "false".into())).unwrap();
+        assert!(!raw.webhooks.validate().allow_private_targets);
+        let mut raw = RawWebhooks::default();
+        assert!(raw.apply_env(|_| Some("maybe".into())).is_err());
+        assert!(toml::from_str::<RawConfig>("[webhooks]\nallow_private = true").is_err());
     }
 }

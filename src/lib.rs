@@ -15,6 +15,7 @@
 //! * [`media`]: photos: checking uploads, resized WebP variants, file names under `DATA/media`.
 //! * [`search`]: the full-text index (Tantivy) with Russian and English stemming.
 //! * [`server`]: one node: the HTTP server plus its background jobs (scheduled publishing).
+//! * [`webhooks`]: signed event deliveries to subscribed URLs, following the change log.
 //! * [`cli`]: the `newsdesk` command line, one file per subcommand.
 //! * [`accounts`]: password hashes (argon2id) and tokens for sessions and CSRF.
 //! * [`config`] and [`i18n`]: site settings, UI strings and locale-aware dates.
@@ -32,3 +33,4 @@ pub mod search;
 pub mod server;
 pub mod storage;
 pub mod web;
+pub mod webhooks;

@@ -71,7 +71,8 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let scheduler = tokio::spawn(scheduler(state.clone(), stop_rx.clone()));
-    let follower = tokio::spawn(follow_changes(state.clone(), stop_rx));
+    let follower = tokio::spawn(follow_changes(state.clone(), stop_rx.clone()));
+    let webhooks = tokio::spawn(crate::webhooks::worker::run(state.clone(), stop_rx));
     let state_for_flush = state.clone();
     let result = web::serve(listener, state, async move {
         shutdown.await;
@@ -80,6 +81,11 @@ pub async fn run(
     .await;
     scheduler.abort();
     follower.abort();
+    // Stopped by `stop_tx` above; it gives its lease up so another node takes over at once.
+    let webhooks_abort = webhooks.abort_handle();
+    if tokio::time::timeout(Duration::from_secs(2), webhooks).await.is_err() {
+        webhooks_abort.abort();
+    }
     // Keep the last few seconds of view counts.
     crate::web::views::flush(&state_for_flush).await;
     result
@@ -123,6 +129,9 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
 /// How often expired sessions, one-time links and old sign-in counters are deleted.
 pub const PRUNE_INTERVAL: Duration = Duration::from_secs(600);
 
+/// How long webhook deliveries stay in the log (made or not).
+pub const WEBHOOK_LOG_RETENTION: jiff::SignedDuration = jiff::SignedDuration::from_hours(30 * 24);
+
 /// Publishes due articles until told to stop, writes gathered view counts and prunes what has
 /// expired.
 async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
@@ -144,6 +153,11 @@ async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(rows = n, "pruned change-log entries past the retention period"),
                 Err(e) => tracing::warn!(error = %e, "pruning the change log failed; will retry"),
+            }
+            match state.store.prune_webhook_deliveries(now - WEBHOOK_LOG_RETENTION).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "pruned old webhook deliveries"),
+                Err(e) => tracing::warn!(error = %e, "pruning webhook deliveries failed; will retry"),
             }
             last_prune = Some(std::time::Instant::now());
         }

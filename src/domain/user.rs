@@ -33,6 +33,8 @@ pub enum Permission {
     ManageSections,
     ManageUsers,
     ViewAuditLog,
+    /// Subscribe URLs to events: each subscription makes the server call out, so admins only.
+    ManageWebhooks,
 }
 
 /// Who may change an article: the one statement of the rule every writer applies. Editors and
@@ -71,7 +73,7 @@ impl Role {
         match permission {
             CreateArticle | EditOwnDraft | UploadMedia => true,
             EditAnyArticle | Publish | DeleteArticle => self >= Role::Editor,
-            ManageSections | ManageUsers | ViewAuditLog => self == Role::Admin,
+            ManageSections | ManageUsers | ViewAuditLog | ManageWebhooks => self == Role::Admin,
         }
     }
 }
@@ -144,6 +146,8 @@ mod tests {
         assert!(!Role::Author.can(Permission::ViewAuditLog));
         assert!(Role::Editor.can(Permission::Publish));
         assert!(!Role::Editor.can(Permission::ManageUsers));
+        assert!(!Role::Editor.can(Permission::ManageWebhooks));
+        assert!(Role::Admin.can(Permission::ManageWebhooks));
         assert!(Role::Admin.can(Permission::ViewAuditLog));
         assert_eq!(Role::parse("editor"), Some(Role::Editor));
         assert_eq!(Role::parse("root"), None);

@@ -16,7 +16,7 @@
 //!   on the blocking thread pool.
 
 mod analysis;
-mod cursor;
+pub(crate) mod cursor;
 mod highlight;
 mod query;
 mod similar;

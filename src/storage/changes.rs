@@ -102,9 +102,12 @@ impl Store {
     }
 
     /// Deletes change-log entries older than `before`, always keeping the newest one (the
-    /// log's position must survive a quiet month). Returns how many were deleted.
+    /// log's position must survive a quiet month) and those the webhook worker has yet to
+    /// read. Returns how many were deleted.
     pub async fn prune_changes(&self, before: jiff::Timestamp) -> Result<u64> {
-        const SQL: &str = "DELETE FROM changes WHERE at < $1 AND id < (SELECT MAX(id) FROM changes)";
+        // Entries a follower kept in the database (webhooks) has not read yet stay, however old.
+        const SQL: &str = "DELETE FROM changes WHERE at < $1 AND id < (SELECT MAX(id) FROM changes) \
+                           AND id <= (SELECT COALESCE(MIN(done), 9223372036854775807) FROM log_followers)";
         let done = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let done = sqlx::query(SQL).bind(before.as_second()).execute(&mut *tx).await?;

@@ -21,6 +21,7 @@ pub mod timeline;
 pub mod tokens;
 pub mod users;
 mod views;
+pub mod webhooks;
 
 pub use articles::{ArticleSummary, ImportOutcome, ItemError, ListFilter, TranslationLink};
 pub use sections::SectionInput;

@@ -35,7 +35,12 @@ impl Timeline {
 
     /// Keyset paging: up to `limit` ids after `after` (a `(publish_at, id)` already seen), in
     /// list order, and whether more follow. Stable while articles are published meanwhile.
-    pub fn page_after(&self, filter: &ListFilter, after: Option<(i64, i64)>, limit: u32) -> (Vec<(i64, i64)>, bool) {
+    pub fn page_after(
+        &self,
+        filter: &ListFilter,
+        after: Option<(i64, i64)>,
+        limit: u32,
+    ) -> (Vec<(i64, i64)>, bool) {
         let key = (filter.lang.as_str().to_string(), filter.section_id);
         let Some(list) = self.lists.get(&key) else { return (Vec::new(), false) };
         let start = filter.to.map_or(0, |to| list.partition_point(|(at, _)| *at >= to.as_second()));

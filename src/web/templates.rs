@@ -29,6 +29,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("admin/audit.html", include_str!("../../templates/admin/audit.html")),
     ("admin/tokens.html", include_str!("../../templates/admin/tokens.html")),
     ("admin/media.html", include_str!("../../templates/admin/media.html")),
+    ("admin/webhooks.html", include_str!("../../templates/admin/webhooks.html")),
+    ("admin/webhook_log.html", include_str!("../../templates/admin/webhook_log.html")),
 ];
 
 /// Escapes strings for HTML like minijinja's default, but leaves `/` alone: escaping it buys

@@ -179,8 +179,13 @@ impl TestServer {
     }
 
     pub async fn start_on(db: TestDb, clock: Arc<dyn Clock>) -> TestServer {
+        Self::start_with(db, clock, test_site()).await
+    }
+
+    /// Starts a server with settings of the test's own.
+    pub async fn start_with(db: TestDb, clock: Arc<dyn Clock>, site: SiteConfig) -> TestServer {
         let store = Store::open(&db.url).await.expect("open store");
-        let state = newsdesk::server::state(store, test_site(), clock, db.data_dir()).expect("templates");
+        let state = newsdesk::server::state(store, site, clock, db.data_dir()).expect("templates");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = oneshot::channel::<()>();

@@ -30,3 +30,5 @@ mod story;
 mod tokens;
 /// A small WebDriver client (chromedriver as a child process) for the browser tests.
 mod webdriver;
+/// Webhooks: signed deliveries to a real receiver, retries in order, the SSRF guard, two nodes.
+mod webhooks;

@@ -304,7 +304,9 @@ pub async fn upload(
     };
 
     let (id, key, width, height) =
-        match store_photo(&state, original_name, bytes, &texts, staff.user.id, &client_address(&extensions)).await? {
+        match store_photo(&state, original_name, bytes, &texts, staff.user.id, &client_address(&extensions))
+            .await?
+        {
             Ok(stored) => stored,
             Err(r) => {
                 let (status, message) = refusal(&r);

@@ -1,5 +1,5 @@
 //! The back office at `/admin`: sign-in, the dashboard, articles (writing, translating,
-//! scheduling, history), users, sections and the audit log. One file per screen. Every handler
+//! scheduling, history), users, sections, the audit log and webhooks. One file per screen. Every handler
 //! takes [`Staff`] (signed in or sent to sign in) and checks the permission it needs on the
 //! server; the CSRF guard in [`session`] stands in front of every state-changing request.
 
@@ -11,6 +11,7 @@ pub(crate) mod media;
 mod people;
 pub mod session;
 mod tokens;
+mod webhooks;
 
 use super::AppState;
 use super::error::WebResult;
@@ -59,6 +60,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/audit", get(people::audit))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::log))
+        .route("/webhooks/{id}/enable", post(webhooks::enable))
+        .route("/webhooks/{id}/delete", post(webhooks::delete))
         .layer(axum::middleware::from_fn_with_state(state, session::guard))
 }
 
@@ -106,6 +111,9 @@ pub fn chrome(state: &AppState, staff: Option<&Staff>, lang: &str, title: &str, 
             }
             if s.user.role.can(Permission::ViewAuditLog) {
                 items.push(("audit", "/admin/audit", "admin_audit"));
+            }
+            if s.user.role.can(Permission::ManageWebhooks) {
+                items.push(("webhooks", "/admin/webhooks", "webhooks_title"));
             }
             items
                 .into_iter()

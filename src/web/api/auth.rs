@@ -34,14 +34,16 @@ fn bearer(parts: &Parts) -> Result<Option<&str>, ApiError> {
 
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>, ApiError> {
     let Some(secret) = bearer(parts)? else { return Ok(None) };
-    let token = state.store.authenticate(secret, state.clock.now()).await?.ok_or_else(ApiError::unauthorized)?;
+    let token =
+        state.store.authenticate(secret, state.clock.now()).await?.ok_or_else(ApiError::unauthorized)?;
     let limit = parts.extensions.get::<Arc<ApiLimit>>().cloned().unwrap_or_default();
     let cost = if parts.method == Method::GET || parts.method == Method::HEAD { 1 } else { WRITE_COST };
     if let Err(wait) = limit.check_cost(token.token_id, cost, Instant::now()) {
         return Err(ApiError::too_many(wait.as_secs_f64().ceil() as u64));
     }
     let address = parts.extensions.get::<ClientAddr>().map(|a| a.0.to_string()).unwrap_or_default();
-    let actor = Actor::person(token.user.id, token.user.role, format!("{address} (API token {})", token.token_id));
+    let actor =
+        Actor::person(token.user.id, token.user.role, format!("{address} (API token {})", token.token_id));
     Ok(Some(Caller { token, actor }))
 }
 

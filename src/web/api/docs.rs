@@ -20,10 +20,11 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::public::list, super::public::get, super::public::by_slug, super::public::translations,
         super::public::sections, super::public::search,
         super::editorial::create, super::editorial::patch, super::editorial::act,
-        super::editorial::upload_photo, super::editorial::save_section,
+        super::editorial::upload_photo, super::editorial::save_section, super::editorial::subscribe,
     ),
     components(schemas(ArticleOut, ArticleItem, ArticlePage, SectionOut, SectionIn, TranslationOut, SearchHit,
-        SearchOut, ArticleCreate, ArticlePatch, SectionRef, ScheduleIn, PhotoOut, Problem, FieldProblem)),
+        SearchOut, ArticleCreate, ArticlePatch, SectionRef, ScheduleIn, PhotoOut, Problem, FieldProblem,
+        WebhookIn, WebhookOut)),
     modifiers(&Bearer),
     tags((name = "articles", description = "Published news, for everyone"),
          (name = "sections", description = "The site's sections"),
@@ -38,7 +39,9 @@ impl utoipa::Modify for Bearer {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("nd_…").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("nd_…").build(),
+            ),
         );
     }
 }
@@ -108,7 +111,8 @@ pub async fn page(State(state): State<AppState>) -> crate::web::error::WebResult
                     .into_iter()
                     .flatten()
                     .map(|(status, r)| {
-                        let schema = r.pointer("/content").and_then(Json::as_object).and_then(|c| c.values().next());
+                        let schema =
+                            r.pointer("/content").and_then(Json::as_object).and_then(|c| c.values().next());
                         context! {
                             status, description => r.get("description").and_then(Json::as_str).unwrap_or(""),
                             schema => schema.and_then(|c| c.get("schema")).and_then(schema_name),
@@ -117,10 +121,9 @@ pub async fn page(State(state): State<AppState>) -> crate::web::error::WebResult
                     .collect();
                 let description = op.get("description").and_then(Json::as_str).unwrap_or("");
                 let summary = op.get("summary").and_then(Json::as_str).unwrap_or(description);
-                let auth = op
-                    .get("security")
-                    .and_then(Json::as_array)
-                    .is_some_and(|s| !s.is_empty() && s.iter().all(|r| r.as_object().is_some_and(|o| !o.is_empty())));
+                let auth = op.get("security").and_then(Json::as_array).is_some_and(|s| {
+                    !s.is_empty() && s.iter().all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+                });
                 let anchor = format!("{method}-{}", path.replace(['/', '{', '}'], "-"));
                 operations.push(context! {
                     method => method.to_uppercase(), path, summary, description, params, body, responses, auth, anchor,
@@ -131,8 +134,13 @@ pub async fn page(State(state): State<AppState>) -> crate::web::error::WebResult
     let mut schemas = Vec::new();
     if let Some(all) = doc.pointer("/components/schemas").and_then(Json::as_object) {
         for (name, schema) in all {
-            let required: Vec<&str> =
-                schema.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Json::as_str)
+                .collect();
             let fields: Vec<Value> = schema
                 .get("properties")
                 .and_then(Json::as_object)

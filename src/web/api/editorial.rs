@@ -15,7 +15,11 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-fn parse_time(state: &AppState, field: &'static str, value: Option<&str>) -> Result<Option<jiff::Timestamp>, FieldError> {
+fn parse_time(
+    state: &AppState,
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<jiff::Timestamp>, FieldError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => dates::parse(v, &state.site.time_zone)
@@ -24,7 +28,10 @@ fn parse_time(state: &AppState, field: &'static str, value: Option<&str>) -> Res
     }
 }
 
-async fn section_id(state: &AppState, section: Option<&SectionRef>) -> ApiResult<Result<Option<i64>, FieldError>> {
+async fn section_id(
+    state: &AppState,
+    section: Option<&SectionRef>,
+) -> ApiResult<Result<Option<i64>, FieldError>> {
     let Some(section) = section else { return Ok(Ok(None)) };
     Ok(match section_by_ref(state, section).await? {
         Some(s) => Ok(Some(s.id)),
@@ -53,7 +60,10 @@ pub async fn create(
     let mut errors = Vec::new();
     let lang = super::lang_param(&state, Some(&body.lang)).map_err(|e| errors.push(e)).ok();
     let section = section_id(&state, Some(&body.section)).await?.map_err(|e| errors.push(e)).ok().flatten();
-    let publish_at = parse_time(&state, "publish_at", body.publish_at.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
+    let publish_at = parse_time(&state, "publish_at", body.publish_at.as_deref())
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     let action = match body.status.as_deref() {
         None | Some("draft") => Action::Save,
         Some("published") => Action::Publish,
@@ -79,10 +89,13 @@ pub async fn create(
             // A translation starts from its source (linked by translation key), then takes the
             // fields given here.
             let draft = match state.newsroom.translate(&caller.actor, source, lang.clone()).await? {
-                crate::newsroom::Translation::Created(w) => w.article().cloned().ok_or_else(ApiError::not_found)?,
+                crate::newsroom::Translation::Created(w) => {
+                    w.article().cloned().ok_or_else(ApiError::not_found)?
+                }
                 crate::newsroom::Translation::Existing(_) => {
-                    return Err(ApiError::invalid(vec![FieldError::new("translation_of", "api_translation_exists")
-                        .with("lang", lang)]));
+                    return Err(ApiError::invalid(vec![
+                        FieldError::new("translation_of", "api_translation_exists").with("lang", lang),
+                    ]));
                 }
             };
             state.newsroom.save(&caller.actor, draft.id, Some(draft.version), fields, action).await?
@@ -113,7 +126,10 @@ pub async fn patch(
     let version = if_match(&headers)?;
     let mut errors = Vec::new();
     let section = section_id(&state, body.section.as_ref()).await?.map_err(|e| errors.push(e)).ok().flatten();
-    let publish_at = parse_time(&state, "publish_at", body.publish_at.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
+    let publish_at = parse_time(&state, "publish_at", body.publish_at.as_deref())
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
@@ -176,7 +192,8 @@ pub async fn act(
                 _ => return Err(ApiError::not_found()),
             };
             let at = body.and_then(|b| b.publish_at);
-            let publish_at = parse_time(&state, "publish_at", at.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
+            let publish_at =
+                parse_time(&state, "publish_at", at.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
             if step == Action::Schedule && publish_at.is_none() {
                 return Err(ApiError::field("publish_at", "error_required"));
             }
@@ -218,12 +235,16 @@ pub async fn upload_photo(
         }
     })?;
     if upload.too_large {
-        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "media_too_large").with("mb", limit / (1024 * 1024)));
+        return Err(
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "media_too_large").with("mb", limit / (1024 * 1024))
+        );
     }
     let texts = upload.texts.clean(lang).map_err(|_| ApiError::field("alt", "api_photo_text"))?;
     let Some((name, bytes)) = upload.file else { return Err(ApiError::field("file", "media_no_file")) };
     let address = caller.actor.address.clone();
-    let stored = crate::web::admin::media::store_photo(&state, name, bytes, &texts, caller.token.user.id, &address).await?;
+    let stored =
+        crate::web::admin::media::store_photo(&state, name, bytes, &texts, caller.token.user.id, &address)
+            .await?;
     let (id, key, width, height) = match stored {
         Ok(s) => s,
         Err(refusal) => {
@@ -265,14 +286,15 @@ pub async fn save_section(
     if !crate::domain::slug::is_valid(&body.slug) || body.slug.len() > 100 {
         errors.push(FieldError::new("slug", "error_slug_format"));
     }
-    let names: std::collections::BTreeMap<String, String> = body
-        .names
-        .iter()
-        .map(|(k, v)| (k.clone(), crate::domain::markup::plain_title(v)))
-        .collect();
+    let names: std::collections::BTreeMap<String, String> =
+        body.names.iter().map(|(k, v)| (k.clone(), crate::domain::markup::plain_title(v))).collect();
     if names.keys().any(|k| state.site.language(k).is_none()) {
         let known: Vec<&str> = state.site.languages.iter().map(|l| l.as_str()).collect();
-        errors.push(FieldError::new("names", "error_not_a_language").with("lang", names.keys().cloned().collect::<Vec<_>>().join(", ")).with("known", known.join(", ")));
+        errors.push(
+            FieldError::new("names", "error_not_a_language")
+                .with("lang", names.keys().cloned().collect::<Vec<_>>().join(", "))
+                .with("known", known.join(", ")),
+        );
     }
     if names.values().any(|v| v.is_empty() || v.chars().count() > 100) || names.is_empty() {
         errors.push(FieldError::new("names", "api_section_names"));
@@ -280,10 +302,67 @@ pub async fn save_section(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let input = SectionInput { slug: body.slug.clone(), names, position: body.position.clamp(-1_000_000, 1_000_000) };
+    let input =
+        SectionInput { slug: body.slug.clone(), names, position: body.position.clamp(-1_000_000, 1_000_000) };
     state.store.upsert_section(&input, state.clock.now()).await.map_err(NewsroomError::from)?;
     state.content_changed();
     let sections = state.store.sections().await?;
     let section = sections.iter().find(|s| s.slug == body.slug).ok_or_else(ApiError::not_found)?;
     Ok((StatusCode::CREATED, axum::Json(SectionOut::from(section))).into_response())
+}
+
+/// Subscribe a URL to events; deliveries are signed per Standard Webhooks with the secret
+/// returned here (once). Admins only.
+#[utoipa::path(post, path = "/api/v1/webhooks", tag = "editorial", request_body = WebhookIn,
+    responses((status = 201, body = WebhookOut), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn subscribe(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<WebhookIn>,
+) -> ApiResult<Response> {
+    use crate::webhooks::WebhookError;
+    if !caller.token.user.role.can(Permission::ManageWebhooks) {
+        return Err(ApiError::forbidden());
+    }
+    let now = state.clock.now();
+    let created = crate::webhooks::subscribe(
+        &state.store,
+        &state.site.webhooks,
+        &body.url,
+        &body.events,
+        caller.token.user.id,
+        now,
+    )
+    .await;
+    let (subscription, secret) = match created {
+        Ok(created) => created,
+        Err(WebhookError::Invalid { field, message_key, .. }) => {
+            return Err(ApiError::invalid(vec![FieldError::new(field, message_key)]));
+        }
+        Err(WebhookError::Store(e)) => return Err(e.into()),
+        Err(WebhookError::Random(e)) => {
+            tracing::error!(error = %e, "cannot make a webhook secret");
+            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable_text"));
+        }
+    };
+    let address = caller.actor.address.clone();
+    let target = format!("webhook {}", subscription.id);
+    state
+        .store
+        .audit(Some(caller.token.user.id), "webhook.create", &target, &subscription.url, &address, now)
+        .await?;
+    let out = WebhookOut {
+        id: subscription.id,
+        url: subscription.url,
+        events: subscription.events,
+        active: subscription.active,
+        failing: subscription.failing,
+        created_at: jiff::Timestamp::from_second(subscription.created_at)
+            .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .unwrap_or_default(),
+        secret,
+    };
+    Ok((StatusCode::CREATED, axum::Json(out)).into_response())
 }

@@ -45,7 +45,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/languages/{lang}/articles/{slug}", get(public::by_slug))
         .route("/sections", get(public::sections).post(editorial::save_section))
         .route("/search", get(public::search))
-        .route("/photos", post(editorial::upload_photo));
+        .route("/photos", post(editorial::upload_photo))
+        .route("/webhooks", post(editorial::subscribe));
     Router::new()
         .nest("/api/v1", v1)
         .route("/api/openapi.json", get(docs::openapi))
@@ -77,7 +78,10 @@ async fn cors(request: Request, next: axum::middleware::Next) -> Response {
     if read {
         let h = response.headers_mut();
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-        h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("ETag, Location, Retry-After"));
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("ETag, Location, Retry-After"),
+        );
     }
     response
 }

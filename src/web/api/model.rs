@@ -43,7 +43,12 @@ pub struct ArticleOut {
 }
 
 impl ArticleOut {
-    pub fn new(a: &Article, section: Option<&Section>, base_url: &str, lead_image_id: Option<i64>) -> ArticleOut {
+    pub fn new(
+        a: &Article,
+        section: Option<&Section>,
+        base_url: &str,
+        lead_image_id: Option<i64>,
+    ) -> ArticleOut {
         let section_slug = section.map(|s| s.slug.clone()).unwrap_or_default();
         let url = (a.status == crate::domain::Status::Published && section.is_some())
             .then(|| format!("{base_url}{}", urls::article(&a.lang, &section_slug, &a.slug)));
@@ -304,4 +309,29 @@ pub struct Problem {
 pub struct FieldProblem {
     pub field: String,
     pub message: String,
+}
+
+/// A webhook subscription to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookIn {
+    /// Where to POST deliveries (http or https; private networks only where the site allows).
+    #[schema(example = "https://portal.example.org/hooks/news")]
+    pub url: String,
+    /// Any of `article.published`, `article.updated`, `article.unpublished`, `article.deleted`,
+    /// `section.changed`.
+    pub events: Vec<String>,
+}
+
+/// A webhook subscription, with its signing secret (shown this once).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookOut {
+    pub id: i64,
+    pub url: String,
+    pub events: Vec<String>,
+    pub active: bool,
+    pub failing: bool,
+    pub created_at: String,
+    /// `whsec_…`: verify deliveries with it (Standard Webhooks); it is not shown again.
+    pub secret: String,
 }

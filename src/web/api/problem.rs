@@ -51,7 +51,10 @@ impl ApiError {
     }
 
     pub fn too_many(retry_after: u64) -> ApiError {
-        ApiError { retry_after: Some(retry_after.max(1)), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "api_too_many") }
+        ApiError {
+            retry_after: Some(retry_after.max(1)),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "api_too_many")
+        }
     }
 
     /// Input with something wrong in these fields (422).
@@ -149,11 +152,15 @@ impl From<NewsroomError> for ApiError {
             NewsroomError::NotFound => ApiError::not_found(),
             NewsroomError::Forbidden => ApiError::forbidden(),
             NewsroomError::Invalid(fields) => ApiError::invalid(fields),
-            NewsroomError::VersionRequired => ApiError::new(StatusCode::PRECONDITION_REQUIRED, "api_if_match"),
+            NewsroomError::VersionRequired => {
+                ApiError::new(StatusCode::PRECONDITION_REQUIRED, "api_if_match")
+            }
             NewsroomError::Conflict(c) => {
                 ApiError::new(StatusCode::CONFLICT, "api_conflict").with("version", c.current.version)
             }
-            NewsroomError::Taken(field) => ApiError { fields: vec![field], ..ApiError::new(StatusCode::CONFLICT, "api_taken") },
+            NewsroomError::Taken(field) => {
+                ApiError { fields: vec![field], ..ApiError::new(StatusCode::CONFLICT, "api_taken") }
+            }
             NewsroomError::Store(e) => e.into(),
         }
     }
@@ -185,7 +192,10 @@ impl From<crate::web::error::WebError> for ApiError {
                 if status.is_server_error() {
                     tracing::error!(error = %other, "API request failed");
                 }
-                ApiError::new(status, if status.is_server_error() { "server_error_text" } else { "bad_request_text" })
+                ApiError::new(
+                    status,
+                    if status.is_server_error() { "server_error_text" } else { "bad_request_text" },
+                )
             }
         }
     }

@@ -19,7 +19,11 @@ const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 100;
 
 /// Parses a `from`/`to` bound: a date (midnight in the site's time zone) or an RFC 3339 time.
-fn bound(state: &AppState, field: &'static str, value: Option<&str>) -> Result<Option<jiff::Timestamp>, FieldError> {
+fn bound(
+    state: &AppState,
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<jiff::Timestamp>, FieldError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => dates::parse(v, &state.site.time_zone)
@@ -67,7 +71,8 @@ pub async fn list(
     };
     let Some(lang) = lang.filter(|_| errors.is_empty()) else { return Err(ApiError::invalid(errors)) };
     let base = state.site.base_url.clone();
-    let section_slug = |id: i64| sections.iter().find(|s| s.id == id).map(|s| s.slug.clone()).unwrap_or_default();
+    let section_slug =
+        |id: i64| sections.iter().find(|s| s.id == id).map(|s| s.slug.clone()).unwrap_or_default();
     if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         // Search results page by offset: the cursor is `o` and the offset.
         let offset = match q.cursor.as_deref().and_then(|c| c.strip_prefix('o')) {
@@ -117,7 +122,8 @@ pub async fn get(
     let article = state.store.article_by_id(id).await?.ok_or_else(ApiError::not_found)?;
     if article.status != Status::Published {
         let Some(caller) = caller else { return Err(ApiError::not_found()) };
-        let (_, author_id) = state.newsroom.open(&caller.actor, id).await.map_err(|_| ApiError::not_found())?;
+        let (_, author_id) =
+            state.newsroom.open(&caller.actor, id).await.map_err(|_| ApiError::not_found())?;
         if !state.newsroom.may(&caller.actor, Intent::Open, &article, author_id) {
             return Err(ApiError::not_found());
         }
@@ -165,7 +171,11 @@ pub async fn translations(
             lang: t.lang.to_string(),
             status: t.status.to_string(),
             url: sections.iter().find(|s| s.id == t.section_id).map(|s| {
-                format!("{}{}", state.site.base_url, crate::web::public::urls::article(&t.lang, &s.slug, &t.slug))
+                format!(
+                    "{}{}",
+                    state.site.base_url,
+                    crate::web::public::urls::article(&t.lang, &s.slug, &t.slug)
+                )
             }),
         })
         .collect();
@@ -240,7 +250,11 @@ pub async fn search(
             let slug = sections.iter().find(|s| s.id == h.section_id).map(|s| s.slug.as_str()).unwrap_or("");
             SearchHit {
                 id: h.id,
-                url: format!("{}{}", state.site.base_url, crate::web::public::urls::article(&lang, slug, &h.slug)),
+                url: format!(
+                    "{}{}",
+                    state.site.base_url,
+                    crate::web::public::urls::article(&lang, slug, &h.slug)
+                ),
                 title: h.title,
                 title_html: h.title_html,
                 snippet_html: h.snippet_html,
