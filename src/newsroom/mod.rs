@@ -197,6 +197,20 @@ impl Newsroom {
     /// A linked draft of article `id` in `lang`, prefilled from it (text and lead photo), or
     /// the translation that already exists.
     pub async fn translate(&self, actor: &Actor, id: i64, lang: Lang) -> Result<Translation> {
+        self.create_translation(actor, id, lang, Fields::default(), Action::Save).await
+    }
+
+    /// A translation of article `id` in `lang`, linked to it: `fields` over the source's text,
+    /// section and lead photo (the address comes from the translation's own title), created
+    /// with `action`; or the translation that already exists.
+    pub async fn create_translation(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+        fields: Fields,
+        action: Action,
+    ) -> Result<Translation> {
         let (source, author_id) = self.open(actor, id).await?;
         if !self.may(actor, Intent::Translate, &source, author_id) {
             return Err(NewsroomError::Forbidden);
@@ -212,18 +226,21 @@ impl Newsroom {
         if let Some((existing, ..)) = states.into_iter().find(|(_, l, _, _)| l == lang.as_str()) {
             return Ok(Translation::Existing(existing));
         }
-        let edit = ArticleEdit {
-            lang,
-            section_id: source.section_id,
-            title: source.title.clone(),
-            slug: None,
-            lead: source.lead.clone(),
-            body_html: source.body_html.clone(),
-            status: Status::Draft,
-            publish_at: source.publish_at,
+        if !allows(actor, Intent::Create(action), None) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let mut start = source.clone();
+        start.status = Status::Draft;
+        let base = Base {
+            article: Some(&start),
             review_requested: false,
             lead_image_id: self.store.lead_image_id(source.id).await?,
         };
+        let mut edit = input::resolve(&fields, &base, &lang, &self.languages, action, self.clock.now())
+            .map_err(NewsroomError::Invalid)?;
+        self.check_references(&edit).await?;
+        // Not the source's address: the translation's own, from its title unless given.
+        edit.slug = fields.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         let ctx = self.context(actor, "translation started", None);
         let written = self.store.create_article(&edit, Some(&source.translation_key), ctx).await?;
         Ok(Translation::Created(Box::new(self.done(written))))

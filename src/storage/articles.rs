@@ -420,8 +420,15 @@ impl Store {
                 sqlx::query("DELETE FROM slug_redirects WHERE lang = $1 AND slug = $2 AND article_id <> $3")
                     .bind(item.lang.as_str()).bind(&slug).bind(id)
                     .execute(&mut *tx).await.map_err(at(index))?;
-                sqlx::query("INSERT INTO changes (article_id, kind, at) VALUES ($1, 'saved', $2)")
-                    .bind(id).bind(now.as_second())
+                // Logged like any other write: what happened, and whether readers see it.
+                let before = existing.as_ref().and_then(|old| Status::parse(&old.status));
+                let after = Status::parse(status);
+                let kind = crate::domain::ChangeKind::of_transition(before, after, false);
+                let public = crate::domain::change::is_public(before, after);
+                sqlx::query(super::changes::LOG_CHANGE)
+                    .bind(id).bind(kind.as_str()).bind(before.map(Status::as_str)).bind(status)
+                    .bind(i64::from(public)).bind(None::<i64>).bind(item.lang.as_str()).bind(section_id)
+                    .bind(now.as_second())
                     .execute(&mut *tx).await.map_err(at(index))?;
             }
             tx.commit().await.map_err(whole)?;

@@ -154,8 +154,9 @@ impl Store {
                                   AND user_id = $5 AND NOT EXISTS (SELECT 1 FROM articles a \
                                   WHERE a.lead_image_id = $4 AND a.status IN ('published', 'scheduled'))";
         const UPLOADER: &str = "SELECT user_id FROM media WHERE id = $1";
-        const CHANGES: &str = "INSERT INTO changes (article_id, kind, at) SELECT id, 'media', $2 FROM articles \
-                               WHERE lead_image_id = $1 AND status = 'published'";
+        const CHANGES: &str = "INSERT INTO changes (article_id, kind, status_before, status_after, public, lang, \
+                               section_id, at) SELECT id, 'photo', 'published', 'published', 1, lang, section_id, $2 \
+                               FROM articles WHERE lead_image_id = $1 AND status = 'published'";
         let outcome = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let done = match only_uploader {

@@ -3,6 +3,8 @@
 
 /// The back office over HTTP: roles, CSRF, throttling, editing, history, conflicts.
 mod admin;
+/// The JSON API: tokens, the workflow, versions, problems, paging, caching, the OpenAPI document.
+mod api;
 /// The back office end to end in a real headless Chromium, over WebDriver.
 mod browser;
 /// HTTP caching: ETags, 304s, compression, invalidation, several nodes.

@@ -85,20 +85,21 @@ pub async fn create(
     };
     let written = match body.translation_of {
         None => state.newsroom.create(&caller.actor, lang, fields, action).await?,
+        // A translation starts from its source (linked by translation key), then takes the
+        // fields given here.
         Some(source) => {
-            // A translation starts from its source (linked by translation key), then takes the
-            // fields given here.
-            let draft = match state.newsroom.translate(&caller.actor, source, lang.clone()).await? {
-                crate::newsroom::Translation::Created(w) => {
-                    w.article().cloned().ok_or_else(ApiError::not_found)?
-                }
+            match state
+                .newsroom
+                .create_translation(&caller.actor, source, lang.clone(), fields, action)
+                .await?
+            {
+                crate::newsroom::Translation::Created(w) => *w,
                 crate::newsroom::Translation::Existing(_) => {
                     return Err(ApiError::invalid(vec![
                         FieldError::new("translation_of", "api_translation_exists").with("lang", lang),
                     ]));
                 }
-            };
-            state.newsroom.save(&caller.actor, draft.id, Some(draft.version), fields, action).await?
+            }
         }
     };
     let article = written.article().ok_or_else(ApiError::not_found)?;

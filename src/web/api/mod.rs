@@ -51,7 +51,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .nest("/api/v1", v1)
         .route("/api/openapi.json", get(docs::openapi))
         .route("/api/docs", get(docs::page))
-        .fallback(|| async { ApiError::not_found() })
+        // Anything else under /api is the API's to answer, as a problem (not the site's
+        // article pages, whose paths look the same).
+        .route("/api", axum::routing::any(|| async { ApiError::not_found() }))
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() }))
         .layer(axum::middleware::from_fn(cors))
         .layer(axum::middleware::from_fn(problem::localize))
         .layer(axum::Extension(limit))
