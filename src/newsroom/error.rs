@@ -59,9 +59,13 @@ pub enum NewsroomError {
     /// Someone saved in between; the current version is included.
     #[error("the article changed meanwhile")]
     Conflict(Conflict),
-    /// The input clashes with another article (its address is taken).
-    #[error("clashes with another article")]
+    /// The input clashes with another article (its address is taken), or the step does not
+    /// fit where the article stands (sending back what is not a draft).
+    #[error("clashes with another article or the article's state")]
     Taken(FieldError),
+    /// The input refers to something that does not exist (a photo).
+    #[error("refers to something missing")]
+    Missing(FieldError),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -95,7 +99,7 @@ impl NewsroomError {
             NewsroomError::Conflict(c) => {
                 text(lang, "admin_conflict", &[("version", &c.current.version.to_string())])
             }
-            NewsroomError::Taken(e) => e.labelled(lang),
+            NewsroomError::Taken(e) | NewsroomError::Missing(e) => e.labelled(lang),
             NewsroomError::Store(_) => return None,
         })
     }

@@ -5,6 +5,7 @@ use super::error::FieldError;
 use super::policy::Action;
 use crate::domain::article::{MAX_BODY, MAX_LEAD, MAX_TITLE};
 use crate::domain::{Article, Lang, Status, markup, slug};
+
 use crate::storage::editorial::ArticleEdit;
 use jiff::Timestamp;
 
@@ -109,9 +110,6 @@ pub(crate) fn resolve(
         }
         Some(s) => Some(s.to_string()),
     };
-    if slug.is_none() && current.is_none() && !title.is_empty() && slug::slugify(&title).is_empty() {
-        errors.push(FieldError::new("slug", "error_slug_needed"));
-    }
     let publish_at = fields.publish_at.or(current.map(|a| a.publish_at)).unwrap_or(now);
     let current_status = current.map(|a| a.status).unwrap_or(Status::Draft);
     let (status, publish_at) = match action {

@@ -118,7 +118,7 @@ impl Newsroom {
         }
         let version = version.ok_or(NewsroomError::VersionRequired)?;
         if action == Action::SendBack && article.status != Status::Draft {
-            return Err(NewsroomError::Invalid(vec![FieldError::new("status", "error_not_a_draft")]));
+            return Err(NewsroomError::Taken(FieldError::new("status", "error_not_a_draft")));
         }
         let (_, _, review_requested) = self.store.article_meta(id).await?.ok_or(NewsroomError::NotFound)?;
         let lead_image_id = self.store.lead_image_id(id).await?;
@@ -260,12 +260,17 @@ impl Newsroom {
         if !self.store.sections().await?.iter().any(|s| s.id == edit.section_id) {
             errors.push(FieldError::new("section", "error_no_section").with("id", edit.section_id));
         }
+        if !errors.is_empty() {
+            return Err(NewsroomError::Invalid(errors));
+        }
         if let Some(id) = edit.lead_image_id {
             if self.store.media_by_id(id).await?.is_none() {
-                errors.push(FieldError::new("lead_image", "media_not_found").with("id", id));
+                return Err(NewsroomError::Missing(
+                    FieldError::new("lead_image", "media_not_found").with("id", id),
+                ));
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(NewsroomError::Invalid(errors)) }
+        Ok(())
     }
 
     fn context<'a>(&self, actor: &'a Actor, note: &'a str, audit: Option<&'a str>) -> WriteContext<'a> {

@@ -14,13 +14,13 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Sustained requests per second per token.
-pub const PER_SECOND: u32 = 20;
+pub const PER_SECOND: u32 = 100;
 /// Requests a token may make at once after being idle.
-pub const BURST: u32 = 40;
+pub const BURST: u32 = 200;
 /// What a write (create, update, publish, upload) costs, in requests: writes take locks, touch
 /// the search index and invalidate caches, so a token writes at most `PER_SECOND / WRITE_COST`
 /// times a second sustained.
-pub const WRITE_COST: u32 = 4;
+pub const WRITE_COST: u32 = 2;
 /// Tokens remembered at most; past this, refilled buckets are forgotten first, then the least
 /// recently used.
 pub const MAX_KEYS: usize = 10_000;

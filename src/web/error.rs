@@ -100,7 +100,7 @@ impl WebError {
         match error {
             N::NotFound => WebError::NotFound,
             N::Forbidden => WebError::Forbidden,
-            N::Invalid(_) | N::VersionRequired => WebError::Invalid(message),
+            N::Invalid(_) | N::VersionRequired | N::Missing(_) => WebError::Invalid(message),
             N::Conflict(_) | N::Taken(_) => WebError::Conflict(message),
             N::Store(e) => WebError::Store(e),
         }

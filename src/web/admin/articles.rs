@@ -422,7 +422,7 @@ pub async fn create(
             let id = written.article().map(|a| a.id).unwrap_or(0);
             Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
         }
-        Err(e @ (NewsroomError::Invalid(_) | NewsroomError::Taken(_))) => {
+        Err(e @ (NewsroomError::Invalid(_) | NewsroomError::Taken(_) | NewsroomError::Missing(_))) => {
             let status = if matches!(e, NewsroomError::Taken(_)) {
                 StatusCode::CONFLICT
             } else {
@@ -522,7 +522,12 @@ pub async fn save(
             )
             .await
         }
-        Err(e @ (NewsroomError::Invalid(_) | NewsroomError::Taken(_) | NewsroomError::VersionRequired)) => {
+        Err(
+            e @ (NewsroomError::Invalid(_)
+            | NewsroomError::Taken(_)
+            | NewsroomError::Missing(_)
+            | NewsroomError::VersionRequired),
+        ) => {
             let status = if matches!(e, NewsroomError::Taken(_)) {
                 StatusCode::CONFLICT
             } else {

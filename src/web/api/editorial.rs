@@ -49,6 +49,7 @@ async fn section_id(
 #[utoipa::path(post, path = "/api/v1/articles", tag = "editorial", request_body = ArticleCreate,
     responses((status = 201, body = ArticleOut, description = "Created; `Location` and `ETag` name it"),
               (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem, description = "The article to translate or the photo does not exist"),
               (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create(
@@ -67,7 +68,10 @@ pub async fn create(
     let action = match body.status.as_deref() {
         None | Some("draft") => Action::Save,
         Some("published") => Action::Publish,
-        Some("scheduled") => Action::Schedule,
+        // A time already past (or none) publishes now, as a scheduled article whose time has
+        // come would be.
+        Some("scheduled") if publish_at.is_some_and(|at| at > state.clock.now()) => Action::Schedule,
+        Some("scheduled") => Action::Publish,
         Some(_) => {
             errors.push(FieldError::new("status", "api_bad_status"));
             Action::Save
@@ -95,9 +99,9 @@ pub async fn create(
             {
                 crate::newsroom::Translation::Created(w) => *w,
                 crate::newsroom::Translation::Existing(_) => {
-                    return Err(ApiError::invalid(vec![
+                    return Err(ApiError::from(NewsroomError::Taken(
                         FieldError::new("translation_of", "api_translation_exists").with("lang", lang),
-                    ]));
+                    )));
                 }
             }
         }
@@ -115,7 +119,7 @@ pub async fn create(
     params(("id" = i64, Path), ("If-Match" = String, Header, description = "The version the change starts from (the article's ETag)")),
     responses((status = 200, body = ArticleOut), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem),
-              (status = 428, body = Problem), (status = 429, body = Problem)),
+              (status = 429, body = Problem)),
     security(("bearer" = [])))]
 pub async fn patch(
     State(state): State<AppState>,
@@ -161,7 +165,7 @@ pub async fn patch(
            ("If-Match" = String, Header, description = "The version the step starts from (the article's ETag)")),
     responses((status = 200, body = ArticleOut), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem),
-              (status = 428, body = Problem), (status = 429, body = Problem)),
+              (status = 429, body = Problem)),
     security(("bearer" = [])))]
 pub async fn act(
     State(state): State<AppState>,
@@ -175,10 +179,10 @@ pub async fn act(
     let body: Option<ScheduleIn> = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        Some(serde_json::from_slice(&body).map_err(|e| {
+        serde_json::from_slice::<Option<ScheduleIn>>(&body).map_err(|e| {
             let reason: String = e.to_string().chars().take(300).collect();
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "api_bad_body").with("reason", reason)
-        })?)
+        })?
     };
     let written = match action.as_str() {
         "trash" => state.newsroom.trash(&caller.actor, id, version).await?,
@@ -195,9 +199,19 @@ pub async fn act(
             let at = body.and_then(|b| b.publish_at);
             let publish_at =
                 parse_time(&state, "publish_at", at.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
-            if step == Action::Schedule && publish_at.is_none() {
-                return Err(ApiError::field("publish_at", "error_required"));
-            }
+            // Scheduling without a time keeps the article's date; a time that has come
+            // already publishes now, as the scheduler would.
+            let when = match publish_at {
+                Some(at) => Some(at),
+                None if step == Action::Schedule => {
+                    state.store.article_by_id(id).await?.map(|a| a.publish_at)
+                }
+                None => None,
+            };
+            let step = match (step, when) {
+                (Action::Schedule, Some(at)) if at <= state.clock.now() => Action::Publish,
+                (step, _) => step,
+            };
             let fields = Fields { publish_at, ..Fields::default() };
             state.newsroom.save(&caller.actor, id, version, fields, step).await?
         }
@@ -297,14 +311,16 @@ pub async fn save_section(
                 .with("known", known.join(", ")),
         );
     }
+    if body.position.fract() != 0.0 || !(-1_000_000.0..=1_000_000.0).contains(&body.position) {
+        errors.push(FieldError::new("position", "api_bad_position"));
+    }
     if names.values().any(|v| v.is_empty() || v.chars().count() > 100) || names.is_empty() {
         errors.push(FieldError::new("names", "api_section_names"));
     }
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let input =
-        SectionInput { slug: body.slug.clone(), names, position: body.position.clamp(-1_000_000, 1_000_000) };
+    let input = SectionInput { slug: body.slug.clone(), names, position: body.position as i64 };
     state.store.upsert_section(&input, state.clock.now()).await.map_err(NewsroomError::from)?;
     state.content_changed();
     let sections = state.store.sections().await?;

@@ -130,7 +130,7 @@ where
 
 /// A site language from a parameter (the default language when absent).
 pub fn lang_param(state: &AppState, value: Option<&str>) -> Result<Lang, FieldError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
+    match value.map(str::trim) {
         None => Ok(state.site.default_language.clone()),
         Some(code) => state.site.language(code).cloned().ok_or_else(|| {
             let known: Vec<&str> = state.site.languages.iter().map(|l| l.as_str()).collect();

@@ -159,8 +159,10 @@ pub struct SectionIn {
     pub slug: String,
     #[schema(value_type = Object)]
     pub names: std::collections::BTreeMap<String, String>,
+    /// A whole number (`65535.0` is read as 65535).
     #[serde(default)]
-    pub position: i64,
+    #[schema(value_type = i64)]
+    pub position: f64,
 }
 
 /// One language version of an article.

@@ -152,14 +152,16 @@ impl From<NewsroomError> for ApiError {
             NewsroomError::NotFound => ApiError::not_found(),
             NewsroomError::Forbidden => ApiError::forbidden(),
             NewsroomError::Invalid(fields) => ApiError::invalid(fields),
-            NewsroomError::VersionRequired => {
-                ApiError::new(StatusCode::PRECONDITION_REQUIRED, "api_if_match")
-            }
+            // A missing required header, named like any other missing field.
+            NewsroomError::VersionRequired => ApiError::field("If-Match", "api_if_match"),
             NewsroomError::Conflict(c) => {
                 ApiError::new(StatusCode::CONFLICT, "api_conflict").with("version", c.current.version)
             }
             NewsroomError::Taken(field) => {
                 ApiError { fields: vec![field], ..ApiError::new(StatusCode::CONFLICT, "api_taken") }
+            }
+            NewsroomError::Missing(field) => {
+                ApiError { fields: vec![field], ..ApiError::new(StatusCode::NOT_FOUND, "api_missing") }
             }
             NewsroomError::Store(e) => e.into(),
         }

@@ -24,7 +24,7 @@ fn bound(
     field: &'static str,
     value: Option<&str>,
 ) -> Result<Option<jiff::Timestamp>, FieldError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
+    match value.map(str::trim) {
         None => Ok(None),
         Some(v) => dates::parse(v, &state.site.time_zone)
             .map(Some)
@@ -34,7 +34,7 @@ fn bound(
 
 /// A cursor is `publish_at.id` of the last item seen.
 fn parse_cursor(cursor: Option<&str>) -> Result<Option<(i64, i64)>, FieldError> {
-    let Some(c) = cursor.map(str::trim).filter(|c| !c.is_empty()) else { return Ok(None) };
+    let Some(c) = cursor.map(str::trim) else { return Ok(None) };
     let bad = || FieldError::new("cursor", "api_bad_cursor");
     let (at, id) = c.split_once('.').ok_or_else(bad)?;
     Ok(Some((at.parse().map_err(|_| bad())?, id.parse().map_err(|_| bad())?)))
@@ -53,13 +53,16 @@ pub async fn list(
     let lang = lang_param(&state, q.lang.as_deref()).map_err(|e| errors.push(e)).ok();
     let from = bound(&state, "from", q.from.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
     let to = bound(&state, "to", q.to.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
-    let cursor = parse_cursor(q.cursor.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
+    let cursor = match q.cursor.as_deref() {
+        Some(c) if c.trim().starts_with('o') => None,
+        c => parse_cursor(c).map_err(|e| errors.push(e)).ok().flatten(),
+    };
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         errors.push(FieldError::new("limit", "api_bad_limit").with("max", MAX_LIMIT));
     }
     let sections = state.listing.sections(&state).await?;
-    let section = match q.section.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let section = match q.section.as_deref().map(str::trim) {
         None => None,
         Some(slug) => match sections.iter().find(|s| s.slug == slug) {
             Some(s) => Some(s.id),
@@ -101,7 +104,16 @@ pub async fn list(
         return Ok(json(&headers, &ArticlePage { items, next_cursor }, None));
     }
     let filter = ListFilter { lang, section_id: section, from, to };
-    let (rows, last) = state.listing.page_after(&state, &filter, cursor.filter(|_| true), limit).await?;
+    if let Some(offset) = q.cursor.as_deref().and_then(|c| c.trim().strip_prefix('o')) {
+        // An offset cursor (as search results use) pages the list the same way.
+        let offset: u64 = offset.parse().map_err(|_| ApiError::field("cursor", "api_bad_cursor"))?;
+        let (total, rows) = state.listing.page(&state, &filter, limit, offset).await?;
+        let items = rows.iter().map(|r| ArticleItem::new(r, &section_slug(r.section_id), &base)).collect();
+        let next = offset + rows.len() as u64;
+        let next_cursor = (next < total && !rows.is_empty()).then(|| format!("o{next}"));
+        return Ok(json(&headers, &ArticlePage { items, next_cursor }, None));
+    }
+    let (rows, last) = state.listing.page_after(&state, &filter, cursor, limit).await?;
     let items = rows.iter().map(|r| ArticleItem::new(r, &section_slug(r.section_id), &base)).collect();
     let next_cursor = last.map(|(at, id)| format!("{at}.{id}"));
     Ok(json(&headers, &ArticlePage { items, next_cursor }, None))
@@ -148,29 +160,37 @@ pub async fn by_slug(
     super::article_response(&state, &headers, &article, axum::http::StatusCode::OK).await
 }
 
-/// The published language versions of an article (itself included).
+/// The language versions of an article (itself included): the published ones, or all of them
+/// for a token that may open it.
 #[utoipa::path(get, path = "/api/v1/articles/{id}/translations", tag = "articles",
     params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<TranslationOut>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<TranslationOut>), (status = 404, body = Problem)),
+    security((), ("bearer" = [])))]
 pub async fn translations(
     State(state): State<AppState>,
     headers: HeaderMap,
+    MaybeCaller(caller): MaybeCaller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
     let article = state.store.article_by_id(id).await?.ok_or_else(ApiError::not_found)?;
-    if article.status != Status::Published {
+    // Readers see published versions; a token that may open the article sees them all.
+    let insider = match &caller {
+        Some(c) => state.newsroom.open(&c.actor, id).await.is_ok(),
+        None => false,
+    };
+    if article.status != Status::Published && !insider {
         return Err(ApiError::not_found());
     }
     let sections = state.listing.sections(&state).await?;
     let links = state.store.translations(&article.translation_key).await?;
     let out: Vec<TranslationOut> = links
         .iter()
-        .filter(|t| t.status == Status::Published)
+        .filter(|t| insider || t.status == Status::Published)
         .map(|t| TranslationOut {
             id: t.id,
             lang: t.lang.to_string(),
             status: t.status.to_string(),
-            url: sections.iter().find(|s| s.id == t.section_id).map(|s| {
+            url: sections.iter().find(|s| s.id == t.section_id && t.status == Status::Published).map(|s| {
                 format!(
                     "{}{}",
                     state.site.base_url,
@@ -213,7 +233,7 @@ pub async fn search(
             Sort::Relevance
         }
     };
-    let section = match q.section.as_deref().filter(|s| !s.is_empty()) {
+    let section = match q.section.as_deref() {
         None => None,
         Some(s) => match section_by_ref(&state, &SectionRef::Slug(s.to_string())).await? {
             Some(s) => Some(s.id),

@@ -39,7 +39,13 @@ pub async fn show(
     }
     let html = render_article(&ctx, &article, section).await?;
     // Articles change rarely after publication: let browsers and CDNs keep them longer.
-    Ok(([(axum::http::header::CACHE_CONTROL, ARTICLE_CACHE_CONTROL)], html).into_response())
+    let mut response = ([(axum::http::header::CACHE_CONTROL, ARTICLE_CACHE_CONTROL)], html).into_response();
+    // The page shows this article and links its translations: a change to any of them makes
+    // it stale; other publications reach its "latest news" within the cache's maximum age.
+    let mut shown = vec![article.id];
+    shown.extend(state.store.translations(&article.translation_key).await?.iter().map(|t| t.id));
+    response.extensions_mut().insert(crate::web::cache::CacheTags { articles: shown });
+    Ok(response)
 }
 
 /// Renders an article page exactly as readers see it; the back office's preview uses it too.
