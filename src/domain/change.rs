@@ -65,6 +65,10 @@ impl ChangeKind {
     pub fn of_transition(before: Option<Status>, after: Option<Status>, restored: bool) -> ChangeKind {
         match (before, after) {
             (None, Some(_)) if restored => ChangeKind::Restored,
+            // Created already public (or on its way there) is a publication to those who
+            // follow the log: readers, feeds, webhooks.
+            (None, Some(Status::Published)) => ChangeKind::Published,
+            (None, Some(Status::Scheduled)) => ChangeKind::Scheduled,
             (None, Some(_)) => ChangeKind::Created,
             (Some(_), None) => ChangeKind::Trashed,
             (None, None) => ChangeKind::Deleted,
@@ -98,7 +102,8 @@ mod tests {
     fn transitions_name_what_happened() {
         let k = ChangeKind::of_transition;
         assert_eq!(k(None, Some(Draft), false), ChangeKind::Created);
-        assert_eq!(k(None, Some(Published), false), ChangeKind::Created);
+        assert_eq!(k(None, Some(Published), false), ChangeKind::Published);
+        assert_eq!(k(None, Some(Scheduled), false), ChangeKind::Scheduled);
         assert_eq!(k(None, Some(Draft), true), ChangeKind::Restored);
         assert_eq!(k(Some(Draft), Some(Draft), false), ChangeKind::Updated);
         assert_eq!(k(Some(Published), Some(Published), false), ChangeKind::Updated);

@@ -171,7 +171,7 @@ impl Store {
         let base = edit.slug.clone().unwrap_or_else(|| slug::slugify(&edit.title));
         let base = if base.is_empty() { "article".to_string() } else { base };
         let status = edit.status.normalized(edit.publish_at, now);
-        let kind = ChangeKind::Created;
+        let kind = ChangeKind::of_transition(None, Some(status), false);
         let public = is_public(None, Some(status));
         let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
         let written: Written = with_pool!(self, p => {

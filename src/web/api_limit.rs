@@ -165,10 +165,14 @@ mod tests {
     fn writes_cost_more() {
         let limit = ApiLimit::new(20, 40, 100);
         let t0 = Instant::now();
-        for _ in 0..10 {
+        for _ in 0..40 / WRITE_COST {
             assert_eq!(limit.check_cost(1, WRITE_COST, t0), Ok(()));
         }
-        assert_eq!(limit.check_cost(1, WRITE_COST, t0), Err(200 * MS), "four intervals to wait");
+        assert_eq!(
+            limit.check_cost(1, WRITE_COST, t0),
+            Err(WRITE_COST * 50 * MS),
+            "a write's intervals to wait"
+        );
         assert_eq!(limit.check(1, t0 + 50 * MS), Ok(()), "a read fits sooner than a write");
         // A cost beyond the burst is capped, so it passes once the bucket is full.
         let later = t0 + Duration::from_secs(10);

@@ -247,6 +247,8 @@ pub struct PageCache {
     articles: Box<[AtomicU64]>,
     pages: Store,
     searches: Store,
+    /// Pages being rendered now, with a signal for when they are done.
+    rendering: std::sync::Mutex<std::collections::HashMap<String, tokio::sync::watch::Receiver<bool>>>,
 }
 
 /// The share of the cache's bytes that search result pages may use.
@@ -282,6 +284,7 @@ impl PageCache {
             articles: (0..ARTICLE_SLOTS).map(|_| AtomicU64::new(0)).collect(),
             pages: store(max_bytes),
             searches: store(max_bytes / SEARCH_SHARE),
+            rendering: Default::default(),
         }
     }
 
@@ -444,11 +447,32 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, request: Request, next: 
         // The hot path: no copies of the request, just the entry's bytes.
         return entry.respond(request.method(), request.headers());
     }
+    // One render per page at a time: after a publication, the readers of a page that became
+    // stale get its previous version for the few milliseconds its new one takes to render
+    // (or, with none kept, wait for it), instead of every one of them rendering it.
+    let flight = match cache.join_or_lead(&key) {
+        Flight::Lead(flight) => flight,
+        Flight::Follow(mut done) => {
+            if let Some(previous) = cache.previous(&key) {
+                return previous.respond(request.method(), request.headers());
+            }
+            let _ = done.wait_for(|finished| *finished).await;
+            if let Some(entry) = cache.get(&key) {
+                return entry.respond(request.method(), request.headers());
+            }
+            // The render failed or was not cacheable: answer this request on its own.
+            return next.run(request).await;
+        }
+    };
     let method = request.method().clone();
     let request_headers = conditional_headers(request.headers());
     let seq = cache.sequence();
     let response = next.run(request).await;
     if !cacheable(&response) {
+        // Whatever was kept for this address (a page since withdrawn) must not be served
+        // to anyone waiting.
+        cache.forget(&key);
+        drop(flight);
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -467,7 +491,50 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, request: Request, next: 
     .await;
     let Ok(entry) = made else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
     cache.put(key, entry.clone());
+    drop(flight);
     entry.respond(&method, &request_headers)
+}
+
+/// A render in progress, or a wait for one.
+enum Flight {
+    Lead(InFlight),
+    Follow(tokio::sync::watch::Receiver<bool>),
+}
+
+/// The render of one page by one request; others wait for it. Dropping it (done, failed, or
+/// the request cancelled) releases the waiters.
+struct InFlight {
+    cache: Arc<PageCache>,
+    key: String,
+    done: tokio::sync::watch::Sender<bool>,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.cache.rendering.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.key);
+        let _ = self.done.send(true);
+    }
+}
+
+impl PageCache {
+    fn join_or_lead(self: &Arc<Self>, key: &str) -> Flight {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(done) = rendering.get(key) {
+            return Flight::Follow(done.clone());
+        }
+        let (done, waiting) = tokio::sync::watch::channel(false);
+        rendering.insert(key.to_string(), waiting);
+        Flight::Lead(InFlight { cache: self.clone(), key: key.to_string(), done })
+    }
+
+    /// The version of a page kept before it went stale (not for pages past their age).
+    fn previous(&self, key: &str) -> Option<Arc<Entry>> {
+        self.store(key).get(key).filter(|e| e.created.elapsed() < MAX_AGE * 10)
+    }
+
+    fn forget(&self, key: &str) {
+        self.store(key).remove(key);
+    }
 }
 
 #[cfg(test)]
@@ -571,6 +638,23 @@ mod tests {
         cache.touch(&Touched { languages: &["en"], ..Touched::default() });
         cache.put("/en/".into(), rendering);
         assert!(cache.get("/en/").is_none());
+    }
+
+    #[tokio::test]
+    async fn one_render_per_page_at_a_time() {
+        let cache = Arc::new(PageCache::new(1_000_000));
+        let Flight::Lead(first) = cache.join_or_lead("/en/") else { panic!("the first request renders") };
+        let Flight::Follow(mut waiting) = cache.join_or_lead("/en/") else { panic!("the second waits") };
+        assert!(matches!(cache.join_or_lead("/ru/"), Flight::Lead(_)), "other pages render beside it");
+        assert!(cache.previous("/en/").is_none(), "nothing kept yet: the follower waits");
+        put(&cache, "/en/", None);
+        cache.touch(&Touched { languages: &["en"], ..Touched::default() });
+        assert!(cache.get("/en/").is_none() && cache.previous("/en/").is_some(), "stale, but kept to serve meanwhile");
+        drop(first);
+        assert!(waiting.wait_for(|done| *done).await.is_ok(), "released when the render ends");
+        assert!(matches!(cache.join_or_lead("/en/"), Flight::Lead(_)), "and the next miss renders again");
+        cache.forget("/en/");
+        assert!(cache.previous("/en/").is_none());
     }
 
     #[test]

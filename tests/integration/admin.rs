@@ -236,6 +236,27 @@ async fn scheduled_from_the_editor_publishes_by_itself(backend: Backend) {
     }
     let page = s.page("/en/news/scheduled-announcement").await;
     assert!(page.contains("<b>text</b>") && !page.contains("<script>alert"), "body sanitized on save");
+    // The scheduler's publication is in the history, the audit log and the change log like any
+    // other: a revision, an audit entry, and a typed, public change.
+    let id = id.unwrap();
+    let revisions = s.state.store.revisions(id).await.unwrap();
+    assert_eq!(revisions[0].note, "published on schedule", "{revisions:?}");
+    assert_eq!(revisions[0].status, "published");
+    let audit = s.state.store.audit_log(Some("article.publish"), None, 10).await.unwrap();
+    assert!(
+        audit.iter().any(|a| a.target == format!("article {id}") && a.address == "scheduler"),
+        "{audit:?}"
+    );
+    let changes = s.state.store.changes_after(0, 1_000).await.unwrap();
+    let last = changes.iter().rev().find(|c| c.article_id == Some(id)).unwrap();
+    assert_eq!(last.kind, newsdesk::domain::ChangeKind::Published);
+    assert_eq!(
+        (last.status_before, last.status_after),
+        (Some(newsdesk::domain::Status::Scheduled), Some(newsdesk::domain::Status::Published))
+    );
+    assert!(last.public);
+    let article = s.state.store.article_by_id(id).await.unwrap().unwrap();
+    assert!(article.updated_at > start, "the publication counts as an update");
     s.stop().await;
 }
 

@@ -23,7 +23,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::editorial::upload_photo, super::editorial::save_section, super::editorial::subscribe,
     ),
     components(schemas(ArticleOut, ArticleItem, ArticlePage, SectionOut, SectionIn, TranslationOut, SearchHit,
-        SearchOut, ArticleCreate, ArticlePatch, SectionRef, ScheduleIn, PhotoOut, Problem, FieldProblem,
+        SearchOut, ArticleCreate, ArticlePatch, SectionRef, StepIn, PhotoOut, PhotoUpload, Problem, FieldProblem,
         WebhookIn, WebhookOut)),
     modifiers(&Bearer, &Problems),
     tags((name = "articles", description = "Published news, for everyone"),
@@ -165,7 +165,7 @@ fn constrain(doc: &mut Json, languages: &[&str], sections: &[crate::domain::Sect
     let mut nullable_title = title.clone();
     nullable_title["type"] = json!(["string", "null"]);
     set("/components/schemas/ArticlePatch/properties/title", nullable_title);
-    set("/components/schemas/ScheduleIn/properties/publish_at", time);
+    set("/components/schemas/StepIn/properties/publish_at", time);
     let names: serde_json::Map<String, Json> = languages
         .iter()
         .map(|l| {

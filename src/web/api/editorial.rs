@@ -159,7 +159,7 @@ pub async fn patch(
 /// A workflow step: `submit`, `send-back`, `publish`, `schedule` (body: `publish_at`),
 /// `unpublish`, `trash` or `restore`.
 #[utoipa::path(post, path = "/api/v1/articles/{id}/{action}", tag = "editorial",
-    request_body(content = Option<ScheduleIn>, description = "Only for `schedule`"),
+    request_body(content = StepIn, description = "`{}`, or for `schedule` the time to publish"),
     params(("id" = i64, Path),
            ("action" = String, Path, description = "submit, send-back, publish, schedule, unpublish, trash or restore"),
            ("If-Match" = String, Header, description = "The version the step starts from (the article's ETag)")),
@@ -176,10 +176,10 @@ pub async fn act(
 ) -> ApiResult<Response> {
     let version = if_match(&headers)?;
     // A body is only read for `schedule`; an empty one is fine for every step.
-    let body: Option<ScheduleIn> = if body.iter().all(u8::is_ascii_whitespace) {
+    let body: Option<StepIn> = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        serde_json::from_slice::<Option<ScheduleIn>>(&body).map_err(|e| {
+        serde_json::from_slice::<Option<StepIn>>(&body).map_err(|e| {
             let reason: String = e.to_string().chars().take(300).collect();
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "api_bad_body").with("reason", reason)
         })?
@@ -225,7 +225,7 @@ pub async fn act(
 
 /// Upload a photo to the library (multipart: `file`, and optionally `alt`, `caption`, `credit`).
 #[utoipa::path(post, path = "/api/v1/photos", tag = "editorial",
-    request_body(content_type = "multipart/form-data", description = "`file`, `alt`, `caption`, `credit`"),
+    request_body(content = PhotoUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = PhotoOut), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem),
               (status = 503, body = Problem)),

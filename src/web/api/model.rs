@@ -270,10 +270,10 @@ fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option
     Option::<i64>::deserialize(d).map(Some)
 }
 
-/// The body of `POST /api/v1/articles/{id}/schedule`.
+/// Details of a workflow step: `{}` for every step but `schedule`, which may name the time.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ScheduleIn {
+pub struct StepIn {
     /// RFC 3339, in the future.
     pub publish_at: Option<String>,
 }
@@ -336,4 +336,17 @@ pub struct WebhookOut {
     pub created_at: String,
     /// `whsec_…`: verify deliveries with it (Standard Webhooks); it is not shown again.
     pub secret: String,
+}
+
+/// A photo to upload.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct PhotoUpload {
+    /// JPEG, PNG or WebP.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// Alternative text for people who cannot see the photo.
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
 }
