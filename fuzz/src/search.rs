@@ -67,7 +67,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
             .expect("the fixture articles are valid");
         io::save(&store, &batch, super::now(), &|| {}).await.expect("the fixture articles are saved");
         let search = Search::open(&dir.join("search")).expect("a search index");
-        let indexed = search.catch_up(&store).await.expect("the index is built");
+        let indexed = search.rebuild(&store, &|_| {}).await.expect("the index is built");
         assert_eq!(indexed, 4, "every fixture article is indexed");
         (store, Arc::new(search))
     });

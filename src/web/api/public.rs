@@ -6,7 +6,7 @@ use super::model::*;
 use super::problem::{ApiError, ApiResult};
 use super::{json, lang_param, section_by_ref};
 use crate::domain::{Lang, Status, dates};
-use crate::newsroom::{FieldError, Intent};
+use crate::newsroom::FieldError;
 use crate::search::{SearchRequest, Sort};
 use crate::storage::ListFilter;
 use crate::web::AppState;
@@ -132,15 +132,19 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
     let article = state.store.article_by_id(id).await?.ok_or_else(ApiError::not_found)?;
-    if article.status != Status::Published {
-        let Some(caller) = caller else { return Err(ApiError::not_found()) };
-        let (_, author_id) =
-            state.newsroom.open(&caller.actor, id).await.map_err(|_| ApiError::not_found())?;
-        if !state.newsroom.may(&caller.actor, Intent::Open, &article, author_id) {
-            return Err(ApiError::not_found());
-        }
+    if article.status != Status::Published && !insider(&state, caller.as_ref(), id).await {
+        return Err(ApiError::not_found());
     }
     super::article_response(&state, &headers, &article, axum::http::StatusCode::OK).await
+}
+
+/// Whether the caller's token may open the article in the back office (and so see it, and its
+/// translations, whatever their status). Readers without a token see published articles only.
+async fn insider(state: &AppState, caller: Option<&super::auth::Caller>, id: i64) -> bool {
+    match caller {
+        Some(c) => state.newsroom.open(&c.actor, id).await.is_ok(),
+        None => false,
+    }
 }
 
 /// A published article by its language and address.
@@ -173,11 +177,7 @@ pub async fn translations(
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
     let article = state.store.article_by_id(id).await?.ok_or_else(ApiError::not_found)?;
-    // Readers see published versions; a token that may open the article sees them all.
-    let insider = match &caller {
-        Some(c) => state.newsroom.open(&c.actor, id).await.is_ok(),
-        None => false,
-    };
+    let insider = insider(&state, caller.as_ref(), id).await;
     if article.status != Status::Published && !insider {
         return Err(ApiError::not_found());
     }
