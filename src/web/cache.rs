@@ -649,7 +649,10 @@ mod tests {
         assert!(cache.previous("/en/").is_none(), "nothing kept yet: the follower waits");
         put(&cache, "/en/", None);
         cache.touch(&Touched { languages: &["en"], ..Touched::default() });
-        assert!(cache.get("/en/").is_none() && cache.previous("/en/").is_some(), "stale, but kept to serve meanwhile");
+        assert!(
+            cache.get("/en/").is_none() && cache.previous("/en/").is_some(),
+            "stale, but kept to serve meanwhile"
+        );
         drop(first);
         assert!(waiting.wait_for(|done| *done).await.is_ok(), "released when the render ends");
         assert!(matches!(cache.join_or_lead("/en/"), Flight::Lead(_)), "and the next miss renders again");
