@@ -82,7 +82,7 @@ static POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// Images from other hosts become links to them: loading them would tell a third party who
 /// reads what (tracking pixels), and the site's content security policy blocks them anyway.
 pub fn sanitize_html(html: &str) -> String {
-    let cleaned = POLICY.clean(html).to_string();
+    let cleaned = POLICY.clean(&without_controls(html)).to_string();
     let cleaned = external_images_to_links(&cleaned);
     // Word and feed exports often wrap everything in empty paragraphs; they only add gaps.
     cleaned.replace("<p></p>", "").trim().to_string()
@@ -160,7 +160,25 @@ pub fn plain_title(html: &str) -> String {
     text
 }
 
+/// Text without the characters HTML forbids in documents: C0 controls other than tab, line
+/// feed and carriage return, DEL, C1 controls and noncharacters. They arrive from pasted text
+/// and other systems' exports, and would make every page that shows them invalid.
+pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c as u32, 0xFDD0..=0xFDEF)
+            || (c as u32 & 0xFFFE) == 0xFFFE
+    };
+    if text.chars().any(forbidden) {
+        std::borrow::Cow::Owned(text.chars().map(|c| if forbidden(c) { ' ' } else { c }).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 fn text_once(html: &str) -> String {
+    let html = without_controls(html);
+    let html = html.as_ref();
     static TEXT_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         let mut builder = ammonia::Builder::empty();
         builder.clean_content_tags(HashSet::from(["script", "style", "template", "noscript"]));
@@ -175,6 +193,21 @@ fn text_once(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&amp;", "&");
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::*;
+
+    #[test]
+    fn characters_html_forbids_never_reach_a_page() {
+        assert_eq!(plain_title("Talks\u{6} resume\u{99}"), "Talks resume");
+        assert_eq!(plain_text("a\u{7f}b\u{fffe}c"), "a b c");
+        let body = sanitize_html("<p>x\u{1}y\u{fdd0}</p>");
+        assert!(!body.chars().any(|c| c == '\u{1}' || c == '\u{fdd0}'), "{body:?}");
+        assert_eq!(plain_text("tabs\tand\nlines"), "tabs and lines");
+        assert!(matches!(without_controls("plain"), std::borrow::Cow::Borrowed(_)));
+    }
 }
 
 /// Wraps plain text paragraphs (separated by blank lines) in `<p>`, escaping as it goes.

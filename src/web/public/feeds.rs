@@ -201,7 +201,8 @@ fn entry(ctx: &PageCtx<'_>, a: &FeedArticle, image: Option<FeedImage>) -> Option
         // way in might still hold markup.
         title: markup::plain_title(&a.title),
         summary: a.lead.clone(),
-        content_html: FULL_TEXT.then(|| a.body_html.clone()),
+        // An article without a body is told by its lead (or title) as text instead.
+        content_html: FULL_TEXT.then(|| a.body_html.clone()).filter(|b| !b.trim().is_empty()),
         category: Some(section.name(&ctx.lang).to_string()),
         published: a.publish_at,
         updated: a.modified_at(),
@@ -427,7 +428,11 @@ pub fn render_json(feed: &Feed) -> String {
             title: &e.title,
             summary: (!e.summary.is_empty()).then_some(e.summary.as_str()),
             content_html: e.content_html.as_deref(),
-            content_text: e.content_html.is_none().then_some(e.summary.as_str()),
+            content_text: e.content_html.is_none().then_some(if e.summary.is_empty() {
+                e.title.as_str()
+            } else {
+                e.summary.as_str()
+            }),
             image: e.image.as_ref().map(|i| i.url.as_str()),
             date_published: dates::rfc3339(e.published, tz),
             date_modified: dates::rfc3339(e.updated, tz),
