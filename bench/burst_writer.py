@@ -101,7 +101,7 @@ class Run:
         n = 0
         try:
             while not self.stop.is_set():
-                at = t0 + n
+                at = t0 + n * self.args.publish_interval
                 if at >= end:
                     break
                 delay = at - time.monotonic()
@@ -227,7 +227,8 @@ def main():
     p.add_argument("--section", required=True)
     p.add_argument("--tokens", required=True, help="comma-separated; the first publishes")
     p.add_argument("--duration", type=float, required=True)
-    p.add_argument("--draft-rate", type=float, default=10.0)
+    p.add_argument("--publish-interval", type=float, default=1.0, help="seconds between publications")
+    p.add_argument("--draft-rate", type=float, default=10.0, help="draft saves a second")
     p.add_argument("--poll-interval", type=float, default=0.002)
     p.add_argument("--visibility-timeout", type=float, default=5.0)
     p.add_argument("--out", required=True)
@@ -260,6 +261,7 @@ def main():
         "write_ms": {k: summary_of(v) for k, v in run.write_ms.items()},
         "visibility_ms": {k: summary_of(v) for k, v in run.visibility.items()},
         "visibility_raw_ms": {k: [round(x, 2) for x in v] for k, v in run.visibility.items()},
+        "write_raw_ms": {k: [round(x, 2) for x in v] for k, v in run.write_ms.items()},
         "page_polls": run.polls,
         "failure": run.failure,
     }
