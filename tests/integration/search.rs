@@ -541,4 +541,63 @@ on_both_backends!(
     stored_text_is_escaped_in_results,
     the_index_follows_publication_edits_and_unpublication,
     a_broken_index_is_rebuilt_from_the_database,
+    an_index_behind_the_pruned_log_rebuilds,
 );
+
+/// Change-log entries are pruned after the retention period. An index whose position is older
+/// than the oldest entry left cannot know what the pruned ones changed: it rebuilds, and what
+/// follows it (the node's listing and cache) hears so.
+async fn an_index_behind_the_pruned_log_rebuilds(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let store = &s.state.store;
+    save(store, &[item("p-1", "en", "Lighthouse keepers meet", "Before pruning", "2026-04-01T09:00:00Z")])
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let search = std::sync::Arc::new(Search::open(&dir.path().join("search")).unwrap());
+    assert!(matches!(search.catch_up(store).await.unwrap(), CatchUp::Rebuilt), "a new index is built");
+    let behind = store.latest_change().await.unwrap();
+    // Meanwhile: more changes, then pruning (once the node's webhook worker has read them,
+    // which it must before anything is pruned).
+    save(store, &[item("p-2", "en", "Harbour pilots gather", "After pruning", "2026-04-02T09:00:00Z")]).await;
+    save(store, &[item("p-3", "en", "Ferry timetable agreed", "After pruning", "2026-04-03T09:00:00Z")])
+        .await;
+    let started = Instant::now();
+    loop {
+        store.prune_changes(Timestamp::now() + jiff::SignedDuration::from_hours(24 * 60)).await.unwrap();
+        if store.oldest_change().await.unwrap() > behind + 1 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the log was never pruned past the index");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        store.oldest_change().await.unwrap(),
+        store.latest_change().await.unwrap(),
+        "only the newest entry is kept"
+    );
+    assert!(
+        matches!(search.catch_up(store).await.unwrap(), CatchUp::Rebuilt),
+        "behind the pruned log: rebuilt"
+    );
+    let request = SearchRequest {
+        lang: "en",
+        text: "harbour",
+        section_id: None,
+        from: None,
+        to: None,
+        sort: Sort::Date,
+        offset: 0,
+        limit: 3,
+    };
+    assert_eq!(
+        search.search(store, &request).await.unwrap().total,
+        1,
+        "what the pruned entries changed is in"
+    );
+    let again = search.catch_up(store).await.unwrap();
+    assert!(
+        matches!(again, CatchUp::Applied(ref c) if c.is_empty()),
+        "and it follows the log again: {again:?}"
+    );
+    s.stop().await;
+}
