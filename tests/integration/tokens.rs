@@ -188,6 +188,11 @@ async fn admins_create_list_and_revoke_tokens_in_the_back_office(backend: Backen
     assert!(list.contains("Wire feed") && list.contains(&format!("{}…", &secret[..10])), "{list}");
     assert!(list.contains("(admin@example.org)") && list.contains("<td>editor</td>"), "{list}");
     assert!(!list.contains(">never<"), "it was used just now: {list}");
+    let users = admin.page("/admin/users").await;
+    assert!(
+        users.contains("editor@example.org") && !users.contains("api.invalid"),
+        "token accounts live on the tokens page: {users}"
+    );
     admin.lang = "ru";
     let russian = admin.page("/admin/tokens").await;
     assert!(russian.contains("API-токены") && russian.contains("Отозвать"), "{russian}");

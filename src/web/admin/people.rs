@@ -44,6 +44,8 @@ async fn users_page(
         .users()
         .await?
         .into_iter()
+        // API tokens' accounts are managed on the tokens page, where revoking them is possible.
+        .filter(|u| !u.email.ends_with(&format!("@{}", crate::storage::tokens::TOKEN_EMAIL_DOMAIN)))
         .map(|u| context! { id => u.id, email => u.email, name => u.name, role => u.role.as_str(), disabled => u.disabled, me => u.id == staff.user.id })
         .collect();
     let ctx = context! { users, error, link, roles => ["author", "editor", "admin"],
