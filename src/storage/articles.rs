@@ -321,10 +321,8 @@ impl Store {
                 sqlx::query(super::sections::UPSERT_SECTION)
                     .bind(&section.slug).bind(&names).bind(section.position)
                     .execute(&mut *tx).await.map_err(whole)?;
-            }
-            if !sections.is_empty() {
                 sqlx::query(super::sections::LOG_SECTION_CHANGE)
-                    .bind(now.as_second()).execute(&mut *tx).await.map_err(whole)?;
+                    .bind(&section.slug).bind(now.as_second()).execute(&mut *tx).await.map_err(whole)?;
             }
             let sections: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM sections")
                 .fetch_all(&mut *tx).await.map_err(whole)?;

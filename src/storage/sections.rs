@@ -17,9 +17,10 @@ pub struct SectionInput {
 pub(crate) const UPSERT_SECTION: &str = "INSERT INTO sections (slug, names, position) VALUES ($1, $2, $3) \
      ON CONFLICT (slug) DO UPDATE SET names = excluded.names, position = excluded.position";
 
-/// A change to sections touches no article, but every page's navigation.
-pub(crate) const LOG_SECTION_CHANGE: &str =
-    "INSERT INTO changes (article_id, kind, at) VALUES (NULL, 'section', $1)";
+/// A change to a section touches no article, but every page's navigation; the entry names the
+/// section (by its slug, `$1`) so webhooks can say which.
+pub(crate) const LOG_SECTION_CHANGE: &str = "INSERT INTO changes (article_id, kind, section_id, at) \
+     SELECT NULL, 'section', id, $2 FROM sections WHERE slug = $1";
 
 impl Store {
     /// All sections in navigation order.
@@ -41,7 +42,7 @@ impl Store {
                 .bind(input.position)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(LOG_SECTION_CHANGE).bind(now.as_second()).execute(&mut *tx).await?;
+            sqlx::query(LOG_SECTION_CHANGE).bind(&input.slug).bind(now.as_second()).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(())
