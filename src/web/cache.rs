@@ -154,7 +154,10 @@ fn gzip(body: &[u8]) -> Bytes {
 
 fn brotli(body: &[u8]) -> Bytes {
     let mut out = Vec::with_capacity(body.len() / 3);
-    let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
+    // Quality 5: on these pages within a few per cent of quality 9's size at a tenth of its
+    // time (measured on a home page: 1,694 against 1,687 bytes, 0.16 against 1.95 ms), which
+    // matters because every publication re-renders and recompresses the pages it touches.
+    let params = brotli::enc::BrotliEncoderParams { quality: 5, lgwin: 22, ..Default::default() };
     let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
     Bytes::from(out)
 }
