@@ -104,6 +104,7 @@ fn article(i: usize, pairs: u64, now: Timestamp, slugs: &[String], lang: &Lang) 
         publish_at,
         created_at: None,
         updated_at: None,
+        tags: Vec::new(),
     }
 }
 

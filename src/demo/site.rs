@@ -74,6 +74,7 @@ pub fn demo_site(now: Timestamp) -> (Vec<SectionInput>, Vec<ArticleInput>) {
                 publish_at,
                 created_at: None,
                 updated_at: None,
+                tags: tags_for(lang, text),
             });
         }
     }
@@ -177,6 +178,28 @@ fn working_day(today: Date, n: u32, forward: bool) -> Date {
         }
     }
     date
+}
+
+/// Topics the demo tags by: (a word stem in English, in Russian, the tag in each language).
+const TOPICS: &[(&str, &str, &str, &str)] = &[
+    ("secretary general", "генеральн", "Secretary General", "Генеральный секретарь"),
+    ("peacekeep", "миротвор", "peacekeeping", "миротворчество"),
+    ("exercise", "учени", "exercises", "учения"),
+    ("security", "безопасност", "security", "безопасность"),
+    ("parliament", "парламент", "Parliamentary Assembly", "Парламентская ассамблея"),
+    ("youth", "молодёж", "youth", "молодёжь"),
+    ("humanitarian", "гуманитарн", "humanitarian aid", "гуманитарная помощь"),
+    ("terror", "террор", "counter-terrorism", "противодействие терроризму"),
+];
+
+/// The demo's tags for one language version: the topics its title and lead mention.
+fn tags_for(lang: &Lang, text: &Text) -> Vec<String> {
+    let haystack = format!("{} {}", text.title, text.lead).to_lowercase();
+    TOPICS
+        .iter()
+        .filter(|(en, ru, ..)| haystack.contains(if lang.as_str() == "ru" { ru } else { en }))
+        .map(|(_, _, en, ru)| if lang.as_str() == "ru" { ru } else { en }.to_string())
+        .collect()
 }
 
 /// One story: one or two language versions sharing a section, a date and a status.

@@ -85,6 +85,8 @@ pub struct Article {
     pub updated_at: Timestamp,
     /// Incremented on every save; a save names the version it started from.
     pub version: i64,
+    /// Tag names, most important first (see [`super::tag`]).
+    pub tags: Vec<String>,
 }
 
 /// A new or changed article, as it arrives from an import, the editor or the API.
@@ -104,6 +106,8 @@ pub struct ArticleInput {
     pub publish_at: Timestamp,
     pub created_at: Option<Timestamp>,
     pub updated_at: Option<Timestamp>,
+    /// Tag names as the source has them; cleaned by [`super::tag::normalize`] on the way in.
+    pub tags: Vec<String>,
 }
 
 /// One field of one article is not acceptable.
@@ -174,6 +178,7 @@ impl ArticleInput {
         if self.section_slug.trim().is_empty() {
             return Err(ValidationError::new("section", "must not be empty"));
         }
+        super::tag::normalize(&self.tags).map_err(|e| ValidationError::new("tags", e.to_string()))?;
         Ok(())
     }
 
@@ -194,6 +199,7 @@ mod tests {
             lang: Lang::parse("en").unwrap(),
             section_slug: "news".into(),
             slug: None,
+            tags: vec!["Москва".into()],
             title: "Annual training course".into(),
             lead: "From 21 to 25 April".into(),
             body_html: "<p>Text</p>".into(),
@@ -225,6 +231,7 @@ mod tests {
             (ArticleInput { title: "???".into(), ..input() }, "slug"),
             (ArticleInput { external_id: Some(String::new()), ..input() }, "external_id"),
             (ArticleInput { body_html: "x".repeat(MAX_BODY + 1), ..input() }, "body"),
+            (ArticleInput { tags: vec!["!!!".into()], ..input() }, "tags"),
         ];
         for (article, field) in cases {
             assert_eq!(article.validate(&langs()).unwrap_err().field, field);

@@ -10,6 +10,7 @@ pub mod lang;
 pub mod markup;
 pub mod section;
 pub mod slug;
+pub mod tag;
 pub mod user;
 
 pub use article::{Article, ArticleInput, Status, ValidationError};
@@ -17,3 +18,4 @@ pub use change::ChangeKind;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use lang::Lang;
 pub use section::Section;
+pub use tag::Tag;

@@ -50,6 +50,7 @@ pub async fn export(store: &Store, site: &SiteConfig, out: &mut dyn Write) -> Re
                 published_at: dates::rfc3339(a.publish_at, tz),
                 created_at: Some(dates::rfc3339(a.created_at, tz)),
                 updated_at: Some(dates::rfc3339(a.updated_at, tz)),
+                tags: a.tags,
             };
             write_line(out, "article", &record)?;
             count += 1;

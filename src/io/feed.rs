@@ -42,17 +42,29 @@ pub fn read(
         let invalid =
             |message: String| ImportError::Invalid { path: path.into(), location: location.clone(), message };
         let title = markup::plain_title(entry.title.as_ref().map(|t| t.content.as_str()).unwrap_or(""));
-        let body_source = entry
-            .content
-            .as_ref()
-            .and_then(|c| c.body.clone())
-            .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
-            .unwrap_or_default();
-        let body_html = markup::sanitize_html(&body_source);
-        let lead = match entry.summary.as_ref().map(|s| markup::plain_text(&s.content)) {
-            Some(s) if !s.is_empty() => s,
-            _ => shorten(&markup::plain_text(&body_html), DERIVED_LEAD),
+        // An entry with only a summary (RSS items that carry just a `<description>`) has it
+        // as its text; it is not shown twice, as lead and again as body.
+        let content = entry.content.as_ref().and_then(|c| c.body.clone()).filter(|b| !b.trim().is_empty());
+        let summary = entry.summary.as_ref().map(|s| s.content.clone()).filter(|s| !s.trim().is_empty());
+        let (body_html, lead) = match (content, summary) {
+            (Some(body), Some(summary)) => (markup::sanitize_html(&body), markup::plain_text(&summary)),
+            (Some(body), None) => {
+                let body_html = markup::sanitize_html(&body);
+                let lead = shorten(&markup::plain_text(&body_html), DERIVED_LEAD);
+                (body_html, lead)
+            }
+            (None, Some(summary)) => (markup::sanitize_html(&summary), String::new()),
+            (None, None) => (String::new(), String::new()),
         };
+        // Categories become tags (their label where the feed gives one); internal ones that
+        // cannot be a tag are dropped rather than refusing the entry.
+        let tags: Vec<String> = entry
+            .categories
+            .iter()
+            .map(|c| c.label.clone().unwrap_or_else(|| c.term.clone()))
+            .filter(|name| crate::domain::tag::normalize(std::slice::from_ref(name)).is_ok())
+            .take(crate::domain::tag::MAX_TAGS)
+            .collect();
         let lead = shorten(&lead, crate::domain::article::MAX_LEAD);
         let when = entry.published.or(entry.updated).map(|d| d.timestamp());
         let publish_at = match when {
@@ -84,6 +96,7 @@ pub fn read(
             publish_at,
             created_at: None,
             updated_at: entry.updated.map(|d| d.timestamp()).and_then(|s| Timestamp::from_second(s).ok()),
+            tags: crate::domain::tag::normalize(&tags).unwrap_or_default(),
         };
         input.validate(&site.languages).map_err(|e| {
             let t = input.title.chars().take(60).collect::<String>();
@@ -134,6 +147,7 @@ mod tests {
 <item><title>Встреча &lt;script&gt;alert(1)&lt;/script&gt;министров</title>
 <link>https://old.example/news/1</link><guid>https://old.example/news/1</guid>
 <pubDate>Mon, 21 Apr 2025 10:00:00 +0300</pubDate>
+<category>Москва</category><category>ОДКБ</category><category>!!!</category>
 <description><![CDATA[<p onmouseover="x()">Текст <a href="javascript:alert(1)">ссылка</a></p><img src=x onerror=alert(1)>]]></description>
 </item></channel></rss>"#;
 
@@ -153,7 +167,10 @@ mod tests {
             !body.contains("javascript") && !body.contains("onerror") && !body.contains("onmouseover"),
             "{body}"
         );
-        assert_eq!(a.lead, "Текст ссылка");
+        // The description is the text, once: not the lead as well.
+        assert_eq!(a.lead, "");
+        assert!(body.contains("текст"), "{body}");
+        assert_eq!(a.tags, vec!["Москва", "ОДКБ"]);
     }
 
     #[test]

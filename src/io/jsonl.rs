@@ -50,6 +50,9 @@ pub struct ArticleRecord {
     pub created_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    /// Tag names, most important first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 fn invalid(path: &Path, line: usize, message: impl Into<String>) -> ImportError {
@@ -150,6 +153,7 @@ pub fn article_input(
         publish_at: date("published_at", &r.published_at)?,
         created_at: r.created_at.as_deref().map(|d| date("created_at", d)).transpose()?,
         updated_at: r.updated_at.as_deref().map(|d| date("updated_at", d)).transpose()?,
+        tags: crate::domain::tag::normalize(&r.tags).map_err(|e| format!("tags: {e}"))?,
     };
     input.validate(&site.languages).map_err(|e| e.to_string())?;
     Ok(input)

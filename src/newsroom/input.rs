@@ -31,6 +31,8 @@ pub struct Fields {
     pub slug: Option<String>,
     pub publish_at: Option<Timestamp>,
     pub lead_image: LeadImage,
+    /// Tag names as typed; `Some(vec![])` removes every tag.
+    pub tags: Option<Vec<String>>,
 }
 
 /// The article state a change starts from.
@@ -110,6 +112,16 @@ pub(crate) fn resolve(
         }
         Some(s) => Some(s.to_string()),
     };
+    let tags = match &fields.tags {
+        Some(names) => match crate::domain::tag::normalize(names) {
+            Ok(tags) => tags,
+            Err(e) => {
+                errors.push(tag_error(&e));
+                Vec::new()
+            }
+        },
+        None => current.map(|a| a.tags.clone()).unwrap_or_default(),
+    };
     let publish_at = fields.publish_at.or(current.map(|a| a.publish_at)).unwrap_or(now);
     let current_status = current.map(|a| a.status).unwrap_or(Status::Draft);
     let (status, publish_at) = match action {
@@ -147,7 +159,23 @@ pub(crate) fn resolve(
         publish_at,
         review_requested,
         lead_image_id,
+        tags,
     })
+}
+
+/// A tag problem as a field error in the writer's language.
+fn tag_error(e: &crate::domain::tag::TagError) -> FieldError {
+    use crate::domain::tag::{MAX_TAG_LEN, MAX_TAGS, TagError};
+    match e {
+        TagError::TooMany { count } => {
+            FieldError::new("tags", "error_too_many_tags").with("count", count).with("max", MAX_TAGS)
+        }
+        TagError::TooLong { name, len } => FieldError::new("tags", "error_tag_too_long")
+            .with("name", name)
+            .with("len", len)
+            .with("max", MAX_TAG_LEN),
+        TagError::NoLetters { name } => FieldError::new("tags", "error_tag_no_letters").with("name", name),
+    }
 }
 
 #[cfg(test)]
@@ -168,13 +196,15 @@ mod tests {
             title: Some("<b></b>".into()),
             lead: Some("x".repeat(MAX_LEAD + 1)),
             slug: Some("Not A Slug".into()),
+            tags: Some(vec!["ok".into(), "???".into()]),
             ..Fields::default()
         };
         let now = Timestamp::from_second(1_000_000).unwrap();
         let errors = resolve(&fields, &base(), &Lang::parse("de").unwrap(), &langs(), Action::Schedule, now)
             .unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["lang", "title", "lead", "section", "slug", "publish_at"]);
+        assert_eq!(fields, ["lang", "title", "lead", "section", "slug", "tags", "publish_at"]);
+        assert!(errors[5].message("ru").contains("???"), "{}", errors[5].message("ru"));
         assert!(errors[2].message("en").contains(&MAX_LEAD.to_string()), "{}", errors[2].message("en"));
         assert_ne!(errors[0].message("ru"), errors[0].message("en"));
     }

@@ -150,6 +150,7 @@ impl Newsroom {
         }
         let version = version.ok_or(NewsroomError::VersionRequired)?;
         let old = self.store.revision(id, Some(revision_id), None).await?.ok_or(NewsroomError::NotFound)?;
+        let tags = old.tag_names();
         let edit = ArticleEdit {
             lang: article.lang.clone(),
             section_id: old.section_id,
@@ -161,6 +162,7 @@ impl Newsroom {
             publish_at: article.publish_at,
             review_requested: false,
             lead_image_id: self.store.lead_image_id(id).await?,
+            tags,
         };
         let note = format!("restored version {}", old.version);
         let ctx = self.context(actor, &note, Some("article.restore_revision"));
@@ -231,6 +233,8 @@ impl Newsroom {
         }
         let mut start = source.clone();
         start.status = Status::Draft;
+        // Tags belong to a language: a translation gets its own, never the source's words.
+        start.tags.clear();
         let base = Base {
             article: Some(&start),
             review_requested: false,

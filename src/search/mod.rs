@@ -119,6 +119,7 @@ struct Find {
     lang: String,
     text: String,
     section_id: Option<i64>,
+    tag: Option<String>,
     from: Option<Timestamp>,
     to: Option<Timestamp>,
     sort: Sort,
@@ -139,6 +140,8 @@ struct Fields {
     id: Field,
     lang: Field,
     section: Field,
+    /// The slugs of the article's tags, for filtering.
+    tag: Field,
     publish_at: Field,
     slug: Field,
     title: [Field; 3],
@@ -153,6 +156,7 @@ fn schema() -> (Schema, Fields) {
     let section = b.add_i64_field("section", INDEXED | STORED | tantivy::schema::FAST);
     let publish_at = b.add_i64_field("publish_at", INDEXED | STORED | tantivy::schema::FAST);
     let slug = b.add_text_field("slug", STORED);
+    let tag = b.add_text_field("tag", STRING);
     let text_options = |a: Analyzer| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -166,7 +170,7 @@ fn schema() -> (Schema, Fields) {
     let title = Analyzer::ALL
         .map(|a| b.add_text_field(&format!("title_{}", a.suffix()), text_options(a).set_stored()));
     let text = Analyzer::ALL.map(|a| b.add_text_field(&format!("text_{}", a.suffix()), text_options(a)));
-    (b.build(), Fields { id, lang, section, publish_at, slug, title, text })
+    (b.build(), Fields { id, lang, section, tag, publish_at, slug, title, text })
 }
 
 /// What the index remembers between commits (its commit payload).
@@ -579,6 +583,7 @@ impl Search {
             lang: req.lang.to_string(),
             text,
             section_id: req.section_id,
+            tag: req.tag.map(str::to_string),
             from: req.from,
             to: req.to,
             sort: req.sort,
@@ -615,6 +620,10 @@ impl Search {
         clauses.push(filter(Box::new(TermQuery::new(lang, IndexRecordOption::Basic))));
         if let Some(section) = req.section_id {
             let term = Term::from_field_i64(self.fields.section, section);
+            clauses.push(filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        }
+        if let Some(tag) = &req.tag {
+            let term = Term::from_field_text(self.fields.tag, tag);
             clauses.push(filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
         }
         if req.from.is_some() || req.to.is_some() {
@@ -751,8 +760,15 @@ fn document(f: &Fields, a: &Article) -> TantivyDocument {
     doc.add_i64(f.section, a.section_id);
     doc.add_i64(f.publish_at, a.publish_at.as_second());
     doc.add_text(f.slug, &a.slug);
+    for name in &a.tags {
+        doc.add_text(f.tag, crate::domain::tag::slug_of(name));
+    }
     doc.add_text(f.title[k], &a.title);
     doc.add_text(f.text[k], searchable_text(&a.lead, &a.body_html));
+    if !a.tags.is_empty() {
+        // Tag names are found like the text's words.
+        doc.add_text(f.text[k], a.tags.join(", "));
+    }
     doc
 }
 
@@ -877,6 +893,7 @@ mod tests {
                 lang: "en",
                 text,
                 section_id: None,
+                tag: None,
                 from: None,
                 to: None,
                 sort: Sort::Relevance,

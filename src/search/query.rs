@@ -28,6 +28,8 @@ pub struct SearchRequest<'a> {
     /// What the reader typed.
     pub text: &'a str,
     pub section_id: Option<i64>,
+    /// A tag's slug: only articles carrying it.
+    pub tag: Option<&'a str>,
     /// Inclusive lower bound on the publication time.
     pub from: Option<Timestamp>,
     /// Exclusive upper bound on the publication time.

@@ -22,6 +22,8 @@ pub struct ArticleSummary {
     pub updated_at: Timestamp,
     /// The lead photo, for thumbnails.
     pub lead_image: Option<ImageRef>,
+    /// Tag names.
+    pub tags: Vec<String>,
 }
 
 impl TryFrom<SummaryRow> for ArticleSummary {
@@ -36,6 +38,7 @@ impl TryFrom<SummaryRow> for ArticleSummary {
             lead: r.lead,
             publish_at: timestamp(r.publish_at, "publish_at")?,
             updated_at: timestamp(r.updated_at, "updated_at")?,
+            tags: super::rows::tag_names(&r.tags, "summary")?,
             lead_image: ImageRef::from_columns(
                 r.lead_image_id,
                 r.lead_image_key,
@@ -55,15 +58,18 @@ pub struct ListFilter {
     pub from: Option<Timestamp>,
     /// Exclusive upper bound on the publication time.
     pub to: Option<Timestamp>,
+    /// Only articles carrying this tag. Tag lists are read from the database (the in-memory
+    /// timeline knows languages and sections only); their pages are cached like any other.
+    pub tag_id: Option<i64>,
 }
 
 impl ListFilter {
     pub fn all(lang: Lang) -> Self {
-        ListFilter { lang, section_id: None, from: None, to: None }
+        ListFilter { lang, section_id: None, from: None, to: None, tag_id: None }
     }
 
     /// The WHERE clause and its integer parameters; `$1` is always the language.
-    fn where_clause(&self) -> (String, Vec<i64>) {
+    pub(super) fn where_clause(&self) -> (String, Vec<i64>) {
         let mut sql = String::from("WHERE lang = $1 AND status = 'published'");
         let mut params = Vec::new();
         let mut push = |cond: &str, value: i64| {
@@ -78,6 +84,10 @@ impl ListFilter {
         }
         if let Some(to) = self.to {
             push("publish_at <", to.as_second());
+        }
+        if let Some(tag) = self.tag_id {
+            push("id IN (SELECT article_id FROM article_tags WHERE tag_id =", tag);
+            sql.push(')');
         }
         (sql, params)
     }
@@ -122,8 +132,8 @@ pub struct ItemError {
 /// Keeps the article's current state as a revision if it has none yet (articles created by an
 /// import get their first revision only when they first change).
 pub(crate) const ENSURE_REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, \
-     lead, body_html, slug, section_id, status, publish_at, lead_image_id) SELECT a.id, a.version, NULL, a.updated_at, \
-     'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, a.status, a.publish_at, a.lead_image_id \
+     lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags) SELECT a.id, a.version, NULL, a.updated_at, \
+     'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, a.status, a.publish_at, a.lead_image_id, a.tags \
      FROM articles a WHERE a.id = $1 AND NOT EXISTS \
      (SELECT 1 FROM revisions r WHERE r.article_id = a.id AND r.version = a.version)";
 
@@ -131,11 +141,12 @@ pub(crate) const ENSURE_REVISION: &str = "INSERT INTO revisions (article_id, ver
 /// article imported as scheduled has no revision yet): recorded from the revision-less row,
 /// whose version the publication has just moved on by one.
 const ENSURE_REVISION_BEFORE_SCHEDULE: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, \
-     lead, body_html, slug, section_id, status, publish_at, lead_image_id) SELECT a.id, a.version - 1, NULL, a.created_at, \
-     'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, 'scheduled', a.publish_at, a.lead_image_id \
+     lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags) SELECT a.id, a.version - 1, NULL, a.created_at, \
+     'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, 'scheduled', a.publish_at, a.lead_image_id, a.tags \
      FROM articles a WHERE a.id = $1 AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.article_id = a.id)";
 
-pub(crate) const SUMMARY_COLUMNS: &str = "id, lang, section_id, slug, title, lead, publish_at, updated_at";
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "id, lang, section_id, slug, title, lead, publish_at, updated_at, tags";
 const ORDER: &str = "ORDER BY publish_at DESC, id DESC";
 
 impl Store {
@@ -226,6 +237,36 @@ impl Store {
         rows.into_iter().map(ArticleSummary::try_from).collect()
     }
 
+    /// Keyset paging from the database: the keys `(publish_at, id)` of up to `limit` published
+    /// articles after `after`, newest first, and whether more follow.
+    pub async fn published_keys_after(
+        &self,
+        filter: &ListFilter,
+        after: Option<(i64, i64)>,
+        limit: u32,
+    ) -> Result<(Vec<(i64, i64)>, bool)> {
+        let (cond, params) = filter.where_clause();
+        let n = params.len();
+        let (at, id) = after.unwrap_or((i64::MAX, i64::MAX));
+        let sql = format!(
+            "SELECT publish_at, id FROM articles {cond} AND (publish_at < ${a} OR (publish_at = ${a} AND id < ${b})) \
+             {ORDER} LIMIT ${c}",
+            a = n + 2,
+            b = n + 3,
+            c = n + 4
+        );
+        let mut keys: Vec<(i64, i64)> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(&sql).bind(filter.lang.as_str());
+            for v in &params {
+                q = q.bind(*v);
+            }
+            q.bind(at).bind(id).bind(i64::from(limit) + 1).fetch_all(p).await?
+        });
+        let more = keys.len() > limit as usize;
+        keys.truncate(limit as usize);
+        Ok((keys, more))
+    }
+
     /// How many published articles a filter matches.
     pub async fn count_published(&self, filter: &ListFilter) -> Result<u64> {
         let (cond, params) = filter.where_clause();
@@ -267,8 +308,8 @@ impl Store {
         const SQL: &str = "UPDATE articles SET status = 'published', version = version + 1, updated_at = $1 \
                            WHERE status = 'scheduled' AND publish_at <= $1 AND deleted_at IS NULL RETURNING id";
         const REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
-             slug, section_id, status, publish_at, lead_image_id) SELECT id, version, NULL, $2, 'published on schedule', \
-             title, lead, body_html, slug, section_id, status, publish_at, lead_image_id FROM articles WHERE id = $1";
+             slug, section_id, status, publish_at, lead_image_id, tags) SELECT id, version, NULL, $2, 'published on schedule', \
+             title, lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags FROM articles WHERE id = $1";
         const AUDIT: &str = "INSERT INTO audit_log (at, user_id, action, target, detail, address) \
              SELECT $2, NULL, 'article.publish', 'article ' || id, title, 'scheduler' FROM articles WHERE id = $1";
         let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
@@ -363,13 +404,16 @@ impl Store {
                     ))));
                 }
                 let status = item.status.normalized(item.publish_at, now).as_str();
+                let tags = crate::domain::tag::normalize(&item.tags)
+                    .map_err(|e| fail(StoreError::Conflict(format!("tags: {e}"))))?;
+                let tags_json = serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into());
                 let publish_at = item.publish_at.as_second();
                 let updated_at = item.updated_at.unwrap_or(now).as_second();
                 let id = match &existing {
                     Some(old) if old.translation_key == translation_key && old.lang == item.lang.as_str()
                         && old.section_id == section_id && old.slug == slug && old.title == item.title
                         && old.lead == item.lead && old.body_html == item.body_html
-                        && old.status == status && old.publish_at == publish_at => {
+                        && old.status == status && old.publish_at == publish_at && old.tags == tags_json => {
                         outcome.unchanged += 1;
                         continue;
                     }
@@ -388,6 +432,9 @@ impl Store {
                                 .bind(&old.lang).bind(&old.slug).bind(old.id)
                                 .execute(&mut *tx).await.map_err(at(index))?;
                         }
+                        if old.tags != tags_json || old.lang != item.lang.as_str() {
+                            super::tags::set_tags!(tx, old.id, item.lang.as_str(), &tags).await.map_err(at(index))?;
+                        }
                         outcome.updated += 1;
                         old.id
                     }
@@ -400,6 +447,9 @@ impl Store {
                             .bind(&slug).bind(&item.title).bind(&item.lead).bind(&item.body_html).bind(status)
                             .bind(publish_at).bind(created_at).bind(updated_at)
                             .fetch_one(&mut *tx).await.map_err(at(index))?;
+                        if !tags.is_empty() {
+                            super::tags::set_tags!(tx, id, item.lang.as_str(), &tags).await.map_err(at(index))?;
+                        }
                         outcome.created += 1;
                         id
                     }
@@ -409,8 +459,8 @@ impl Store {
                 // ENSURE_REVISION), which halves what a large import writes.
                 if existing.is_some() {
                     sqlx::query("INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
-                         slug, section_id, status, publish_at, lead_image_id) SELECT id, version, NULL, $2, 'import', \
-                         title, lead, body_html, slug, section_id, status, publish_at, lead_image_id FROM articles \
+                         slug, section_id, status, publish_at, lead_image_id, tags) SELECT id, version, NULL, $2, 'import', \
+                         title, lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags FROM articles \
                          WHERE id = $1")
                         .bind(id).bind(now.as_second())
                         .execute(&mut *tx).await.map_err(at(index))?;

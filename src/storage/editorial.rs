@@ -26,6 +26,8 @@ pub struct ArticleEdit {
     pub publish_at: Timestamp,
     pub review_requested: bool,
     pub lead_image_id: Option<i64>,
+    /// Normalized tag names ([`crate::domain::tag::normalize`]).
+    pub tags: Vec<String>,
 }
 
 /// A save could not be applied because someone saved in between.
@@ -142,6 +144,15 @@ pub struct Revision {
     pub section_id: i64,
     pub status: String,
     pub publish_at: i64,
+    /// Tag names, a JSON array.
+    pub tags: String,
+}
+
+impl Revision {
+    /// The revision's tag names (none when they cannot be read).
+    pub fn tag_names(&self) -> Vec<String> {
+        super::rows::tag_names(&self.tags, "revision").unwrap_or_default()
+    }
 }
 
 /// Published-per-month counts for the dashboard chart.
@@ -152,8 +163,8 @@ pub struct MonthCount {
 }
 
 const REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
-     slug, section_id, status, publish_at, lead_image_id) SELECT id, version, $2, $3, $4, title, lead, body_html, \
-     slug, section_id, status, publish_at, lead_image_id FROM articles WHERE id = $1";
+     slug, section_id, status, publish_at, lead_image_id, tags) SELECT id, version, $2, $3, $4, title, lead, body_html, \
+     slug, section_id, status, publish_at, lead_image_id, tags FROM articles WHERE id = $1";
 const AUDIT: &str =
     "INSERT INTO audit_log (at, user_id, action, target, detail, address) VALUES ($1, $2, $3, $4, $5, $6)";
 
@@ -200,6 +211,7 @@ impl Store {
                 .bind(&edit.title).bind(&edit.lead).bind(&edit.body_html).bind(status.as_str()).bind(edit.publish_at.as_second())
                 .bind(now.as_second()).bind(ctx.user_id).bind(i64::from(edit.review_requested)).bind(edit.lead_image_id)
                 .fetch_one(&mut *tx).await?;
+            super::tags::set_tags!(tx, id, edit.lang.as_str(), &edit.tags).await?;
             sqlx::query(REVISION).bind(id).bind(ctx.user_id).bind(now.as_second()).bind(ctx.note)
                 .execute(&mut *tx).await?;
             let change_id: i64 = sqlx::query_scalar(&format!("{LOG_CHANGE} RETURNING id"))
@@ -269,6 +281,9 @@ impl Store {
                 .execute(&mut *tx).await?;
             if updated.rows_affected() != 1 {
                 return Err(StoreError::Conflict("the article changed while saving; try again".into()));
+            }
+            if edit.tags != current.tags || edit.lang != current.lang {
+                super::tags::set_tags!(tx, id, edit.lang.as_str(), &edit.tags).await?;
             }
             sqlx::query(REVISION).bind(id).bind(ctx.user_id).bind(now.as_second()).bind(ctx.note).execute(&mut *tx).await?;
             let kind = ChangeKind::of_transition(Some(current.status), Some(status), false);
@@ -461,9 +476,9 @@ impl Store {
         version: Option<i64>,
     ) -> Result<Option<Revision>> {
         const BY_ID: &str = "SELECT id, article_id, version, at, note, title, lead, body_html, slug, section_id, status, \
-                             publish_at FROM revisions WHERE article_id = $1 AND id = $2";
+                             publish_at, tags FROM revisions WHERE article_id = $1 AND id = $2";
         const BY_VERSION: &str = "SELECT id, article_id, version, at, note, title, lead, body_html, slug, section_id, \
-                                  status, publish_at FROM revisions WHERE article_id = $1 AND version = $2 \
+                                  status, publish_at, tags FROM revisions WHERE article_id = $1 AND version = $2 \
                                   ORDER BY id DESC LIMIT 1";
         let (sql, key) = match (id, version) {
             (Some(id), _) => (BY_ID, id),

@@ -26,6 +26,8 @@ pub struct FeedArticle {
     pub publish_at: Timestamp,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Tag names, carried as categories.
+    pub tags: Vec<String>,
     /// The lead photo, for enclosures.
     pub lead_image: Option<ImageRef>,
 }
@@ -50,6 +52,7 @@ struct FeedRow {
     publish_at: i64,
     created_at: i64,
     updated_at: i64,
+    tags: String,
     lead_image_id: Option<i64>,
     lead_image_key: Option<String>,
     lead_image_width: Option<i64>,
@@ -134,36 +137,22 @@ pub fn chunk_bounds(number: i64, chunk: i64) -> Option<(i64, i64)> {
 const MODIFIED: &str = "CASE WHEN updated_at > publish_at THEN updated_at ELSE publish_at END";
 
 impl Store {
-    /// The newest `limit` published articles of a language (and optionally one section), newest
-    /// first, with their bodies: what a feed carries.
-    pub async fn feed_articles(
-        &self,
-        lang: &Lang,
-        section_id: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<FeedArticle>> {
-        let columns = format!(
-            "id, lang, section_id, slug, title, lead, body_html, publish_at, created_at, updated_at, {LEAD_IMAGE_COLUMNS}"
+    /// The newest `limit` published articles a list shows (a language, a section, a tag),
+    /// newest first, with their bodies: what a feed carries.
+    pub async fn feed_articles(&self, filter: &super::ListFilter, limit: u32) -> Result<Vec<FeedArticle>> {
+        let (cond, params) = filter.where_clause();
+        let sql = format!(
+            "SELECT id, lang, section_id, slug, title, lead, body_html, publish_at, created_at, updated_at, tags, \
+             {LEAD_IMAGE_COLUMNS} FROM articles {cond} ORDER BY publish_at DESC, id DESC LIMIT ${}",
+            params.len() + 2
         );
-        const ORDER: &str = "ORDER BY publish_at DESC, id DESC";
-        let limit = i64::from(limit);
-        let rows: Vec<FeedRow> = match section_id {
-            Some(section) => {
-                let sql = format!(
-                    "SELECT {columns} FROM articles WHERE lang = $1 AND status = 'published' \
-                     AND section_id = $2 {ORDER} LIMIT $3"
-                );
-                with_pool!(self, p => sqlx::query_as(&sql)
-                    .bind(lang.as_str()).bind(section).bind(limit).fetch_all(p).await?)
+        let rows: Vec<FeedRow> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(&sql).bind(filter.lang.as_str());
+            for v in &params {
+                q = q.bind(*v);
             }
-            None => {
-                let sql = format!(
-                    "SELECT {columns} FROM articles WHERE lang = $1 AND status = 'published' {ORDER} LIMIT $2"
-                );
-                with_pool!(self, p => sqlx::query_as(&sql)
-                    .bind(lang.as_str()).bind(limit).fetch_all(p).await?)
-            }
-        };
+            q.bind(i64::from(limit)).fetch_all(p).await?
+        });
         rows.into_iter()
             .map(|r| {
                 Ok(FeedArticle {
@@ -177,6 +166,7 @@ impl Store {
                     publish_at: timestamp(r.publish_at, "publish_at")?,
                     created_at: timestamp(r.created_at, "created_at")?,
                     updated_at: timestamp(r.updated_at, "updated_at")?,
+                    tags: super::rows::tag_names(&r.tags, "feed article")?,
                     lead_image: ImageRef::from_columns(
                         r.lead_image_id,
                         r.lead_image_key,

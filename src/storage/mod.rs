@@ -17,6 +17,7 @@ pub mod feeds;
 pub mod media;
 mod rows;
 mod sections;
+pub mod tags;
 pub mod timeline;
 pub mod tokens;
 pub mod users;

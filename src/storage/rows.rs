@@ -38,10 +38,17 @@ pub(crate) struct ArticleRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
+    /// Tag names, a JSON array.
+    pub tags: String,
 }
 
 pub(crate) const ARTICLE_COLUMNS: &str = "id, external_id, translation_key, lang, section_id, slug, title, lead, \
-     body_html, status, publish_at, created_at, updated_at, version";
+     body_html, status, publish_at, created_at, updated_at, version, tags";
+
+/// Reads the tag names stored with an article or a revision.
+pub(crate) fn tag_names(json: &str, what: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("{what} tags: {e}")))
+}
 
 pub(crate) fn timestamp(seconds: i64, what: &str) -> Result<Timestamp, StoreError> {
     Timestamp::from_second(seconds).map_err(|_| StoreError::Corrupt(format!("{what}: {seconds}")))
@@ -70,6 +77,7 @@ impl TryFrom<ArticleRow> for Article {
             lead: r.lead,
             body_html: r.body_html,
             version: r.version,
+            tags: tag_names(&r.tags, &format!("article {}", r.id))?,
         })
     }
 }
@@ -84,6 +92,7 @@ pub(crate) struct SummaryRow {
     pub lead: String,
     pub publish_at: i64,
     pub updated_at: i64,
+    pub tags: String,
     pub lead_image_id: Option<i64>,
     pub lead_image_key: Option<String>,
     pub lead_image_width: Option<i64>,

@@ -134,6 +134,10 @@ impl Listing {
         limit: u32,
         offset: u64,
     ) -> WebResult<(u64, Vec<ArticleSummary>)> {
+        if filter.tag_id.is_some() {
+            let total = state.store.count_published(filter).await?;
+            return Ok((total, state.store.list_published(filter, limit, offset).await?));
+        }
         let snapshot = self.snapshot(state).await?;
         let (total, ids) =
             snapshot.timeline.read().unwrap_or_else(|e| e.into_inner()).page(filter, limit, offset);
@@ -150,8 +154,11 @@ impl Listing {
         limit: u32,
     ) -> WebResult<(Vec<ArticleSummary>, Option<(i64, i64)>)> {
         let snapshot = self.snapshot(state).await?;
-        let (keys, more) =
-            snapshot.timeline.read().unwrap_or_else(|e| e.into_inner()).page_after(filter, after, limit);
+        let (keys, more) = if filter.tag_id.is_some() {
+            state.store.published_keys_after(filter, after, limit).await?
+        } else {
+            snapshot.timeline.read().unwrap_or_else(|e| e.into_inner()).page_after(filter, after, limit)
+        };
         let ids: Vec<i64> = keys.iter().map(|(_, id)| *id).collect();
         let rows = snapshot.rows(state, &ids).await?;
         Ok((rows, if more { keys.last().copied() } else { None }))

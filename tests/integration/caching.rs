@@ -23,6 +23,7 @@ fn story(title: &str) -> ArticleInput {
         publish_at: jiff::Timestamp::now() - jiff::SignedDuration::from_secs(5),
         created_at: None,
         updated_at: None,
+        tags: Vec::new(),
     }
 }
 

@@ -315,6 +315,7 @@ async fn news_sitemap_lists_the_last_two_days(backend: Backend) {
         publish_at: now - jiff::SignedDuration::from_hours(hours_ago),
         created_at: None,
         updated_at: None,
+        tags: Vec::new(),
     };
     let items = [
         item("fresh", "en", "Fresh news & views", 1),

@@ -28,6 +28,8 @@ mod search;
 mod session;
 /// The storage story: every Store operation in one sequence, on each backend.
 mod story;
+/// Tags: written, shown, listed with feeds, filtered, kept in revisions, refused when invalid.
+mod tags;
 /// API tokens: the command line, authentication on both backends, the back-office page.
 mod tokens;
 /// A small WebDriver client (chromedriver as a child process) for the browser tests.

@@ -239,6 +239,7 @@ async fn scheduled_articles_appear_by_themselves(backend: Backend) {
         publish_at: now + jiff::SignedDuration::from_hours(1),
         created_at: None,
         updated_at: None,
+        tags: Vec::new(),
     };
     s.state.store.save_articles(&[], &[soon], now, &|| {}).await.unwrap();
     assert!(!s.page("/en/").await.contains("Announcement at the top of the hour"));

@@ -44,6 +44,7 @@ fn input(i: &Item<'_>) -> ArticleInput {
         publish_at: i.at.parse().expect("timestamp"),
         created_at: None,
         updated_at: None,
+        tags: Vec::new(),
     }
 }
 
@@ -421,6 +422,7 @@ async fn a_broken_index_is_rebuilt_from_the_database(backend: Backend) {
         lang: "en",
         text: "april stories",
         section_id: None,
+        tag: None,
         from: None,
         to: None,
         sort: Sort::Date,
@@ -473,6 +475,7 @@ async fn a_commit_cut_by_a_kill_does_not_stop_the_index(backend: Backend) {
             lang: "en",
             text,
             section_id: None,
+            tag: None,
             from: None,
             to: None,
             sort: Sort::Date,
@@ -583,6 +586,7 @@ async fn an_index_behind_the_pruned_log_rebuilds(backend: Backend) {
         lang: "en",
         text: "harbour",
         section_id: None,
+        tag: None,
         from: None,
         to: None,
         sort: Sort::Date,

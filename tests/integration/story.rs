@@ -25,6 +25,7 @@ fn article(ext: &str, lang: &str, title: &str, at: &str) -> ArticleInput {
         publish_at: ts(at),
         created_at: None,
         updated_at: None,
+        tags: Vec::new(),
     }
 }
 

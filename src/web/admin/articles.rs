@@ -176,6 +176,8 @@ pub struct ArticleForm {
     action: String,
     /// The lead photo's id, empty for none. A form without the field keeps the current one.
     lead_image: Option<String>,
+    /// Tag names, comma-separated. A form without the field keeps the current ones.
+    tags: Option<String>,
 }
 
 /// The form's fields as the newsroom takes them; what cannot even be read (a date that is not
@@ -224,6 +226,7 @@ fn form_fields(state: &AppState, f: &ArticleForm) -> Result<Fields, Vec<FieldErr
         slug: f.slug.clone(),
         publish_at,
         lead_image,
+        tags: f.tags.as_deref().map(crate::domain::tag::split_list),
     })
 }
 
@@ -355,6 +358,7 @@ async fn editor_page(
             lead => value(form.map(|f| &f.lead), article.map(|a| a.lead.clone())),
             body => value(form.map(|f| &f.body), article.map(|a| a.body_html.clone())),
             slug => value(form.and_then(|f| f.slug.as_ref()), article.map(|a| a.slug.clone())),
+            tags => value(form.and_then(|f| f.tags.as_ref()), article.map(|a| a.tags.join(", "))),
             section => form.and_then(|f| f.section.parse::<i64>().ok()).or(article.map(|a| a.section_id)).unwrap_or_else(|| sections.first().map(|s| s.id).unwrap_or(0)),
             lang => lang.as_str(),
             publish_at => value(form.map(|f| &f.publish_at).filter(|p| !p.is_empty()), article.map(|a| a.publish_at.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M").to_string())),
@@ -596,6 +600,7 @@ pub async fn preview(
         created_at: now,
         updated_at: now,
         version: 0,
+        tags: edit.tags,
     };
     let html =
         crate::web::public::article::render_article_with(&ctx, &article, &section, lead_image.as_ref())

@@ -86,6 +86,7 @@ pub async fn create(
         slug: body.slug,
         publish_at,
         lead_image: body.lead_image_id.map_or(LeadImage::Keep, LeadImage::Set),
+        tags: body.tags,
     };
     let written = match body.translation_of {
         None => state.newsroom.create(&caller.actor, lang, fields, action).await?,
@@ -150,6 +151,7 @@ pub async fn patch(
             Some(None) => LeadImage::Remove,
             Some(Some(id)) => LeadImage::Set(id),
         },
+        tags: body.tags,
     };
     let written = state.newsroom.save(&caller.actor, id, version, fields, Action::Save).await?;
     let article = written.article().ok_or_else(ApiError::not_found)?;

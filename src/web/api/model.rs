@@ -40,6 +40,8 @@ pub struct ArticleOut {
     pub url: Option<String>,
     /// The lead photo's id in the library.
     pub lead_image_id: Option<i64>,
+    /// Tag names, most important first.
+    pub tags: Vec<String>,
 }
 
 impl ArticleOut {
@@ -69,6 +71,7 @@ impl ArticleOut {
             translation_key: a.translation_key.clone(),
             url,
             lead_image_id,
+            tags: a.tags.clone(),
         }
     }
 }
@@ -87,6 +90,7 @@ pub struct ArticleItem {
     pub updated_at: String,
     pub url: String,
     pub lead_image_id: Option<i64>,
+    pub tags: Vec<String>,
 }
 
 impl ArticleItem {
@@ -103,6 +107,7 @@ impl ArticleItem {
             updated_at: time(a.updated_at),
             url: format!("{base_url}{}", urls::article(&a.lang, section, &a.slug)),
             lead_image_id: a.lead_image.as_ref().map(|i| i.id),
+            tags: a.tags.clone(),
         }
     }
 }
@@ -123,6 +128,8 @@ pub struct ArticleQuery {
     pub lang: Option<String>,
     /// A section's slug.
     pub section: Option<String>,
+    /// A tag's slug in the language (`moskva` for "Москва"), as in `/{lang}/tag/{slug}`.
+    pub tag: Option<String>,
     /// Only articles published on or after this date (`YYYY-MM-DD`) or time (RFC 3339).
     pub from: Option<String>,
     /// Only articles published before this date or time.
@@ -204,6 +211,8 @@ pub struct SearchQuery {
     pub lang: Option<String>,
     /// A section's slug.
     pub section: Option<String>,
+    /// A tag's slug.
+    pub tag: Option<String>,
     /// `relevance` (default) or `date`.
     pub sort: Option<String>,
     pub offset: Option<usize>,
@@ -239,6 +248,9 @@ pub struct ArticleCreate {
     /// Another article to link this one to as its translation.
     #[serde(default)]
     pub translation_of: Option<i64>,
+    /// Tag names, most important first (at most 20, each up to 60 characters).
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
 }
 
 /// A section named by slug or by id.
@@ -263,6 +275,8 @@ pub struct ArticlePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub lead_image_id: Option<Option<i64>>,
+    /// Tag names; replaces the article's tags (`[]` removes them all).
+    pub tags: Option<Vec<String>>,
 }
 
 /// Tells "absent" (keep) from `null` (remove).

@@ -73,6 +73,12 @@ pub async fn list(
         },
     };
     let Some(lang) = lang.filter(|_| errors.is_empty()) else { return Err(ApiError::invalid(errors)) };
+    let tag = q.tag.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    // An unknown tag lists nothing, as a tag no article carries yet would.
+    let tag_id = match tag {
+        Some(slug) => Some(state.store.tag(&lang, slug).await?.map(|t| t.id).unwrap_or(-1)),
+        None => None,
+    };
     let base = state.site.base_url.clone();
     let section_slug =
         |id: i64| sections.iter().find(|s| s.id == id).map(|s| s.slug.clone()).unwrap_or_default();
@@ -86,6 +92,7 @@ pub async fn list(
             lang: lang.as_str(),
             text,
             section_id: section,
+            tag,
             from,
             to,
             sort: Sort::Date,
@@ -103,7 +110,7 @@ pub async fn list(
         let next_cursor = (next < found.total).then(|| format!("o{next}"));
         return Ok(json(&headers, &ArticlePage { items, next_cursor }, None));
     }
-    let filter = ListFilter { lang, section_id: section, from, to };
+    let filter = ListFilter { lang, section_id: section, from, to, tag_id };
     if let Some(offset) = q.cursor.as_deref().and_then(|c| c.trim().strip_prefix('o')) {
         // An offset cursor (as search results use) pages the list the same way.
         let offset: u64 = offset.parse().map_err(|_| ApiError::field("cursor", "api_bad_cursor"))?;
@@ -252,6 +259,7 @@ pub async fn search(
         lang: lang.as_str(),
         text: &q.q,
         section_id: section,
+        tag: q.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()),
         from: None,
         to: None,
         sort,

@@ -119,6 +119,10 @@ pub async fn render_article_with(
                 modified => dates::rfc3339(article.updated_at, tz),
             },
             section => context! { name => section.name(&ctx.lang), href => urls::section(&ctx.lang, &section.slug) },
+            tags => article.tags.iter().map(|name| context! {
+                name,
+                href => urls::tag(&ctx.lang, &crate::domain::tag::slug_of(name)),
+            }).collect::<Vec<_>>(),
             back_href,
             all_news_href => urls::archive(&ctx.lang),
             latest,
@@ -171,7 +175,14 @@ async fn related(ctx: &PageCtx<'_>, article: &Article) -> WebResult<Vec<super::I
     // Related items show the title and date only.
     Ok(rows
         .into_iter()
-        .map(|r| ctx.item(&crate::storage::ArticleSummary { lead: String::new(), lead_image: None, ..r }))
+        .map(|r| {
+            ctx.item(&crate::storage::ArticleSummary {
+                lead: String::new(),
+                lead_image: None,
+                tags: Vec::new(),
+                ..r
+            })
+        })
         .collect())
 }
 
@@ -211,6 +222,9 @@ fn json_ld(
         "author": publisher.clone(),
         "publisher": publisher,
     });
+    if !article.tags.is_empty() {
+        value["keywords"] = article.tags.join(", ").into();
+    }
     if let Some(image) = image {
         let mut object = serde_json::json!({
             "@type": "ImageObject",

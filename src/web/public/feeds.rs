@@ -1,6 +1,6 @@
 //! Feeds for readers and aggregators: RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the latest news,
 //! per language (`/{lang}/feed.xml`, `/{lang}/atom.xml`, `/{lang}/feed.json`) and per section
-//! (`/{lang}/{section}/feed.xml` and so on).
+//! (`/{lang}/{section}/feed.xml` and so on) and per tag (`/{lang}/tag/{slug}/feed.xml` …).
 //!
 //! Each request loads the newest [`FEED_SIZE`] published articles once into a format-neutral
 //! [`Feed`], which one small renderer per format turns into text. XML is built by hand with
@@ -11,6 +11,7 @@
 use super::{PageCtx, urls};
 use crate::domain::{Lang, Section, dates, markup};
 use crate::i18n;
+use crate::storage::ListFilter;
 use crate::storage::feeds::FeedArticle;
 use crate::web::AppState;
 use crate::web::error::{WebError, WebResult};
@@ -73,8 +74,8 @@ pub struct Entry {
     pub summary: String,
     /// The sanitized body, or `None` when feeds are not full text.
     pub content_html: Option<String>,
-    /// The section's name, as a category.
-    pub category: Option<String>,
+    /// The section's name, then the tags: RSS and Atom categories, JSON Feed tags.
+    pub categories: Vec<String>,
     pub published: Timestamp,
     pub updated: Timestamp,
     /// The article's lead photo (its largest WebP variant), carried by every format: RSS
@@ -93,22 +94,27 @@ pub struct FeedImage {
     pub length: u64,
 }
 
+/// Which list a feed follows.
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    Language,
+    Section(&'a str),
+    Tag(&'a str),
+}
+
 /// `GET /{lang}/feed.xml`
 pub async fn rss(State(state): State<AppState>, Path(lang): Path<String>) -> WebResult<Response> {
-    let feed = load(&state, &lang, None).await?;
-    Ok(respond(RSS_TYPE, render_rss(&feed)))
+    Ok(respond(RSS_TYPE, render_rss(&load(&state, &lang, Scope::Language).await?)))
 }
 
 /// `GET /{lang}/atom.xml`
 pub async fn atom(State(state): State<AppState>, Path(lang): Path<String>) -> WebResult<Response> {
-    let feed = load(&state, &lang, None).await?;
-    Ok(respond(ATOM_TYPE, render_atom(&feed)))
+    Ok(respond(ATOM_TYPE, render_atom(&load(&state, &lang, Scope::Language).await?)))
 }
 
 /// `GET /{lang}/feed.json`
 pub async fn json(State(state): State<AppState>, Path(lang): Path<String>) -> WebResult<Response> {
-    let feed = load(&state, &lang, None).await?;
-    Ok(respond(JSON_TYPE, render_json(&feed)))
+    Ok(respond(JSON_TYPE, render_json(&load(&state, &lang, Scope::Language).await?)))
 }
 
 /// `GET /{lang}/{section}/feed.xml`
@@ -116,8 +122,7 @@ pub async fn section_rss(
     State(state): State<AppState>,
     Path((lang, section)): Path<(String, String)>,
 ) -> WebResult<Response> {
-    let feed = load(&state, &lang, Some(&section)).await?;
-    Ok(respond(RSS_TYPE, render_rss(&feed)))
+    Ok(respond(RSS_TYPE, render_rss(&load(&state, &lang, Scope::Section(&section)).await?)))
 }
 
 /// `GET /{lang}/{section}/atom.xml`
@@ -125,8 +130,7 @@ pub async fn section_atom(
     State(state): State<AppState>,
     Path((lang, section)): Path<(String, String)>,
 ) -> WebResult<Response> {
-    let feed = load(&state, &lang, Some(&section)).await?;
-    Ok(respond(ATOM_TYPE, render_atom(&feed)))
+    Ok(respond(ATOM_TYPE, render_atom(&load(&state, &lang, Scope::Section(&section)).await?)))
 }
 
 /// `GET /{lang}/{section}/feed.json`
@@ -134,38 +138,76 @@ pub async fn section_json(
     State(state): State<AppState>,
     Path((lang, section)): Path<(String, String)>,
 ) -> WebResult<Response> {
-    let feed = load(&state, &lang, Some(&section)).await?;
-    Ok(respond(JSON_TYPE, render_json(&feed)))
+    Ok(respond(JSON_TYPE, render_json(&load(&state, &lang, Scope::Section(&section)).await?)))
+}
+
+/// `GET /{lang}/tag/{slug}/feed.xml`
+pub async fn tag_rss(
+    State(state): State<AppState>,
+    Path((lang, tag)): Path<(String, String)>,
+) -> WebResult<Response> {
+    Ok(respond(RSS_TYPE, render_rss(&load(&state, &lang, Scope::Tag(&tag)).await?)))
+}
+
+/// `GET /{lang}/tag/{slug}/atom.xml`
+pub async fn tag_atom(
+    State(state): State<AppState>,
+    Path((lang, tag)): Path<(String, String)>,
+) -> WebResult<Response> {
+    Ok(respond(ATOM_TYPE, render_atom(&load(&state, &lang, Scope::Tag(&tag)).await?)))
+}
+
+/// `GET /{lang}/tag/{slug}/feed.json`
+pub async fn tag_json(
+    State(state): State<AppState>,
+    Path((lang, tag)): Path<(String, String)>,
+) -> WebResult<Response> {
+    Ok(respond(JSON_TYPE, render_json(&load(&state, &lang, Scope::Tag(&tag)).await?)))
 }
 
 fn respond(content_type: &'static str, body: String) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, CACHE_CONTROL)], body).into_response()
 }
 
-/// Builds the feed of a language, or of one of its sections; 404 for a language the site does
-/// not run in or a section that does not exist.
-async fn load(state: &AppState, lang: &str, section_slug: Option<&str>) -> WebResult<Feed> {
+/// Builds the feed of a language, one of its sections or one of its tags; 404 for a language
+/// the site does not run in, or a section or tag that does not exist.
+async fn load(state: &AppState, lang: &str, scope: Scope<'_>) -> WebResult<Feed> {
     let ctx = PageCtx::new(state, lang).await?;
-    let section = match section_slug {
-        Some(slug) => Some(ctx.section_by_slug(slug).ok_or(WebError::NotFound)?.clone()),
-        None => None,
-    };
     let site = &state.site;
     let base = &site.base_url;
     let l = &ctx.lang;
-    let articles = state.store.feed_articles(l, section.as_ref().map(|s| s.id), FEED_SIZE).await?;
-    let (title, description, path) = match &section {
-        Some(s) => (
-            format!("{} — {}", site.name(l), s.name(l)),
-            format!("{} — {}", s.name(l), site.name(l)),
-            urls::section(l, &s.slug),
+    let mut filter = ListFilter::all(l.clone());
+    let (title, description, path, home_url) = match scope {
+        Scope::Language => (
+            site.name(l).to_string(),
+            i18n::text(l.as_str(), "home_description", &[]),
+            format!("/{l}"),
+            format!("{base}{}", urls::home(l)),
         ),
-        None => (site.name(l).to_string(), i18n::text(l.as_str(), "home_description", &[]), format!("/{l}")),
+        Scope::Section(slug) => {
+            let s = ctx.section_by_slug(slug).ok_or(WebError::NotFound)?;
+            filter.section_id = Some(s.id);
+            let path = urls::section(l, &s.slug);
+            (
+                format!("{} — {}", site.name(l), s.name(l)),
+                format!("{} — {}", s.name(l), site.name(l)),
+                path.clone(),
+                format!("{base}{path}"),
+            )
+        }
+        Scope::Tag(slug) => {
+            let tag = state.store.tag(l, slug).await?.ok_or(WebError::NotFound)?;
+            filter.tag_id = Some(tag.id);
+            let path = urls::tag(l, &tag.slug);
+            (
+                format!("{} — {}", site.name(l), tag.name),
+                i18n::text(l.as_str(), "tag_description", &[("name", &tag.name), ("site", site.name(l))]),
+                path.clone(),
+                format!("{base}{path}"),
+            )
+        }
     };
-    let home_url = match &section {
-        Some(_) => format!("{base}{path}"),
-        None => format!("{base}{}", urls::home(l)),
-    };
+    let articles = state.store.feed_articles(&filter, FEED_SIZE).await?;
     let mut images = std::collections::HashMap::new();
     for a in &articles {
         if let Some(image) = &a.lead_image {
@@ -203,7 +245,9 @@ fn entry(ctx: &PageCtx<'_>, a: &FeedArticle, image: Option<FeedImage>) -> Option
         summary: a.lead.clone(),
         // An article without a body is told by its lead (or title) as text instead.
         content_html: FULL_TEXT.then(|| a.body_html.clone()).filter(|b| !b.trim().is_empty()),
-        category: Some(section.name(&ctx.lang).to_string()),
+        categories: std::iter::once(section.name(&ctx.lang).to_string())
+            .chain(a.tags.iter().cloned())
+            .collect(),
         published: a.publish_at,
         updated: a.modified_at(),
         image,
@@ -295,7 +339,7 @@ pub fn render_rss(feed: &Feed) -> String {
         if let Some(html) = &e.content_html {
             element(&mut out, "content:encoded", html);
         }
-        if let Some(category) = &e.category {
+        for category in &e.categories {
             element(&mut out, "category", category);
         }
         if let Some(image) = &e.image {
@@ -359,7 +403,7 @@ pub fn render_atom(feed: &Feed) -> String {
         }
         element(&mut out, "published", &dates::rfc3339(e.published, tz));
         element(&mut out, "updated", &dates::rfc3339(e.updated, tz));
-        if let Some(category) = &e.category {
+        for category in &e.categories {
             let _ = writeln!(out, "<category term=\"{}\"/>", xml_escape(category));
         }
         if !e.summary.is_empty() {
@@ -436,7 +480,7 @@ pub fn render_json(feed: &Feed) -> String {
             image: e.image.as_ref().map(|i| i.url.as_str()),
             date_published: dates::rfc3339(e.published, tz),
             date_modified: dates::rfc3339(e.updated, tz),
-            tags: e.category.as_deref().into_iter().collect(),
+            tags: e.categories.iter().map(String::as_str).collect(),
             language: lang,
         })
         .collect();
@@ -479,7 +523,7 @@ mod tests {
                 title: "Tom & Jerry <script>".into(),
                 summary: "Lead <img src=x>\u{1}".into(),
                 content_html: Some(body.into()),
-                category: Some("News".into()),
+                categories: vec!["News".into(), "Москва".into()],
                 published,
                 updated: published,
                 image: Some(FeedImage {

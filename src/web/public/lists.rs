@@ -1,5 +1,5 @@
 //! Paginated lists of news: all news (`/{lang}/archive`, optionally between two dates) and one
-//! section (`/{lang}/{section}`). The archive by year, month and day reuses [`render_list`].
+//! section (`/{lang}/{section}`) and one tag (`/{lang}/tag/{slug}`). The archive by year, month and day reuses [`render_list`].
 
 use super::{PageCtx, Pager, page_number, urls};
 use crate::domain::dates;
@@ -42,7 +42,8 @@ pub async fn render_list(ctx: &PageCtx<'_>, spec: ListSpec) -> WebResult<Html<St
     let offset = (spec.page - 1) * u64::from(size);
     let (total, rows) = state.listing.page(state, &spec.filter, size, offset).await?;
     let pager = Pager::new(spec.page, total, size, &spec.base_href);
-    if spec.page > pager.total {
+    // A tag that no published article carries has no page (its last article was withdrawn).
+    if spec.page > pager.total || (total == 0 && spec.filter.tag_id.is_some()) {
         return Err(WebError::NotFound);
     }
     let items: Vec<_> = rows.iter().map(|a| ctx.item(a)).collect();
@@ -141,6 +142,33 @@ pub async fn section(
         base_href: urls::section(&ctx.lang, &section.slug),
         rest: format!("/{}", section.slug),
         extra: context! { show_calendar => false },
+    };
+    render_list(&ctx, spec).await
+}
+
+/// `GET /{lang}/tag/{slug}`: the news carrying one tag; 404 for a tag no published article
+/// carries.
+pub async fn tag(
+    State(state): State<AppState>,
+    Path((lang, slug)): Path<(String, String)>,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Html<String>> {
+    let ctx = PageCtx::new(&state, &lang).await?;
+    let tag = state.store.tag(&ctx.lang, &slug).await?.ok_or(WebError::NotFound)?;
+    let l = ctx.lang.as_str();
+    let site = state.site.name(&ctx.lang);
+    let mut feeds = ctx.feed_links(&format!("/{}", ctx.lang), site);
+    feeds.extend(ctx.feed_links(&urls::tag(&ctx.lang, &tag.slug), &format!("{site} — {}", tag.name)));
+    let spec = ListSpec {
+        nav_current: String::new(),
+        description: i18n::text(l, "tag_description", &[("name", &tag.name), ("site", site)]),
+        heading: i18n::text(l, "tag_heading", &[("name", &tag.name)]),
+        filter: ListFilter { tag_id: Some(tag.id), ..ListFilter::all(ctx.lang.clone()) },
+        page: page_number(q.page.as_deref())?,
+        base_href: urls::tag(&ctx.lang, &tag.slug),
+        // Tags belong to one language: the switcher leads to the other languages' homes.
+        rest: "/".into(),
+        extra: context! { show_calendar => false, feeds => feeds },
     };
     render_list(&ctx, spec).await
 }

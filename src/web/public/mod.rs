@@ -145,22 +145,12 @@ impl<'a> PageCtx<'a> {
             current: nav_current == s.slug,
         }));
         // Feed autodiscovery: the language's feeds, plus the section's on a section page.
-        let mut feeds = Vec::new();
-        let mut add_feeds = |prefix: String, label: String| {
-            for (file, kind, name) in [
-                ("feed.xml", "application/rss+xml", "RSS"),
-                ("atom.xml", "application/atom+xml", "Atom"),
-                ("feed.json", "application/feed+json", "JSON Feed"),
-            ] {
-                feeds.push(context! { href => format!("{prefix}/{file}"), kind, title => format!("{label} ({name})") });
-            }
-        };
-        add_feeds(format!("/{}", self.lang), site.name(&self.lang).to_string());
+        let mut feeds = self.feed_links(&format!("/{}", self.lang), site.name(&self.lang));
         if let Some(section) = self.section_by_slug(nav_current) {
-            add_feeds(
-                urls::section(&self.lang, &section.slug),
-                format!("{} — {}", site.name(&self.lang), section.name(&self.lang)),
-            );
+            feeds.extend(self.feed_links(
+                &urls::section(&self.lang, &section.slug),
+                &format!("{} — {}", site.name(&self.lang), section.name(&self.lang)),
+            ));
         }
         let alternates: Vec<Value> = switcher
             .iter()
@@ -184,6 +174,18 @@ impl<'a> PageCtx<'a> {
             icon => super::assets::url("icon"),
             year => dates::civil_date(self.state.clock.now(), &site.time_zone).year(),
         }
+    }
+
+    /// The three feeds (RSS, Atom, JSON Feed) under a path prefix, for `<link rel="alternate">`.
+    pub fn feed_links(&self, prefix: &str, label: &str) -> Vec<Value> {
+        [
+            ("feed.xml", "application/rss+xml", "RSS"),
+            ("atom.xml", "application/atom+xml", "Atom"),
+            ("feed.json", "application/feed+json", "JSON Feed"),
+        ]
+        .into_iter()
+        .map(|(file, kind, name)| context! { href => format!("{prefix}/{file}"), kind, title => format!("{label} ({name})") })
+        .collect()
     }
 
     /// Renders a template into an HTML response.

@@ -26,6 +26,8 @@ const MAX_RESULTS: u64 = 1_000;
 pub struct SearchQuery {
     pub q: Option<String>,
     pub section: Option<String>,
+    /// A tag's name or slug.
+    pub tag: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
     pub sort: Option<String>,
@@ -80,6 +82,9 @@ pub async fn show(
                 .clone(),
         ),
     };
+    // A tag as typed ("Москва") or as linked ("moskva"): both name the same slug.
+    let tag_text: String = params.tag.as_deref().unwrap_or("").trim().chars().take(100).collect();
+    let tag = Some(crate::domain::tag::slug_of(&tag_text)).filter(|s| !s.is_empty());
     let sort = match params.sort.as_deref().map(str::trim) {
         Some("date") => Sort::Date,
         _ => Sort::Relevance,
@@ -92,6 +97,9 @@ pub async fn show(
     let mut query = vec![format!("q={}", encode(&q))];
     if let Some(s) = &section {
         query.push(format!("section={}", encode(&s.slug)));
+    }
+    if let Some(t) = &tag {
+        query.push(format!("tag={}", encode(t)));
     }
     if let Some(f) = from {
         query.push(format!("from={f}"));
@@ -116,6 +124,7 @@ pub async fn show(
             lang: l,
             text: &q,
             section_id: section.as_ref().map(|s| s.id),
+            tag: tag.as_deref(),
             from: from.and_then(|d| dates::day_span(d, d, tz)).map(|(start, _)| start),
             to: to.and_then(|d| dates::day_span(d, d, tz)).map(|(_, end)| end),
             sort,
@@ -183,6 +192,7 @@ pub async fn show(
             q,
             search_href,
             section_options,
+            tag_value => &tag_text,
             from_value => from.map(|d| d.to_string()).unwrap_or_default(),
             to_value => to.map(|d| d.to_string()).unwrap_or_default(),
             sort_date => sort == Sort::Date,

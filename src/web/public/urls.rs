@@ -29,3 +29,7 @@ pub fn section(lang: &Lang, section: &str) -> String {
 pub fn article(lang: &Lang, section: &str, slug: &str) -> String {
     format!("/{lang}/{section}/{slug}")
 }
+
+pub fn tag(lang: &Lang, slug: &str) -> String {
+    format!("/{lang}/tag/{slug}")
+}
