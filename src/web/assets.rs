@@ -1,4 +1,4 @@
-//! Static assets (stylesheet, script, icon), embedded in the binary and served under
+//! Static assets (stylesheet, script, icon, and the emblem drawn as PNG), embedded in the binary and served under
 //! fingerprinted names (`style.3f2a9c1e.css`) so browsers and CDNs may cache them forever: a
 //! new release changes the name, never the content behind a name.
 
@@ -33,6 +33,9 @@ pub static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         asset("style", "css", "text/css; charset=utf-8", include_bytes!("../../static/style.css")),
         asset("app", "js", "text/javascript; charset=utf-8", include_bytes!("../../static/app.js")),
         asset("icon", "svg", "image/svg+xml", include_bytes!("../../static/icon.svg")),
+        // Drawn once per process; kept for its life like the embedded files.
+        asset("logo", "png", "image/png", Box::leak(super::emblem::logo_png().into_boxed_slice())),
+        asset("share", "png", "image/png", Box::leak(super::emblem::card_png().into_boxed_slice())),
         asset("admin", "css", "text/css; charset=utf-8", include_bytes!("../../static/admin.css")),
         asset(
             "admin-editor",

@@ -10,6 +10,7 @@ pub mod api;
 pub mod api_limit;
 pub mod assets;
 pub mod cache;
+pub mod emblem;
 pub mod error;
 mod fast_path;
 mod headers;

@@ -107,6 +107,19 @@ async fn article_page_has_body_links_and_latest_news(backend: Backend) {
     assert_eq!(json["@type"], "NewsArticle");
     assert_eq!(json["headline"], "April story number 1");
     assert_eq!(json["datePublished"], "2025-04-01T10:00:00+03:00");
+    // Without a photo of its own the article still has a picture: the site's card, a PNG of
+    // the size link previews want, and the publisher's logo is a PNG too.
+    let card = json["image"][0]["url"].as_str().expect("an image");
+    assert!(card.starts_with("https://news.test.example/static/share.") && card.ends_with(".png"), "{card}");
+    assert!(page.contains(&format!(r#"<meta property="og:image" content="{card}">"#)), "og:image");
+    assert_eq!(page.matches(r#"property="og:image""#).count(), 1);
+    let logo = json["publisher"]["logo"]["url"].as_str().expect("a logo");
+    for (url, size) in [(card, (1200, 630)), (logo, (512, 512))] {
+        let r = s.get(url.trim_start_matches("https://news.test.example")).await;
+        assert_eq!(r.headers()["content-type"], "image/png", "{url}");
+        let png = image::load_from_memory(&r.bytes().await.unwrap()).expect("a PNG");
+        assert_eq!((png.width(), png.height()), size, "{url}");
+    }
     assert!(page.contains(
         r#"<link rel="canonical" href="https://news.test.example/en/secretariat/april-story-number-1">"#
     ));

@@ -207,7 +207,12 @@ fn json_ld(
         "@type": "Organization",
         "name": site.name(&ctx.lang),
         "url": format!("{}/", site.base_url),
-        "logo": { "@type": "ImageObject", "url": format!("{}{}", site.base_url, crate::web::assets::url("icon")) },
+        "logo": {
+            "@type": "ImageObject",
+            "url": format!("{}{}", site.base_url, crate::web::assets::url("logo")),
+            "width": crate::web::emblem::LOGO,
+            "height": crate::web::emblem::LOGO,
+        },
     });
     let mut value = serde_json::json!({
         "@context": "https://schema.org",
@@ -239,6 +244,16 @@ fn json_ld(
             object["creditText"] = image.credit.clone().into();
         }
         value["image"] = serde_json::json!([object]);
+    } else {
+        // Without a photo of its own, the site's card: an article is never without a picture
+        // where search engines and link previews expect one.
+        let (width, height) = crate::web::emblem::CARD;
+        value["image"] = serde_json::json!([{
+            "@type": "ImageObject",
+            "url": format!("{}{}", site.base_url, crate::web::assets::url("share")),
+            "width": width,
+            "height": height,
+        }]);
     }
     crate::web::templates::script_json(&value)
 }

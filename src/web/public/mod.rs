@@ -172,6 +172,7 @@ impl<'a> PageCtx<'a> {
             css => super::assets::url("style"),
             js => super::assets::url("app"),
             icon => super::assets::url("icon"),
+            share_image => format!("{}{}", site.base_url, super::assets::url("share")),
             year => dates::civil_date(self.state.clock.now(), &site.time_zone).year(),
         }
     }
