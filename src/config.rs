@@ -75,11 +75,73 @@ pub struct WebhookSettings {
     pub allow_private_targets: bool,
 }
 
-/// The whole config file: `[site]` and `[webhooks]`; later sections add mail, media and so on.
+/// The `[server]` table as written by an operator.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawServer {
+    /// Addresses and networks of the load balancers and proxies in front of the node
+    /// (`"10.0.0.0/8"`, `"127.0.0.1"`): only from them are `Forwarded` and `X-Forwarded-For`
+    /// believed.
+    pub trusted_proxies: Option<Vec<String>>,
+}
+
+impl RawServer {
+    /// Applies `NEWSDESK_TRUSTED_PROXIES` (comma-separated) from the environment.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) {
+        if let Some(v) = get("NEWSDESK_TRUSTED_PROXIES") {
+            self.trusted_proxies =
+                Some(v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
+        }
+    }
+
+    pub fn validate(self) -> Result<TrustedProxies, ConfigError> {
+        let mut nets = Vec::new();
+        for raw in self.trusted_proxies.unwrap_or_default() {
+            let net = raw
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError::Invalid {
+                    key: "server.trusted_proxies",
+                    message: format!("'{raw}' is neither an IP address nor a network such as 10.0.0.0/8"),
+                })?;
+            nets.push(net);
+        }
+        Ok(TrustedProxies(nets))
+    }
+}
+
+/// The proxies whose forwarding headers are believed (none by default: a client could
+/// otherwise claim any address and slip past the sign-in throttle).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    pub fn trusts(&self, ip: std::net::IpAddr) -> bool {
+        let ip = canonical(ip);
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// An IPv4 address carried in IPv6 (`::ffff:10.0.0.1`, as a dual-stack socket reports it) is
+/// the IPv4 address.
+pub fn canonical(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map(std::net::IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    }
+}
+
+/// The whole config file: `[site]`, `[server]` and `[webhooks]`; later sections add mail,
+/// media and so on.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawConfig {
     pub site: RawSite,
+    pub server: RawServer,
     pub webhooks: RawWebhooks,
 }
 
@@ -96,6 +158,7 @@ pub struct SiteConfig {
     pub page_size: u32,
     /// Kept here so every part of a node that has the site settings has these too.
     pub webhooks: WebhookSettings,
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl SiteConfig {
@@ -201,6 +264,7 @@ impl RawSite {
             time_zone_name,
             page_size,
             webhooks: WebhookSettings::default(),
+            trusted_proxies: TrustedProxies::default(),
         })
     }
 }
@@ -239,6 +303,9 @@ impl Config {
         let mut webhooks = raw.webhooks;
         webhooks.apply_env(env)?;
         site.webhooks = webhooks.validate();
+        let mut server = raw.server;
+        server.apply_env(env);
+        site.trusted_proxies = server.validate()?;
         let database_url =
             database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("newsdesk.db").display()));
         Ok(Config { data_dir: data_dir.to_path_buf(), database_url, site })
@@ -306,5 +373,21 @@ mod tests {
         let mut raw = RawWebhooks::default();
         assert!(raw.apply_env(|_| Some("maybe".into())).is_err());
         assert!(toml::from_str::<RawConfig>("[webhooks]\nallow_private = true").is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let raw: RawConfig =
+            toml::from_str("[server]\ntrusted_proxies = [\"10.0.0.0/8\", \"192.0.2.7\", \"::1\"]").unwrap();
+        let trusted = raw.server.validate().unwrap();
+        assert!(trusted.trusts("10.20.30.40".parse().unwrap()));
+        assert!(trusted.trusts("::ffff:192.0.2.7".parse().unwrap()), "IPv4 seen through a dual-stack socket");
+        assert!(!trusted.trusts("192.0.2.8".parse().unwrap()));
+        let mut raw = RawServer::default();
+        raw.apply_env(|k| (k == "NEWSDESK_TRUSTED_PROXIES").then(|| "127.0.0.1, 10.1.0.0/16".into()));
+        assert_eq!(raw.validate().unwrap().0.len(), 2);
+        let bad = RawServer { trusted_proxies: Some(vec!["the load balancer".into()]) }.validate();
+        assert!(matches!(bad, Err(ConfigError::Invalid { key: "server.trusted_proxies", .. })));
+        assert!(SiteConfig::default_for_test().trusted_proxies.is_empty(), "nobody is trusted by default");
     }
 }

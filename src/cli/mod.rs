@@ -96,10 +96,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Libraries that speak far more at `debug` than an operator can use (the HTML parser logs
+/// every token): kept at `info` unless `NEWSDESK_LOG` names them.
+const QUIET: &[&str] = &["html5ever", "markup5ever", "selectors", "tantivy", "hyper", "h2", "rustls"];
+
+/// Logs go to standard error: `info` and the request log by default, `NEWSDESK_LOG` to choose
+/// (`debug`, `warn,newsdesk::access=info`, …). Colours only on a terminal, so files and
+/// journals get plain text.
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSDESK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    use std::io::IsTerminal;
+    let asked = std::env::var("NEWSDESK_LOG").ok().filter(|v| !v.trim().is_empty());
+    let mut directives = asked.clone().unwrap_or_else(|| "info,sqlx=warn".into());
+    for target in QUIET {
+        if !directives.contains(target) {
+            directives.push_str(&format!(",{target}=info"));
+        }
+    }
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives).unwrap_or_else(|e| {
+        eprintln!("NEWSDESK_LOG: {e}; logging at info");
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn")
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Loads the settings and opens (and migrates) the database, making sure the data directory

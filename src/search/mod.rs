@@ -87,6 +87,9 @@ pub enum SearchError {
     /// Every query slot stayed busy for [`QUERY_WAIT`]; the reader is asked to retry.
     #[error("too many searches at once")]
     Overloaded,
+    /// The index is still being built for the first time; the reader is asked to retry.
+    #[error("the search index is still being built")]
+    NotReady,
 }
 
 /// Queries run at once, at most, on the blocking pool: each is a few milliseconds of CPU, and
@@ -204,6 +207,9 @@ pub struct Search {
     analyzers: [TextAnalyzer; 3],
     writer: Arc<Mutex<IndexWriter>>,
     follow: tokio::sync::Mutex<Follow>,
+    /// Whether the index holds every article (false while the first build runs): until then a
+    /// search would wrongly find nothing, so it is refused with "try again shortly".
+    ready: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Search {
@@ -309,6 +315,7 @@ impl Search {
             }
             _ => Follow { cursor: Cursor::at(0), built: false, checked_store: true },
         };
+        let ready = std::sync::atomic::AtomicBool::new(follow.built);
         let parsers = Analyzer::ALL.map(|a| {
             let (title, text) = (fields.title[a.index()], fields.text[a.index()]);
             let mut parser = QueryParser::for_index(&index, vec![title, text]);
@@ -324,7 +331,13 @@ impl Search {
             fields,
             writer: Arc::new(Mutex::new(writer)),
             follow: tokio::sync::Mutex::new(follow),
+            ready,
         })
+    }
+
+    /// Whether searches can be answered: the index has been built at least once.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The directory the index lives in.
@@ -447,6 +460,7 @@ impl Search {
         self.reader.reload()?;
         follow.cursor = cursor;
         follow.built = true;
+        self.ready.store(true, std::sync::atomic::Ordering::SeqCst);
         tracing::info!(
             articles = count,
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -578,6 +592,9 @@ impl Search {
         let text = query::sanitize(req.text);
         if text.trim().is_empty() {
             return Ok(SearchResults::default());
+        }
+        if !self.is_ready() {
+            return Err(SearchError::NotReady);
         }
         let find = Find {
             lang: req.lang.to_string(),
@@ -888,6 +905,22 @@ mod tests {
         let search = Arc::new(Search::open(&tmp.path().join("search")).unwrap());
         let url = format!("sqlite://{}?mode=rwc", tmp.path().join("site.db").display());
         let store = Store::open(&url).await.unwrap();
+        // A new index refuses searches until it is built, rather than finding nothing.
+        assert!(!search.is_ready());
+        let req = SearchRequest {
+            lang: "en",
+            text: "anything",
+            section_id: None,
+            tag: None,
+            from: None,
+            to: None,
+            sort: Sort::Relevance,
+            offset: 0,
+            limit: 10,
+        };
+        assert!(matches!(search.search(&store, &req).await, Err(SearchError::NotReady)));
+        search.catch_up(&store).await.unwrap();
+        assert!(search.is_ready());
         for text in ["", "   ", "!!!", "\"unclosed", "a AND OR", "-only", "title_en:x", "(((", "*"] {
             let req = SearchRequest {
                 lang: "en",

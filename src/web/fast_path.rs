@@ -20,6 +20,8 @@ pub struct FastPath {
     pub cache: Arc<PageCache>,
     pub views: Arc<ViewCounter>,
     pub https: bool,
+    /// Whose forwarding headers are believed.
+    pub trusted: crate::config::TrustedProxies,
 }
 
 impl FastPath {
@@ -29,6 +31,9 @@ impl FastPath {
         let entry = self.cache.get(&key)?;
         self.cache.count_fast_answer();
         let mut response = entry.respond(request.method(), request.headers());
+        if tracing::enabled!(target: "newsdesk::access", tracing::Level::DEBUG) {
+            super::access_log::cached(request.method(), request.uri().path(), response.status().as_u16());
+        }
         headers::add_security(response.headers_mut(), self.https);
         let path = request.uri().path();
         if views::counts(response.status()) && views::countable(request.method(), path, request.headers()) {
@@ -46,7 +51,8 @@ impl FastPath {
         if let Some(response) = self.cached(&request) {
             return Ok(response);
         }
-        request.extensions_mut().insert(peer);
+        let client = ClientAddr(super::client::resolve(peer.0, request.headers(), &self.trusted));
+        request.extensions_mut().insert(client);
         tower::ServiceExt::oneshot(self.router, request).await
     }
 }

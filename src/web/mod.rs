@@ -4,12 +4,14 @@
 //! The server starts from a listener it is handed ([`serve`]), so tests bind `127.0.0.1:0`,
 //! pass the listener in and talk to the real server; nothing sleeps waiting for readiness.
 
+pub mod access_log;
 pub mod admin;
 pub mod admission;
 pub mod api;
 pub mod api_limit;
 pub mod assets;
 pub mod cache;
+pub mod client;
 pub mod emblem;
 pub mod error;
 mod fast_path;
@@ -77,6 +79,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(root::language_redirect))
         .route("/healthz", get(root::healthz))
+        .route("/readyz", get(root::readyz))
         .route("/static/{name}", get(assets::serve))
         .route("/media/{file}", get(public::media::serve))
         .route("/favicon.ico", get(root::favicon))
@@ -124,10 +127,12 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(access_log::log))
         .with_state(state)
 }
 
-/// The address of the client at the other end of the connection (not trusted from headers).
+/// The client's address: the connection's peer, or the address a trusted proxy names for it
+/// (see [`client`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub std::net::IpAddr);
 
@@ -155,6 +160,7 @@ pub async fn serve(
         cache: state.cache.clone(),
         views: state.views.clone(),
         https: state.site.is_https(),
+        trusted: state.site.trusted_proxies.clone(),
         router: router(state),
     };
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();

@@ -207,6 +207,70 @@ async fn failed_sign_ins_are_throttled_without_revealing_accounts(backend: Backe
     s.stop().await;
 }
 
+/// Behind a trusted load balancer each editor is known by their own address: one address
+/// that failed too often does not lock out the others, and is never refused a correct password.
+async fn behind_a_trusted_proxy_each_client_is_throttled_alone(backend: Backend) {
+    let Some(db) = crate::harness::TestDb::new(backend).await else { return };
+    let mut site = crate::harness::test_site();
+    site.trusted_proxies = newsdesk::config::TrustedProxies(vec!["127.0.0.0/8".parse().unwrap()]);
+    let s = TestServer::start_with(db, std::sync::Arc::new(newsdesk::domain::SystemClock), site).await;
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    let client = |address: &str| {
+        let mut c = Client::new(&s);
+        c.forwarded_for = Some(format!("6.6.6.6, {address}"));
+        c
+    };
+    let sprayer = client("198.51.100.1");
+    let mut last = reqwest::StatusCode::OK;
+    for n in 0..=newsdesk::web::admin::login::ADDRESS_LIMIT {
+        let csrf = csrf_in(&sprayer.page("/admin/login").await);
+        let email = format!("guess{n}@example.org");
+        last = sprayer
+            .post("/admin/login", &[("csrf", &csrf), ("email", &email), ("password", "wrong password!")])
+            .await
+            .status();
+    }
+    assert_eq!(last, 429, "the address that sprayed guesses is throttled");
+    let csrf = csrf_in(&sprayer.page("/admin/login").await);
+    let r = sprayer
+        .post("/admin/login", &[("csrf", &csrf), ("email", "editor@example.org"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(r.status(), 303, "but a correct password still signs in from it");
+    let colleague = client("198.51.100.2");
+    let csrf = csrf_in(&colleague.page("/admin/login").await);
+    let r = colleague
+        .post("/admin/login", &[("csrf", &csrf), ("email", "nobody@example.org"), ("password", "x")])
+        .await;
+    assert_eq!(r.status(), 401, "another client behind the same proxy is not throttled");
+    let audit = s.state.store.audit_log(None, None, 100).await.unwrap();
+    assert!(
+        audit.iter().any(|e| e.address == "198.51.100.1"),
+        "the audit log names the client, not the proxy"
+    );
+    assert!(
+        !audit.iter().any(|e| e.address == "6.6.6.6"),
+        "an address the client wrote itself is not believed"
+    );
+    s.stop().await;
+
+    // Without trusted proxies the header is anyone's to write, and is ignored.
+    let Some(db) = crate::harness::TestDb::new(backend).await else { return };
+    let s = TestServer::start_on(db, std::sync::Arc::new(newsdesk::domain::SystemClock)).await;
+    let mut last = reqwest::StatusCode::OK;
+    for n in 0..=newsdesk::web::admin::login::ADDRESS_LIMIT {
+        let mut c = Client::new(&s);
+        c.forwarded_for = Some(format!("203.0.113.{n}"));
+        let csrf = csrf_in(&c.page("/admin/login").await);
+        let email = format!("guess{n}@example.org");
+        last = c
+            .post("/admin/login", &[("csrf", &csrf), ("email", &email), ("password", "wrong password!")])
+            .await
+            .status();
+    }
+    assert_eq!(last, 429, "a made-up X-Forwarded-For does not escape the throttle");
+    s.stop().await;
+}
+
 async fn scheduled_from_the_editor_publishes_by_itself(backend: Backend) {
     let Some(db) = crate::harness::TestDb::new(backend).await else { return };
     let start = jiff::Timestamp::now();
@@ -415,6 +479,7 @@ on_both_backends!(
     roles_are_enforced_on_the_server,
     forms_without_a_valid_csrf_token_are_refused,
     failed_sign_ins_are_throttled_without_revealing_accounts,
+    behind_a_trusted_proxy_each_client_is_throttled_alone,
     scheduled_from_the_editor_publishes_by_itself,
     history_diffs_and_restores,
     concurrent_edits_lose_nothing,

@@ -213,3 +213,56 @@ on_both_backends!(
     bad_imports_are_refused_whole,
     demo_fills_an_empty_site_once,
 );
+
+/// What an operator reads: a line per request with method, path, status and time, in plain
+/// text when the log is a file (no colour codes).
+#[test]
+fn the_server_logs_each_request_in_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().to_string()
+    };
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let data = dir.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["--data", data.to_str().unwrap(), "serve", "--addr", &addr])
+        .env_remove("NEWSDESK_LOG")
+        .stderr(log)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let get = |path: &str| -> Option<String> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&addr).ok()?;
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ok()?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).ok()?;
+        answer.lines().next().map(str::to_string)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while get("/healthz").is_none_or(|status| !status.contains("200")) {
+        assert!(std::time::Instant::now() < deadline, "the server never answered");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    while get("/readyz").is_none_or(|status| !status.contains("200")) {
+        assert!(std::time::Instant::now() < deadline, "the server never became ready");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(get("/en/no-such-section").unwrap().contains("404"));
+    assert!(get("/en/archive?page=2").unwrap().contains("404"));
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert!(!text.contains('\u{1b}'), "no terminal colour codes in a file: {text}");
+    let line =
+        text.lines().find(|l| l.contains("path=/en/no-such-section")).unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("newsdesk::access") && line.contains("method=GET") && line.contains("status=404"),
+        "{line}"
+    );
+    assert!(line.contains("ms=") && line.contains("client=127.0.0.1"), "{line}");
+    let paged = text.lines().find(|l| l.contains("path=/en/archive ")).unwrap_or_else(|| panic!("{text}"));
+    assert!(!paged.contains("page=2"), "query strings are not logged: {paged}");
+}

@@ -202,6 +202,19 @@ impl TestServer {
         let server = TestServer { base, client, state, db, shutdown: Some(tx), handle: Some(handle) };
         let health = server.get("/healthz").await;
         assert_eq!(health.status(), 200, "server did not become healthy");
+        // Ready once its search index is built (at once for an empty site): a readiness probe
+        // that never turns 200, or says so before search works, fails here.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let ready = server.get("/readyz").await;
+            if ready.status() == 200 {
+                break;
+            }
+            assert_eq!(ready.status(), 503, "/readyz answers 200 or 503");
+            assert!(ready.headers().contains_key("retry-after"), "a 503 from /readyz says when to retry");
+            assert!(std::time::Instant::now() < deadline, "the server never became ready");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         server
     }
 

@@ -557,7 +557,9 @@ async fn an_index_behind_the_pruned_log_rebuilds(backend: Backend) {
         .await;
     let dir = tempfile::tempdir().unwrap();
     let search = std::sync::Arc::new(Search::open(&dir.path().join("search")).unwrap());
+    assert!(!search.is_ready(), "a new index is not ready before it is built");
     assert!(matches!(search.catch_up(store).await.unwrap(), CatchUp::Rebuilt), "a new index is built");
+    assert!(search.is_ready());
     let behind = store.latest_change().await.unwrap();
     // Meanwhile: more changes, then pruning (once the node's webhook worker has read them,
     // which it must before anything is pruned).

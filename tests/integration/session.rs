@@ -12,11 +12,13 @@ pub struct Client<'a> {
     cookies: Mutex<BTreeMap<String, String>>,
     /// Sent as `Accept-Language`.
     pub lang: &'static str,
+    /// Sent as `X-Forwarded-For`, as a load balancer would for a client behind it.
+    pub forwarded_for: Option<String>,
 }
 
 impl<'a> Client<'a> {
     pub fn new(s: &'a TestServer) -> Self {
-        Client { s, cookies: Mutex::new(BTreeMap::new()), lang: "en" }
+        Client { s, cookies: Mutex::new(BTreeMap::new()), lang: "en", forwarded_for: None }
     }
 
     /// The `Cookie` header this client sends now.
@@ -26,11 +28,16 @@ impl<'a> Client<'a> {
 
     /// A request carrying the jar's cookies and the language.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.s
+        let request = self
+            .s
             .client
             .request(method, format!("{}{path}", self.s.base))
             .header("cookie", self.cookie_header())
-            .header("accept-language", self.lang)
+            .header("accept-language", self.lang);
+        match &self.forwarded_for {
+            Some(address) => request.header("x-forwarded-for", address),
+            None => request,
+        }
     }
 
     /// Sends, and keeps the cookies the answer sets (or clears).

@@ -99,22 +99,23 @@ pub async fn submit(
     let (by_address, start_b) = state.store.count_login_attempt("address", &address, now, since).await?;
     let over_account = by_account > ACCOUNT_LIMIT;
     let over_address = by_address > ADDRESS_LIMIT;
-    if over_account || over_address {
-        let start = match (over_account, over_address) {
-            (true, true) => start_a.max(start_b),
-            (true, false) => start_a,
-            _ => start_b,
-        };
+    // Recorded at most once a window per key, so a flood does not flood the audit log too.
+    if by_account == ACCOUNT_LIMIT + 1 || by_address == ADDRESS_LIMIT + 1 {
+        state.store.audit(None, "login.throttled", &email, "", &address, now).await?;
+    }
+    let throttled = |start: i64| -> WebResult<Response> {
         let seconds = (start + WINDOW.as_secs() - now.as_second()).max(1);
-        // Recorded at most once a window per key, so a flood does not flood the audit log too.
-        if by_account == ACCOUNT_LIMIT + 1 || by_address == ADDRESS_LIMIT + 1 {
-            state.store.audit(None, "login.throttled", &email, "", &address, now).await?;
-        }
         let message = i18n::text(lang, "admin_throttled", &[("minutes", &(seconds / 60 + 1).to_string())]);
         let mut response =
             login_page(&state, &headers, StatusCode::TOO_MANY_REQUESTS, Some(message), None, &next)?;
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        return Ok(response);
+        Ok(response)
+    };
+    // An account under attack waits, whoever asks. An address that failed too often is only
+    // refused a wrong password: many people may share it (an office behind one gateway), and
+    // a correct password is never what an attacker spraying guesses has.
+    if over_account {
+        return throttled(start_a);
     }
     let found = state.store.user_for_login(&email).await?;
     let hash = found.as_ref().and_then(|(_, h)| h.clone());
@@ -141,6 +142,7 @@ pub async fn submit(
             h.append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", 0, state.site.is_https()));
             Ok(response)
         }
+        _ if over_address => throttled(start_b),
         _ => {
             state.store.audit(None, "login.failed", &email, "", &address, now).await?;
             let message = i18n::text(lang, "admin_wrong_login", &[]);

@@ -31,6 +31,10 @@ fn error_page_for(response: &Response) -> Option<ErrorPage> {
 pub async fn render(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let first = request.uri().path().trim_start_matches('/').split('/').next().unwrap_or("").to_string();
     let response = next.run(request).await;
+    // Probes read status lines and short text, not pages.
+    if first == "healthz" || first == "readyz" {
+        return response;
+    }
     let Some(page) = error_page_for(&response) else {
         return response;
     };
@@ -77,5 +81,11 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
         None => (page.status, page.status.canonical_reason().unwrap_or("Error")).into_response(),
     };
     out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // What the answer told the client to do next still holds.
+    for name in [header::RETRY_AFTER, header::ALLOW] {
+        if let Some(value) = response.headers().get(&name) {
+            out.headers_mut().insert(name, value.clone());
+        }
+    }
     out
 }

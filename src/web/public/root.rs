@@ -53,6 +53,29 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// `GET /readyz`: 200 once the node can serve everything readers ask of it (its database, the
+/// lists, and search, which a new node builds first); 503 with `Retry-After` until then. Load
+/// balancers send readers to a node only when it says ready; `/healthz` only says it is alive.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let not_yet = |what: &str| {
+        let mut response = (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {what}\n")).into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    };
+    if let Err(e) = state.store.latest_change().await {
+        tracing::error!(error = %e, "readiness: the database cannot be read");
+        return not_yet("the database cannot be read");
+    }
+    if state.listing.sections(&state).await.is_err() {
+        return not_yet("the article lists cannot be loaded");
+    }
+    if !state.search.is_ready() {
+        return not_yet("the search index is being built");
+    }
+    ([(header::CACHE_CONTROL, "no-store")], "ready\n").into_response()
+}
+
 /// `GET /{lang}`: the language home lives at `/{lang}/`.
 pub async fn add_slash(State(state): State<AppState>, Path(lang): Path<String>) -> Response {
     match state.site.language(&lang) {

@@ -132,7 +132,9 @@ pub async fn show(
             limit: size as usize,
         };
         let found = state.search.search(&state.store, &request).await.map_err(|e| match e {
-            crate::search::SearchError::Overloaded => WebError::Unavailable,
+            crate::search::SearchError::Overloaded | crate::search::SearchError::NotReady => {
+                WebError::Unavailable
+            }
             e => WebError::Store(StoreError::Corrupt(format!("search: {e}"))),
         })?;
         total = found.total as u64;
