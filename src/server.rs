@@ -6,6 +6,7 @@ use crate::domain::Clock;
 use crate::newsroom::Newsroom;
 use crate::search::{CatchUp, Search, SearchError};
 use crate::storage::Store;
+use crate::storage::notify::ChangeListener;
 use crate::web::{self, AppState, cache::PageCache, read_models::ReadModels, templates::Templates};
 use std::future::Future;
 use std::path::Path;
@@ -92,14 +93,27 @@ pub async fn run(
 }
 
 /// How often a node checks the change log for content changed by others (other nodes, the
-/// command line) and brings its search index up to date.
+/// command line) and brings its search index up to date, when no notification woke it first.
 pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Keeps this node's derived state (the search index, the listing, the page cache) in step
 /// with changes made elsewhere (other nodes, the command line): the search index first, then
 /// the read models from the same changes, so no page is cached from an index that lags behind.
 async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
+    // Woken by the database's notifications where it sends them (PostgreSQL); the poll
+    // stays as the fallback, and covers notifications lost with a connection.
+    let mut listener: Option<ChangeListener> = None;
+    let mut next_listen = std::time::Instant::now();
     loop {
+        if listener.is_none() && std::time::Instant::now() >= next_listen {
+            match state.store.change_listener().await {
+                Ok(found) => listener = found,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for change notifications; polling meanwhile")
+                }
+            }
+            next_listen = std::time::Instant::now() + LISTEN_RETRY;
+        }
         // Read before catching up: once caught up, everything up to here is applied.
         let latest = state.store.latest_change().await;
         match state.search.catch_up(&state.store).await {
@@ -119,12 +133,27 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
             Ok(latest) => state.read_models.followed_up_to(latest),
             Err(e) => tracing::warn!(error = %e, "cannot read the change log; will retry"),
         }
+        let notified = async {
+            match listener.as_mut() {
+                Some(l) => l.next().await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             _ = tokio::time::sleep(FOLLOW_INTERVAL) => {}
+            woke = notified => {
+                if let Err(e) = woke {
+                    tracing::warn!(error = %e, "lost the change notifications; polling until they are back");
+                    listener = None;
+                }
+            }
             _ = stop.changed() => return,
         }
     }
 }
+
+/// How long a node polls alone before it tries again to listen for notifications.
+const LISTEN_RETRY: Duration = Duration::from_secs(5);
 
 /// How often expired sessions, one-time links and old sign-in counters are deleted.
 pub const PRUNE_INTERVAL: Duration = Duration::from_secs(600);

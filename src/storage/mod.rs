@@ -15,6 +15,7 @@ pub mod changes;
 pub mod editorial;
 pub mod feeds;
 pub mod media;
+pub mod notify;
 mod rows;
 mod sections;
 pub mod tags;

@@ -206,6 +206,41 @@ async fn two_nodes_on_one_postgres_converge() {
     first.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+/// PostgreSQL wakes every node when the change log grows: a publication on one node is on the
+/// other's home page well within the polling interval, every time.
+async fn nodes_are_woken_by_notifications() {
+    let Some(db) = TestDb::new(Backend::Postgres).await else { return };
+    let url = db.url.clone();
+    let first = TestServer::start_on(db, Arc::new(SystemClock)).await;
+    let second = TestServer::start_on(TestDb::shared(url), Arc::new(SystemClock)).await;
+    second.page("/en/").await;
+    // Let the second node's listener connect.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut delays = Vec::new();
+    for n in 0..10 {
+        let title = format!("Woken node story {n}");
+        first.state.store.save_articles(&[], &[story(&title)], jiff::Timestamp::now(), &|| {}).await.unwrap();
+        let started = Instant::now();
+        while !second.page("/en/").await.contains(&title) {
+            assert!(started.elapsed() < Duration::from_secs(2), "the second node did not follow");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        delays.push(started.elapsed());
+        // Past the poll's rhythm, so a poll cannot happen to come just in time.
+        tokio::time::sleep(Duration::from_millis(70 + 13 * n)).await;
+    }
+    delays.sort();
+    let median = delays[delays.len() / 2];
+    assert!(
+        median < newsdesk::server::FOLLOW_INTERVAL / 2,
+        "a notification wakes the node; polling alone would take about half the interval: {delays:?}"
+    );
+    assert!(delays[delays.len() - 1] < Duration::from_millis(200), "{delays:?}");
+    second.stop().await;
+    first.stop().await;
+}
+
 /// A page answered from the cache (the hot path, before the router) carries exactly the headers
 /// of the same page rendered through the router, security headers included.
 async fn cached_answers_match_rendered_ones(backend: Backend) {

@@ -211,4 +211,45 @@ async fn the_timeline_loads_in_list_order(backend: Backend) {
     store.close().await;
 }
 
-on_both_backends!(storage_story, concurrent_writers_wait_their_turn, the_timeline_loads_in_list_order);
+on_both_backends!(
+    storage_story,
+    concurrent_writers_wait_their_turn,
+    the_timeline_loads_in_list_order,
+    a_database_migrated_by_a_newer_release_still_opens
+);
+
+/// A rolling upgrade or a rollback: this release opens, migrates and serves a database that a
+/// newer release has already migrated further (its migrations are unknown here), instead of
+/// stopping at "previously applied but is missing".
+async fn a_database_migrated_by_a_newer_release_still_opens(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let store = Store::open(&db.url).await.unwrap();
+    store.close().await;
+    const NEWER: &str = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                         VALUES (99990101, 'a later release', TRUE, $1, 0)";
+    match backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            sqlx::query(NEWER).bind(vec![0u8; 48]).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            sqlx::query(NEWER).bind(vec![0u8; 48]).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+    let store = Store::open(&db.url).await.expect("an older release opens a newer database");
+    let en = Lang::parse("en").unwrap();
+    store
+        .save_articles(
+            &[],
+            &[article("newer-1", "en", "Still writing", "2025-05-01T00:00:00Z")],
+            ts("2025-05-02T00:00:00Z"),
+            &|| {},
+        )
+        .await
+        .unwrap();
+    assert!(store.article_by_slug(&en, "still-writing").await.unwrap().is_some());
+    store.close().await;
+}
