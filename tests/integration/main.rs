@@ -11,6 +11,8 @@ mod browser;
 mod caching;
 /// The command line: import, export, demo and bad input, running the real binary.
 mod cli;
+/// Three real nodes behind a real HAProxy: a node killed under load, sessions kept.
+mod cluster;
 /// Feeds, sitemaps and robots.txt over HTTP.
 mod feeds;
 /// What an attacker tried: dropped saves, slow bodies, parallel guesses, off-site redirects,
