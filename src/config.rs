@@ -151,6 +151,9 @@ pub struct SiteConfig {
     pub names: BTreeMap<String, String>,
     /// Without a trailing slash.
     pub base_url: String,
+    /// Whether an operator set `base_url` (else it is a default that `serve` replaces with the
+    /// address it listens on).
+    pub base_url_configured: bool,
     pub languages: Vec<Lang>,
     pub default_language: Lang,
     pub time_zone: TimeZone,
@@ -236,6 +239,7 @@ impl RawSite {
                 format!("'{default_language}' is not among site.languages"),
             ));
         }
+        let base_url_configured = self.base_url.is_some();
         let base_url = self.base_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
         let base_url = base_url.trim_end_matches('/').to_string();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
@@ -258,6 +262,7 @@ impl RawSite {
         Ok(SiteConfig {
             names,
             base_url,
+            base_url_configured,
             languages,
             default_language,
             time_zone,

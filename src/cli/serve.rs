@@ -21,15 +21,38 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
     if opts.demo {
         super::demo::fill_demo_if_empty(&store, &config, clock.as_ref()).await?;
     }
-    let state = crate::server::state(store.clone(), config.site.clone(), clock, &config.data_dir)?;
     let listener = tokio::net::TcpListener::bind(&opts.addr)
         .await
         .with_context(|| format!("cannot listen on {}", opts.addr))?;
     let local = listener.local_addr().context("cannot read the listening address")?;
+    let mut site = config.site.clone();
+    if !site.base_url_configured {
+        site.base_url = served_base_url(local);
+        if !local.ip().is_loopback() {
+            tracing::warn!(
+                "serving on {local} without [site] base_url: canonical links, feeds, sitemaps and \
+                 structured data say {}; set base_url (or NEWSDESK_BASE_URL) to the public address",
+                site.base_url
+            );
+        }
+    }
+    let state = crate::server::state(store.clone(), site, clock, &config.data_dir)?;
     tracing::info!(backend = store.backend(), "Newsdesk is serving on http://{local}/");
     crate::server::run(state, listener, shutdown_signal()).await.context("the server stopped")?;
     store.close().await;
     Ok(())
+}
+
+/// The absolute address links use when no `base_url` is set: the one the server listens on
+/// (a wildcard address is named by this machine's loopback, the only name it surely has).
+fn served_base_url(local: std::net::SocketAddr) -> String {
+    let host = match local.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+    };
+    format!("http://{host}:{}", local.port())
 }
 
 async fn shutdown_signal() {
@@ -52,4 +75,16 @@ async fn shutdown_signal() {
         _ = term => {}
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn links_follow_the_served_address() {
+        let at = |s: &str| super::served_base_url(s.parse().unwrap());
+        assert_eq!(at("127.0.0.1:18100"), "http://127.0.0.1:18100");
+        assert_eq!(at("0.0.0.0:8080"), "http://127.0.0.1:8080");
+        assert_eq!(at("[::1]:9000"), "http://[::1]:9000");
+        assert_eq!(at("192.0.2.5:80"), "http://192.0.2.5:80");
+    }
 }

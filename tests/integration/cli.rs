@@ -233,14 +233,15 @@ fn the_server_logs_each_request_in_plain_text() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let get = |path: &str| -> Option<String> {
+    let fetch = |path: &str| -> Option<String> {
         use std::io::{Read, Write};
         let mut stream = std::net::TcpStream::connect(&addr).ok()?;
         write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ok()?;
         let mut answer = String::new();
         stream.read_to_string(&mut answer).ok()?;
-        answer.lines().next().map(str::to_string)
+        Some(answer)
     };
+    let get = |path: &str| fetch(path).and_then(|a| a.lines().next().map(str::to_string));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while get("/healthz").is_none_or(|status| !status.contains("200")) {
         assert!(std::time::Instant::now() < deadline, "the server never answered");
@@ -250,6 +251,9 @@ fn the_server_logs_each_request_in_plain_text() {
         assert!(std::time::Instant::now() < deadline, "the server never became ready");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    // Without base_url, absolute links name the address the site is served on.
+    let sitemap = fetch("/sitemap.xml").unwrap();
+    assert!(sitemap.contains(&format!("<loc>http://{addr}/sitemaps/")), "{sitemap}");
     assert!(get("/en/no-such-section").unwrap().contains("404"));
     assert!(get("/en/archive?page=2").unwrap().contains("404"));
     let _ = child.kill();
