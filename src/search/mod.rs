@@ -922,17 +922,7 @@ mod tests {
         search.catch_up(&store).await.unwrap();
         assert!(search.is_ready());
         for text in ["", "   ", "!!!", "\"unclosed", "a AND OR", "-only", "title_en:x", "(((", "*"] {
-            let req = SearchRequest {
-                lang: "en",
-                text,
-                section_id: None,
-                tag: None,
-                from: None,
-                to: None,
-                sort: Sort::Relevance,
-                offset: 0,
-                limit: 10,
-            };
+            let req = SearchRequest { text, ..req.clone() };
             let results = search.search(&store, &req).await.unwrap_or_else(|e| panic!("{text:?}: {e}"));
             assert_eq!(results.total, 0, "{text:?}");
         }

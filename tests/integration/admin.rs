@@ -207,6 +207,12 @@ async fn failed_sign_ins_are_throttled_without_revealing_accounts(backend: Backe
     s.stop().await;
 }
 
+/// One sign-in attempt through the form; its status.
+async fn sign_in_with(c: &Client<'_>, email: &str, password: &str) -> reqwest::StatusCode {
+    let csrf = csrf_in(&c.page("/admin/login").await);
+    c.post("/admin/login", &[("csrf", &csrf), ("email", email), ("password", password)]).await.status()
+}
+
 /// Behind a trusted load balancer each editor is known by their own address: one address
 /// that failed too often does not lock out the others, and is never refused a correct password.
 async fn behind_a_trusted_proxy_each_client_is_throttled_alone(backend: Backend) {
@@ -223,25 +229,14 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_alone(backend: Backend)
     let sprayer = client("198.51.100.1");
     let mut last = reqwest::StatusCode::OK;
     for n in 0..=newsdesk::web::admin::login::ADDRESS_LIMIT {
-        let csrf = csrf_in(&sprayer.page("/admin/login").await);
-        let email = format!("guess{n}@example.org");
-        last = sprayer
-            .post("/admin/login", &[("csrf", &csrf), ("email", &email), ("password", "wrong password!")])
-            .await
-            .status();
+        last = sign_in_with(&sprayer, &format!("guess{n}@example.org"), "wrong password!").await;
     }
     assert_eq!(last, 429, "the address that sprayed guesses is throttled");
-    let csrf = csrf_in(&sprayer.page("/admin/login").await);
-    let r = sprayer
-        .post("/admin/login", &[("csrf", &csrf), ("email", "editor@example.org"), ("password", PASSWORD)])
-        .await;
-    assert_eq!(r.status(), 303, "but a correct password still signs in from it");
+    let signed_in = sign_in_with(&sprayer, "editor@example.org", PASSWORD).await;
+    assert_eq!(signed_in, 303, "but a correct password still signs in from it");
     let colleague = client("198.51.100.2");
-    let csrf = csrf_in(&colleague.page("/admin/login").await);
-    let r = colleague
-        .post("/admin/login", &[("csrf", &csrf), ("email", "nobody@example.org"), ("password", "x")])
-        .await;
-    assert_eq!(r.status(), 401, "another client behind the same proxy is not throttled");
+    let other = sign_in_with(&colleague, "nobody@example.org", "x").await;
+    assert_eq!(other, 401, "another client behind the same proxy is not throttled");
     let audit = s.state.store.audit_log(None, None, 100).await.unwrap();
     assert!(
         audit.iter().any(|e| e.address == "198.51.100.1"),
@@ -260,12 +255,7 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_alone(backend: Backend)
     for n in 0..=newsdesk::web::admin::login::ADDRESS_LIMIT {
         let mut c = Client::new(&s);
         c.forwarded_for = Some(format!("203.0.113.{n}"));
-        let csrf = csrf_in(&c.page("/admin/login").await);
-        let email = format!("guess{n}@example.org");
-        last = c
-            .post("/admin/login", &[("csrf", &csrf), ("email", &email), ("password", "wrong password!")])
-            .await
-            .status();
+        last = sign_in_with(&c, &format!("guess{n}@example.org"), "wrong password!").await;
     }
     assert_eq!(last, 429, "a made-up X-Forwarded-For does not escape the throttle");
     s.stop().await;

@@ -107,6 +107,11 @@ async fn article_page_has_body_links_and_latest_news(backend: Backend) {
     assert_eq!(json["@type"], "NewsArticle");
     assert_eq!(json["headline"], "April story number 1");
     assert_eq!(json["datePublished"], "2025-04-01T10:00:00+03:00");
+    // Sharing is plain links: nothing is asked of those services until a reader clicks.
+    assert!(page.contains(
+        "https://t.me/share/url?url=https%3A%2F%2Fnews.test.example%2Fen%2Fsecretariat%2Fapril-story-number-1&amp;text=April%20story%20number%201"
+    ), "a Telegram share link");
+    assert!(page.contains("href=\"mailto:?subject=April%20story%20number%201"), "an e-mail link");
     // Without a photo of its own the article still has a picture: the site's card, a PNG of
     // the size link previews want, and the publisher's logo is a PNG too.
     let card = json["image"][0]["url"].as_str().expect("an image");

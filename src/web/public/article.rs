@@ -119,6 +119,9 @@ pub async fn render_article_with(
                 modified => dates::rfc3339(article.updated_at, tz),
             },
             section => context! { name => section.name(&ctx.lang), href => urls::section(&ctx.lang, &section.slug) },
+            share => urls::share_links(&canonical, &article.title).into_iter()
+                .map(|(name, href)| context! { name, href }).collect::<Vec<_>>(),
+            share_email => format!("mailto:?subject={}&body={}", urls::percent(&article.title), urls::percent(&canonical)),
             tags => article.tags.iter().map(|name| context! {
                 name,
                 href => urls::tag(&ctx.lang, &crate::domain::tag::slug_of(name)),
