@@ -231,12 +231,11 @@ async fn nodes_are_woken_by_notifications() {
         tokio::time::sleep(Duration::from_millis(70 + 13 * n)).await;
     }
     delays.sort();
-    let median = delays[delays.len() / 2];
-    assert!(
-        median < newsdesk::server::FOLLOW_INTERVAL / 2,
-        "a notification wakes the node; polling alone would take about half the interval: {delays:?}"
-    );
-    assert!(delays[delays.len() - 1] < Duration::from_millis(200), "{delays:?}");
+    // Polling alone puts about half the publications past half the interval (measured with the
+    // listener off: 2 of 10 under it). A stall of the whole machine (a loaded CI) may delay one
+    // or two, so the bound is on eight of ten, not on every one.
+    let woken = delays.iter().filter(|d| **d < newsdesk::server::FOLLOW_INTERVAL / 2).count();
+    assert!(woken >= 8, "a notification wakes the node at once: {delays:?}");
     second.stop().await;
     first.stop().await;
 }
