@@ -82,7 +82,7 @@ pub fn search_query(data: &[u8]) {
     // the input's length picks the language and order, so both get their share.
     let (lang, sort) = if data.len() % 2 == 0 { ("en", Sort::Relevance) } else { ("ru", Sort::Date) };
     let request =
-        SearchRequest { lang, text, section_id: None, from: None, to: None, sort, offset: 0, limit: LIMIT };
+        SearchRequest { lang, text, section_id: None, tag: None, from: None, to: None, sort, offset: 0, limit: LIMIT };
     let results = match f.runtime.block_on(f.search.search(&f.store, &request)) {
         Ok(results) => results,
         Err(_) if super::take_suppressed() => return,
