@@ -87,15 +87,25 @@ pub fn html_sanitizer(data: &[u8]) {
 }
 
 /// `import_feed`: an RSS 2.0, Atom 1.0 or JSON Feed document, as `newsdesk import --format feed`
-/// reads it (the file must be UTF-8, as `io::read_file` requires).
+/// reads it, and the same bytes as a WordPress export (`--format wxr`); the file must be
+/// UTF-8, as `io::read_file` requires.
 pub fn import_feed(data: &[u8]) {
-    use newsdesk::io::{Batch, ImportOptions, feed};
+    use newsdesk::io::{Batch, ImportOptions, feed, wxr};
     let Ok(content) = std::str::from_utf8(data) else { return };
     let _ = newsdesk::io::Format::detect(content);
     let mut batch = Batch::default();
     let path = std::path::Path::new("fuzz.xml");
     if feed::read(path, content, &SITE, &ImportOptions::default(), now(), &mut batch).is_ok() {
         check_batch(&batch);
+    }
+    let mut batch = Batch::default();
+    if wxr::read(path, content, &SITE, &ImportOptions::default(), now(), &mut batch).is_ok() {
+        check_batch(&batch);
+        // Old addresses are paths of this site, never another host or a header break.
+        let keys = batch.articles.iter().flat_map(|a| a.extras.old_paths.iter()).chain(batch.redirects.iter().map(|r| &r.0));
+        for key in keys {
+            assert!(key.starts_with('/') && !key.starts_with("//") && !key.contains(['\r', '\n']), "{key:?}");
+        }
     }
 }
 

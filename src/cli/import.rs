@@ -3,22 +3,40 @@
 use super::Global;
 use crate::domain::{Clock, Lang, SystemClock};
 use crate::io::{self, Format, ImportOptions};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Opts {
-    /// Files to import (Newsdesk JSON Lines, RSS 2.0, Atom or JSON Feed).
+    /// Files to import (Newsdesk JSON Lines, a WordPress export, RSS 2.0, Atom or JSON Feed).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Read the files as this format instead of detecting it.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Language for items that do not state one (for feeds: overrides the feed's language).
+    /// Language for items that do not state one (for feeds and WordPress: overrides the
+    /// export's language).
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
     /// Section slug for items that do not state one [default: news].
     #[arg(long, value_name = "SLUG")]
     pub section: Option<String>,
+    /// WordPress: put a category's posts in a section (`--map-category press-releases=news`);
+    /// repeat for several. Unmapped categories become sections of the same slug.
+    #[arg(long, value_name = "FROM=TO", value_parser = parse_mapping)]
+    pub map_category: Vec<(String, String)>,
+    /// Read and check everything, print what would happen, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn parse_mapping(s: &str) -> Result<(String, String), String> {
+    let (from, to) = s.split_once('=').ok_or("expected FROM=TO, e.g. press-releases=news")?;
+    let (from, to) = (from.trim().to_lowercase(), to.trim().to_string());
+    if from.is_empty() || !crate::domain::slug::is_valid(&to) {
+        return Err(format!("'{s}': TO must be a section slug (lowercase letters, digits, hyphens)"));
+    }
+    Ok((from, to))
 }
 
 pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
@@ -29,9 +47,16 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
             anyhow::bail!("--lang: '{l}' is not one of the site's languages");
         }
     }
-    let options = ImportOptions { format: opts.format, lang, section: opts.section };
+    let category_map: BTreeMap<String, String> = opts.map_category.into_iter().collect();
+    let options = ImportOptions { format: opts.format, lang, section: opts.section, category_map };
     let now = SystemClock.now();
     let batch = io::read_all(&store, &config.site, now, &opts.files, &options).await?;
+    if opts.dry_run {
+        println!("{}", io::plan(&store, &batch).await?.join("\n"));
+        println!("nothing was written (--dry-run)");
+        store.close().await;
+        return Ok(());
+    }
     let bar = super::progress_bar(batch.articles.len() as u64, "importing");
     let outcome = io::save(&store, &batch, now, &|| bar.inc(1)).await?;
     bar.finish_and_clear();
@@ -42,6 +67,9 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         outcome.updated,
         outcome.unchanged
     );
+    for line in batch.report.lines() {
+        eprintln!("  {line}");
+    }
     store.close().await;
     Ok(())
 }

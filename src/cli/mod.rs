@@ -47,7 +47,7 @@ pub struct Global {
 pub enum Command {
     /// Serve the site over HTTP.
     Serve(serve::Opts),
-    /// Import articles from Newsdesk JSON Lines, RSS 2.0, Atom or JSON Feed files.
+    /// Import articles from Newsdesk JSON Lines, a WordPress export (WXR), RSS 2.0, Atom or JSON Feed.
     Import(import::Opts),
     /// Export the whole site as Newsdesk JSON Lines.
     Export(export::Opts),

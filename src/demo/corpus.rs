@@ -105,6 +105,7 @@ fn article(i: usize, pairs: u64, now: Timestamp, slugs: &[String], lang: &Lang) 
         created_at: None,
         updated_at: None,
         tags: Vec::new(),
+        extras: Default::default(),
     }
 }
 

@@ -75,6 +75,7 @@ pub fn demo_site(now: Timestamp) -> (Vec<SectionInput>, Vec<ArticleInput>) {
                 created_at: None,
                 updated_at: None,
                 tags: tags_for(lang, text),
+                extras: Default::default(),
             });
         }
     }

@@ -108,6 +108,23 @@ pub struct ArticleInput {
     pub updated_at: Option<Timestamp>,
     /// Tag names as the source has them; cleaned by [`super::tag::normalize`] on the way in.
     pub tags: Vec<String>,
+    /// What an import brings from the old system besides the text.
+    pub extras: ArticleExtras,
+}
+
+/// What an imported article brings from the system it comes from besides its text: where it
+/// stood in that system's workflow, its photo, and the addresses readers knew it by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleExtras {
+    /// Waiting for an editor's review (WordPress's "pending").
+    pub review_requested: bool,
+    /// In the old system's trash: it arrives in the trash, never public.
+    pub trashed: bool,
+    /// The lead photo, already in the media library.
+    pub lead_image_id: Option<i64>,
+    /// Paths it had on the old site (`/2024/05/17/slug`, `/?p=123`), as
+    /// [`super::redirect::source_key`] normalizes them; each answers a permanent redirect.
+    pub old_paths: Vec<String>,
 }
 
 /// One field of one article is not acceptable.
@@ -200,6 +217,7 @@ mod tests {
             section_slug: "news".into(),
             slug: None,
             tags: vec!["Москва".into()],
+            extras: Default::default(),
             title: "Annual training course".into(),
             lead: "From 21 to 25 April".into(),
             body_html: "<p>Text</p>".into(),
@@ -231,7 +249,7 @@ mod tests {
             (ArticleInput { title: "???".into(), ..input() }, "slug"),
             (ArticleInput { external_id: Some(String::new()), ..input() }, "external_id"),
             (ArticleInput { body_html: "x".repeat(MAX_BODY + 1), ..input() }, "body"),
-            (ArticleInput { tags: vec!["!!!".into()], ..input() }, "tags"),
+            (ArticleInput { tags: vec!["x".repeat(61)], ..input() }, "tags"),
         ];
         for (article, field) in cases {
             assert_eq!(article.validate(&langs()).unwrap_err().field, field);

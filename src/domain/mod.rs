@@ -8,12 +8,13 @@ pub mod clock;
 pub mod dates;
 pub mod lang;
 pub mod markup;
+pub mod redirect;
 pub mod section;
 pub mod slug;
 pub mod tag;
 pub mod user;
 
-pub use article::{Article, ArticleInput, Status, ValidationError};
+pub use article::{Article, ArticleExtras, ArticleInput, Status, ValidationError};
 pub use change::ChangeKind;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use lang::Lang;

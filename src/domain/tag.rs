@@ -29,13 +29,12 @@ pub enum TagError {
     TooMany { count: usize },
     #[error("the tag '{name}' is {len} characters long; the limit is {MAX_TAG_LEN}")]
     TooLong { name: String, len: usize },
-    #[error("the tag '{name}' has no letters or digits")]
-    NoLetters { name: String },
 }
 
 /// Cleans tag names as typed: markup, control characters and extra spaces go, empty entries
 /// are dropped, and of names that make the same slug the first is kept. Order is kept: the
-/// first tags are the most important ones.
+/// first tags are the most important ones. Any name that is left can be a tag: one made only
+/// of symbols ("№", "+++") still gets an address from [`slug_of`].
 pub fn normalize<S: AsRef<str>>(names: &[S]) -> Result<Vec<String>, TagError> {
     let mut out: Vec<String> = Vec::new();
     let mut slugs: Vec<String> = Vec::new();
@@ -49,10 +48,7 @@ pub fn normalize<S: AsRef<str>>(names: &[S]) -> Result<Vec<String>, TagError> {
         if len > MAX_TAG_LEN {
             return Err(TagError::TooLong { name: name.chars().take(30).collect(), len });
         }
-        let slug = slug::slugify(&name);
-        if slug.is_empty() {
-            return Err(TagError::NoLetters { name });
-        }
+        let slug = slug_of(&name);
         if !slugs.contains(&slug) {
             slugs.push(slug);
             out.push(name);
@@ -70,9 +66,26 @@ pub fn split_list(text: &str) -> Vec<String> {
     text.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
-/// The address segment of a tag name.
+/// The address segment of a tag name: its transliterated slug, or for a name with no letters
+/// or digits to transliterate, its characters' code points (`"№"` → `u2116`), so that every tag
+/// a writer may type has a page.
 pub fn slug_of(name: &str) -> String {
-    slug::slugify(name)
+    let slug = slug::slugify(name);
+    if !slug.is_empty() || name.trim().is_empty() {
+        return slug;
+    }
+    let mut points = String::new();
+    for ch in name.chars().filter(|c| !c.is_whitespace()) {
+        let next = format!("u{:x}", u32::from(ch));
+        if points.len() + next.len() + 1 > slug::MAX_SLUG_LEN {
+            break;
+        }
+        if !points.is_empty() {
+            points.push('-');
+        }
+        points.push_str(&next);
+    }
+    points
 }
 
 #[cfg(test)]
@@ -89,7 +102,10 @@ mod tests {
 
     #[test]
     fn what_cannot_be_a_tag_is_refused() {
-        assert!(matches!(normalize(&["!!!"]), Err(TagError::NoLetters { .. })));
+        assert_eq!(normalize(&["!!!", "№"]).unwrap(), ["!!!", "№"]);
+        assert_eq!(slug_of("!!!"), "u21-u21-u21");
+        assert_eq!(slug_of("№ 1"), "no-1");
+        assert!(crate::domain::slug::is_valid(&slug_of(&"→".repeat(60))));
         assert!(matches!(normalize(&["x".repeat(61)]), Err(TagError::TooLong { len: 61, .. })));
         let many: Vec<String> = (0..21).map(|n| format!("tag {n}")).collect();
         assert!(matches!(normalize(&many), Err(TagError::TooMany { count: 21 })));

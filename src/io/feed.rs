@@ -97,6 +97,7 @@ pub fn read(
             created_at: None,
             updated_at: entry.updated.map(|d| d.timestamp()).and_then(|s| Timestamp::from_second(s).ok()),
             tags: crate::domain::tag::normalize(&tags).unwrap_or_default(),
+            extras: Default::default(),
         };
         input.validate(&site.languages).map_err(|e| {
             let t = input.title.chars().take(60).collect::<String>();
@@ -170,7 +171,8 @@ mod tests {
         // The description is the text, once: not the lead as well.
         assert_eq!(a.lead, "");
         assert!(body.contains("текст"), "{body}");
-        assert_eq!(a.tags, vec!["Москва", "ОДКБ"]);
+        // A symbol-only category is a tag too (its address is made of code points).
+        assert_eq!(a.tags, vec!["Москва", "ОДКБ", "!!!"]);
     }
 
     #[test]

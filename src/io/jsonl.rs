@@ -154,6 +154,7 @@ pub fn article_input(
         created_at: r.created_at.as_deref().map(|d| date("created_at", d)).transpose()?,
         updated_at: r.updated_at.as_deref().map(|d| date("updated_at", d)).transpose()?,
         tags: crate::domain::tag::normalize(&r.tags).map_err(|e| format!("tags: {e}"))?,
+        extras: Default::default(),
     };
     input.validate(&site.languages).map_err(|e| e.to_string())?;
     Ok(input)

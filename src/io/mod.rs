@@ -6,6 +6,7 @@
 pub mod export;
 pub mod feed;
 pub mod jsonl;
+pub mod wxr;
 
 use crate::config::SiteConfig;
 use crate::domain::{ArticleInput, Clock, Lang};
@@ -19,6 +20,8 @@ pub enum Format {
     Jsonl,
     /// An RSS 2.0, Atom 1.0 or JSON Feed 1.1 document.
     Feed,
+    /// A WordPress export (WXR 1.1 or 1.2).
+    Wxr,
 }
 
 impl Format {
@@ -27,7 +30,9 @@ impl Format {
     pub fn detect(content: &str) -> Option<Format> {
         let head = content.trim_start_matches('\u{feff}').trim_start();
         if head.starts_with('<') {
-            Some(Format::Feed)
+            // WordPress declares its namespace on the root element, within the first lines.
+            let start: String = head.chars().take(4096).collect();
+            if wxr::is_wxr(&start) { Some(Format::Wxr) } else { Some(Format::Feed) }
         } else if head.starts_with('{') {
             let first_line = head.lines().next().unwrap_or("");
             if first_line.contains("jsonfeed.org/version") { Some(Format::Feed) } else { Some(Format::Jsonl) }
@@ -45,6 +50,8 @@ pub struct ImportOptions {
     pub lang: Option<Lang>,
     /// Section slug for items that do not state one; `news` when absent.
     pub section: Option<String>,
+    /// WordPress category slug → section slug (`--map-category from=to`).
+    pub category_map: std::collections::BTreeMap<String, String>,
 }
 
 /// Why an import was refused. Each variant names the file and, where it applies, the line
@@ -93,6 +100,13 @@ pub struct Batch {
     pub articles: Vec<ArticleInput>,
     /// `(file, location)` of each article, for error messages.
     pub origins: Vec<(PathBuf, String)>,
+    /// Sections to create only if the site lacks them (from WordPress categories); existing
+    /// sections keep their names.
+    pub proposed_sections: Vec<SectionInput>,
+    /// Old addresses of lists and feeds (keys) and the paths they lead to now.
+    pub redirects: Vec<(String, String)>,
+    /// What was found and left out, for the summary.
+    pub report: wxr::Report,
 }
 
 /// Reads and validates one file into `batch`.
@@ -116,6 +130,7 @@ pub fn read_file(
     match format {
         Format::Jsonl => jsonl::read(path, &content, site, options, batch),
         Format::Feed => feed::read(path, &content, site, options, now, batch),
+        Format::Wxr => wxr::read(path, &content, site, options, now, batch),
     }
 }
 
@@ -148,6 +163,13 @@ pub async fn read_all(
         read_file(path, site, options, now, &mut batch)?;
     }
     let existing: Vec<String> = store.sections().await?.into_iter().map(|s| s.slug).collect();
+    for proposed in std::mem::take(&mut batch.proposed_sections) {
+        let known =
+            existing.contains(&proposed.slug) || batch.sections.iter().any(|s| s.slug == proposed.slug);
+        if !known {
+            batch.sections.push(proposed);
+        }
+    }
     check_sections(&batch, &existing)?;
     Ok(batch)
 }
@@ -160,16 +182,62 @@ pub async fn save(
     now: jiff::Timestamp,
     on_item: &(dyn Fn() + Send + Sync),
 ) -> Result<ImportOutcome, ImportError> {
-    store.save_articles(&batch.sections, &batch.articles, now, on_item).await.map_err(|e| {
-        match batch.origins.get(e.index) {
+    let outcome =
+        store.save_articles(&batch.sections, &batch.articles, now, on_item).await.map_err(|e| match batch
+            .origins
+            .get(e.index)
+        {
             Some((path, location)) => ImportError::Invalid {
                 path: path.clone(),
                 location: location.clone(),
                 message: e.error.to_string(),
             },
             None => ImportError::Store(e.error),
+        })?;
+    if !batch.redirects.is_empty() {
+        store.save_redirects(&batch.redirects, now).await?;
+    }
+    Ok(outcome)
+}
+
+/// What saving `batch` would do, as lines for a person (`import --dry-run`): articles new and
+/// updated by status, sections to create, slugs that change, old addresses kept, what is
+/// left out. Reads the database; writes nothing.
+pub async fn plan(store: &Store, batch: &Batch) -> Result<Vec<String>, ImportError> {
+    let mut new = std::collections::BTreeMap::<&str, usize>::new();
+    let mut updated = 0;
+    for article in &batch.articles {
+        let exists = match &article.external_id {
+            Some(id) => store.has_external_id(id).await?,
+            None => false,
+        };
+        if exists {
+            updated += 1;
+        } else {
+            *new.entry(if article.extras.trashed { "trash" } else { article.status.as_str() })
+                .or_default() += 1;
         }
-    })
+    }
+    let mut lines = vec![format!("{} articles read", batch.articles.len())];
+    lines.extend(new.iter().map(|(status, n)| format!("{n} new articles: {status}")));
+    if updated > 0 {
+        lines.push(format!("{updated} articles already imported: updated where they changed"));
+    }
+    for section in &batch.sections {
+        let names: Vec<&str> = section.names.values().map(String::as_str).collect();
+        lines.push(format!("section to create or update: {} ({})", section.slug, names.join(", ")));
+    }
+    let mut tags: Vec<&str> = batch.articles.iter().flat_map(|a| a.tags.iter().map(String::as_str)).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    if !tags.is_empty() {
+        lines.push(format!("{} tags: {}", tags.len(), tags.join(", ")));
+    }
+    if !batch.redirects.is_empty() {
+        lines.push(format!("{} old addresses of lists and feeds redirect", batch.redirects.len()));
+    }
+    lines.extend(batch.report.lines());
+    Ok(lines)
 }
 
 /// Reads, validates and saves files in one go.

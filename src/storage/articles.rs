@@ -149,6 +149,27 @@ pub(crate) const SUMMARY_COLUMNS: &str =
     "id, lang, section_id, slug, title, lead, publish_at, updated_at, tags";
 const ORDER: &str = "ORDER BY publish_at DESC, id DESC";
 
+/// Points an article's old addresses ([`crate::domain::ArticleExtras::old_paths`]) at it,
+/// inside the caller's transaction. Evaluates to `Result<(), sqlx::Error>`.
+macro_rules! save_old_paths {
+    ($tx:expr, $article_id:expr, $paths:expr, $now:expr) => {
+        async {
+            for source in $paths {
+                sqlx::query(
+                    "INSERT INTO redirects (source, article_id, target, created_at) VALUES ($1, $2, NULL, $3) \
+                     ON CONFLICT (source) DO UPDATE SET article_id = excluded.article_id, target = NULL",
+                )
+                .bind(source)
+                .bind($article_id)
+                .bind($now.as_second())
+                .execute(&mut *$tx)
+                .await?;
+            }
+            Ok::<(), sqlx::Error>(())
+        }
+    };
+}
+
 impl Store {
     /// The article with this slug in this language, whatever its status.
     pub async fn article_by_slug(&self, lang: &Lang, slug: &str) -> Result<Option<Article>> {
@@ -178,6 +199,14 @@ impl Store {
         let row: Option<ArticleRow> =
             with_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
         row.map(Article::try_from).transpose()
+    }
+
+    /// Whether an article with this external id exists, in any status, trash included (an
+    /// import's dry run tells new articles from updates).
+    pub async fn has_external_id(&self, external_id: &str) -> Result<bool> {
+        let found: Option<i64> = with_pool!(self, p => sqlx::query_scalar("SELECT id FROM articles WHERE external_id = $1")
+            .bind(external_id).fetch_optional(p).await?);
+        Ok(found.is_some())
     }
 
     /// The article an old slug now belongs to, for redirects after a slug change.
@@ -403,7 +432,23 @@ impl Store {
                         item.lang
                     ))));
                 }
-                let status = item.status.normalized(item.publish_at, now).as_str();
+                let trashed_at = match &existing {
+                    Some(old) if item.extras.trashed => sqlx::query_scalar::<_, Option<i64>>(
+                        "SELECT deleted_at FROM articles WHERE id = $1")
+                        .bind(old.id).fetch_one(&mut *tx).await.map_err(at(index))?
+                        .or(Some(now.as_second())),
+                    _ => item.extras.trashed.then(|| now.as_second()),
+                };
+                let workflow = (trashed_at, i64::from(item.extras.review_requested), item.extras.lead_image_id);
+                let old_workflow: Option<(Option<i64>, i64, Option<i64>)> = match &existing {
+                    Some(old) => Some(sqlx::query_as(
+                        "SELECT deleted_at, review_requested, lead_image_id FROM articles WHERE id = $1")
+                        .bind(old.id).fetch_one(&mut *tx).await.map_err(at(index))?),
+                    None => None,
+                };
+                // What is in the trash is never public, whatever its status was.
+                let status = if item.extras.trashed { Status::Draft } else { item.status.normalized(item.publish_at, now) };
+                let status = status.as_str();
                 let tags = crate::domain::tag::normalize(&item.tags)
                     .map_err(|e| fail(StoreError::Conflict(format!("tags: {e}"))))?;
                 let tags_json = serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into());
@@ -413,18 +458,22 @@ impl Store {
                     Some(old) if old.translation_key == translation_key && old.lang == item.lang.as_str()
                         && old.section_id == section_id && old.slug == slug && old.title == item.title
                         && old.lead == item.lead && old.body_html == item.body_html
-                        && old.status == status && old.publish_at == publish_at && old.tags == tags_json => {
+                        && old.status == status && old.publish_at == publish_at && old.tags == tags_json
+                        && old_workflow == Some(workflow) => {
                         outcome.unchanged += 1;
+                        save_old_paths!(tx, old.id, &item.extras.old_paths, now).await.map_err(at(index))?;
                         continue;
                     }
                     Some(old) => {
                         sqlx::query(ENSURE_REVISION).bind(old.id).execute(&mut *tx).await.map_err(at(index))?;
                         sqlx::query("UPDATE articles SET translation_key = $1, lang = $2, section_id = $3, \
                              slug = $4, title = $5, lead = $6, body_html = $7, status = $8, publish_at = $9, \
-                             updated_at = $10, version = version + 1 WHERE id = $11")
+                             updated_at = $10, version = version + 1, deleted_at = $12, review_requested = $13, \
+                             lead_image_id = $14 WHERE id = $11")
                             .bind(&translation_key).bind(item.lang.as_str()).bind(section_id).bind(&slug)
                             .bind(&item.title).bind(&item.lead).bind(&item.body_html).bind(status)
                             .bind(publish_at).bind(updated_at).bind(old.id)
+                            .bind(workflow.0).bind(workflow.1).bind(workflow.2)
                             .execute(&mut *tx).await.map_err(at(index))?;
                         if old.slug != slug {
                             sqlx::query("INSERT INTO slug_redirects (lang, slug, article_id) VALUES ($1, $2, $3) \
@@ -442,10 +491,12 @@ impl Store {
                         let created_at = item.created_at.unwrap_or(now).as_second();
                         let id: i64 = sqlx::query_scalar("INSERT INTO articles (external_id, translation_key, \
                              lang, section_id, slug, title, lead, body_html, status, publish_at, created_at, \
-                             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id")
+                             updated_at, deleted_at, review_requested, lead_image_id) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id")
                             .bind(&external_id).bind(&translation_key).bind(item.lang.as_str()).bind(section_id)
                             .bind(&slug).bind(&item.title).bind(&item.lead).bind(&item.body_html).bind(status)
                             .bind(publish_at).bind(created_at).bind(updated_at)
+                            .bind(workflow.0).bind(workflow.1).bind(workflow.2)
                             .fetch_one(&mut *tx).await.map_err(at(index))?;
                         if !tags.is_empty() {
                             super::tags::set_tags!(tx, id, item.lang.as_str(), &tags).await.map_err(at(index))?;
@@ -465,6 +516,7 @@ impl Store {
                         .bind(id).bind(now.as_second())
                         .execute(&mut *tx).await.map_err(at(index))?;
                 }
+                save_old_paths!(tx, id, &item.extras.old_paths, now).await.map_err(at(index))?;
                 sqlx::query("DELETE FROM slug_redirects WHERE lang = $1 AND slug = $2 AND article_id <> $3")
                     .bind(item.lang.as_str()).bind(&slug).bind(id)
                     .execute(&mut *tx).await.map_err(at(index))?;

@@ -24,6 +24,7 @@ fn story(title: &str) -> ArticleInput {
         created_at: None,
         updated_at: None,
         tags: Vec::new(),
+        extras: Default::default(),
     }
 }
 

@@ -316,6 +316,7 @@ async fn news_sitemap_lists_the_last_two_days(backend: Backend) {
         created_at: None,
         updated_at: None,
         tags: Vec::new(),
+        extras: Default::default(),
     };
     let items = [
         item("fresh", "en", "Fresh news & views", 1),

@@ -38,3 +38,5 @@ mod tokens;
 mod webdriver;
 /// Webhooks: signed deliveries to a real receiver, retries in order, the SSRF guard, two nodes.
 mod webhooks;
+/// Moving in from WordPress: a real export imported by the command line, walked as readers would.
+mod wordpress;

@@ -258,6 +258,7 @@ async fn scheduled_articles_appear_by_themselves(backend: Backend) {
         created_at: None,
         updated_at: None,
         tags: Vec::new(),
+        extras: Default::default(),
     };
     s.state.store.save_articles(&[], &[soon], now, &|| {}).await.unwrap();
     assert!(!s.page("/en/").await.contains("Announcement at the top of the hour"));

@@ -45,6 +45,7 @@ fn input(i: &Item<'_>) -> ArticleInput {
         created_at: None,
         updated_at: None,
         tags: Vec::new(),
+        extras: Default::default(),
     }
 }
 

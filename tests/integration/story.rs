@@ -26,6 +26,7 @@ fn article(ext: &str, lang: &str, title: &str, at: &str) -> ArticleInput {
         created_at: None,
         updated_at: None,
         tags: Vec::new(),
+        extras: Default::default(),
     }
 }
 

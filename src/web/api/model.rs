@@ -243,10 +243,10 @@ pub struct ArticleCreate {
     /// `draft` (default), `published` or `scheduled`.
     #[serde(default)]
     pub status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_option")]
     pub lead_image_id: Option<i64>,
     /// Another article to link this one to as its translation.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_option")]
     pub translation_of: Option<i64>,
     /// Tag names, most important first (at most 20, each up to 60 characters).
     #[serde(default)]
@@ -257,7 +257,7 @@ pub struct ArticleCreate {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum SectionRef {
-    Id(i64),
+    Id(#[serde(deserialize_with = "whole")] i64),
     Slug(String),
 }
 
@@ -281,7 +281,27 @@ pub struct ArticlePatch {
 
 /// Tells "absent" (keep) from `null` (remove).
 fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-    Option::<i64>::deserialize(d).map(Some)
+    whole_option(d).map(Some)
+}
+
+/// An id as JSON writers send it: JSON has one number type, and some clients (JavaScript,
+/// schema-driven generators) write a whole number as `24716.0`. A fraction is refused.
+fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+        _ => Err(serde::de::Error::custom(format!("expected a whole number, found {n}"))),
+    }
+}
+
+/// [`whole`], or `null`.
+fn whole_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole")] i64);
+    Ok(Option::<Whole>::deserialize(d)?.map(|w| w.0))
 }
 
 /// Details of a workflow step: `{}` for every step but `schedule`, which may name the time.
@@ -363,4 +383,31 @@ pub struct PhotoUpload {
     pub alt: Option<String>,
     pub caption: Option<String>,
     pub credit: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_may_come_as_whole_floats_but_not_fractions() {
+        let create: ArticleCreate = serde_json::from_str(
+            r#"{"lang":"en","title":"T","section":3.0,"translation_of":24716.0,"lead_image_id":null}"#,
+        )
+        .unwrap();
+        assert_eq!(create.translation_of, Some(24716));
+        assert!(matches!(create.section, SectionRef::Id(3)));
+        assert_eq!(create.lead_image_id, None);
+        let patch: ArticlePatch = serde_json::from_str(r#"{"lead_image_id":7.0}"#).unwrap();
+        assert_eq!(patch.lead_image_id, Some(Some(7)));
+        let patch: ArticlePatch = serde_json::from_str(r#"{"lead_image_id":null}"#).unwrap();
+        assert_eq!(patch.lead_image_id, Some(None));
+        assert!(
+            serde_json::from_str::<ArticleCreate>(
+                r#"{"lang":"en","title":"T","section":"news","translation_of":1.5}"#
+            )
+            .is_err()
+        );
+        assert!(serde_json::from_str::<ArticlePatch>(r#"{"lead_image_id":1e300}"#).is_err());
+    }
 }

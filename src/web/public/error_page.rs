@@ -6,7 +6,7 @@ use crate::i18n;
 use crate::web::AppState;
 use crate::web::error::ErrorPage;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
@@ -30,10 +30,19 @@ fn error_page_for(response: &Response) -> Option<ErrorPage> {
 /// Renders the page for an error response, in the page's language.
 pub async fn render(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let first = request.uri().path().trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+    let reading = matches!(*request.method(), Method::GET | Method::HEAD);
+    let address = request.uri().path_and_query().map(|p| p.as_str().to_string());
     let response = next.run(request).await;
     // Probes read status lines and short text, not pages.
     if first == "healthz" || first == "readyz" {
         return response;
+    }
+    // An address of the site this one replaced: send the reader on to the same story.
+    if response.status() == StatusCode::NOT_FOUND && reading && first != "admin" && first != "api" {
+        if let Some(redirect) = super::old_addresses::lookup(&state, address.as_deref().unwrap_or("/")).await
+        {
+            return redirect;
+        }
     }
     let Some(page) = error_page_for(&response) else {
         return response;

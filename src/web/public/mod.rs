@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod home;
 pub mod lists;
 pub mod media;
+pub mod old_addresses;
 pub mod root;
 pub mod search;
 pub mod sitemap;

@@ -8,7 +8,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 /// `GET /`: sends the reader to the home page in the language their browser prefers, if the
 /// site runs in it, otherwise in the site's default language.
-pub async fn language_redirect(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn language_redirect(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    // `/?p=123`: an old site's address of a story, when one was imported.
+    if uri.query().is_some() {
+        if let Some(redirect) =
+            super::old_addresses::lookup(&state, uri.path_and_query().map_or("/", |p| p.as_str())).await
+        {
+            return redirect;
+        }
+    }
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let codes: Vec<&str> = state.site.languages.iter().map(|l| l.as_str()).collect();
     let lang = negotiate(accept, &codes).unwrap_or(state.site.default_language.as_str());
@@ -89,9 +97,15 @@ pub async fn favicon() -> Redirect {
     Redirect::permanent(&crate::web::assets::url("icon"))
 }
 
-/// Anything else: a trailing slash is dropped by a redirect (`/en/news/` to `/en/news`),
-/// the rest is a real 404 page.
-pub async fn not_found(uri: Uri) -> Response {
+/// Anything else: an old address of an imported site goes on to the same story in one hop, a
+/// trailing slash is dropped by a redirect (`/en/news/` to `/en/news`), the rest is a real
+/// 404 page.
+pub async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
+    if let Some(redirect) =
+        super::old_addresses::lookup(&state, uri.path_and_query().map_or("/", |p| p.as_str())).await
+    {
+        return redirect;
+    }
     let path = uri.path();
     if path.len() > 1 && path.ends_with('/') && !path[..path.len() - 1].ends_with('/') {
         let trimmed = &path[..path.len() - 1];

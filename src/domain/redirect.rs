@@ -1,0 +1,85 @@
+//! Old addresses: the paths an imported site's readers, search engines and other sites link
+//! to (`/2024/05/17/slug/`, `/?p=123`, `/category/news/feed/`). Each is kept as a lookup key
+//! and answered by a permanent redirect to where the content lives now.
+//!
+//! Links arrive in many spellings of one address (percent-encoded in upper or lower case, with
+//! or without the trailing slash, with tracking parameters), so both the stored address and
+//! the requested one go through [`source_key`].
+
+/// The longest old address kept, in bytes; longer ones are not real links.
+pub const MAX_SOURCE_LEN: usize = 1000;
+
+/// Query parameters that say who sent the reader, never which page they want.
+const TRACKING: [&str; 6] = ["utm_", "fbclid", "gclid", "yclid", "_openstat", "mc_"];
+
+/// The lookup key of an address given as a path (`/2024/05/17/slug/?utm_source=x`) or a whole
+/// URL of the old site (`http://old.example.org/?p=17`): the path percent-decoded, lower-cased,
+/// without trailing slashes, then the query's parameters sorted, tracking ones dropped.
+/// `None` for what cannot be a local path (control characters, too long, no path).
+pub fn source_key(address: &str) -> Option<String> {
+    let address = address.trim();
+    let rest = match address.split_once("://") {
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
+        {
+            let start = rest.find(['/', '?']).unwrap_or(rest.len());
+            &rest[start..]
+        }
+        Some(_) => return None,
+        None => address,
+    };
+    let rest = rest.split('#').next().unwrap_or("");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let path = if path.is_empty() { "/" } else { path };
+    if !path.starts_with('/') || path.starts_with("//") {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy().to_lowercase();
+    let trimmed = decoded.trim_end_matches('/');
+    let mut key = if trimmed.is_empty() { "/".to_string() } else { trimmed.to_string() };
+    let mut params: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            percent_encoding::percent_decode_str(&p.replace('+', " ")).decode_utf8_lossy().to_lowercase()
+        })
+        .filter(|p| !TRACKING.iter().any(|t| p.starts_with(t)))
+        .collect();
+    params.sort();
+    if !params.is_empty() {
+        key.push('?');
+        key.push_str(&params.join("&"));
+    }
+    let fine = key.len() <= MAX_SOURCE_LEN && !key.chars().any(char::is_control);
+    fine.then_some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_key;
+
+    #[test]
+    fn spellings_of_one_address_share_a_key() {
+        let key = source_key("/2024/05/17/%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D0%B0/").unwrap();
+        assert_eq!(key, "/2024/05/17/москва");
+        for same in [
+            "/2024/05/17/%d0%bc%d0%be%d1%81%d0%ba%d0%b2%d0%b0",
+            "http://old.example.org/2024/05/17/%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D0%B0/",
+            "/2024/05/17/москва/?utm_source=telegram#top",
+        ] {
+            assert_eq!(source_key(same).as_deref(), Some(key.as_str()), "{same}");
+        }
+        assert_eq!(source_key("http://old.example.org/?p=17").as_deref(), Some("/?p=17"));
+        assert_eq!(source_key("https://old.example.org").as_deref(), Some("/"));
+        assert_eq!(source_key("/?page_id=5&utm_medium=x&lang=ru").as_deref(), Some("/?lang=ru&page_id=5"));
+        assert_eq!(source_key("/Category/News/Feed/").as_deref(), Some("/category/news/feed"));
+    }
+
+    #[test]
+    fn what_is_not_a_local_path_has_no_key() {
+        for bad in ["javascript:alert(1)", "//evil.example/x", "relative/path", "/a%0d%0aSet-Cookie:x"] {
+            assert_eq!(source_key(bad), None, "{bad}");
+        }
+        assert_eq!(source_key(&format!("/{}", "a".repeat(2000))), None);
+    }
+}

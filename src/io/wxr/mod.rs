@@ -1,0 +1,453 @@
+//! WordPress's export format (WXR 1.1 and 1.2, what Tools → Export writes): posts with their
+//! workflow state, sections from categories, tags, slugs, and every address the old site had.
+//!
+//! What WordPress kept private stays private: drafts, pending and private posts arrive as
+//! drafts (pending ones asking for review), scheduled posts keep their date, trashed ones land
+//! in the trash. Dates come from `post_date_gmt`, or for drafts (which WordPress leaves at
+//! `0000-00-00`) from `post_date` in the site's time zone. Each post's external id is the old
+//! site's address plus its post id, so a second import of the same export updates in place.
+//!
+//! Not carried yet (counted in the report instead): pages, authors as bylines, photos and
+//! comments.
+
+pub mod content;
+
+use super::{Batch, ImportError, ImportOptions};
+use crate::config::SiteConfig;
+use crate::domain::redirect::source_key;
+use crate::domain::{ArticleExtras, ArticleInput, Lang, Status, markup, slug, tag};
+use crate::storage::SectionInput;
+use jiff::Timestamp;
+use quick_xml::events::Event;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// What WordPress writes for a date it does not have (an unscheduled draft's GMT date).
+const NO_DATE: &str = "0000-00-00 00:00:00";
+
+/// One `<item>` as the export has it.
+#[derive(Debug, Default)]
+struct Item {
+    title: String,
+    link: String,
+    guid: String,
+    content: String,
+    excerpt: String,
+    post_id: String,
+    post_date: String,
+    post_date_gmt: String,
+    post_name: String,
+    status: String,
+    post_type: String,
+    /// `(domain, nicename, name)` of each `<category>`.
+    terms: Vec<(String, String, String)>,
+    meta: Vec<(String, String)>,
+    comments: usize,
+    /// Where the item starts, for messages.
+    location: String,
+}
+
+/// The channel's facts an item needs.
+#[derive(Debug, Default)]
+struct Channel {
+    base_site_url: String,
+    language: String,
+    wxr_version: String,
+}
+
+/// Whether a file is a WordPress export: an RSS document declaring the WXR namespace.
+pub fn is_wxr(head: &str) -> bool {
+    head.contains("wordpress.org/export/1.")
+}
+
+/// Reads a whole export into `batch`.
+pub fn read(
+    path: &Path,
+    content: &str,
+    site: &SiteConfig,
+    options: &ImportOptions,
+    now: Timestamp,
+    batch: &mut Batch,
+) -> Result<(), ImportError> {
+    let (channel, items) = parse(path, content)?;
+    if channel.wxr_version.is_empty() {
+        return Err(ImportError::Invalid {
+            path: path.into(),
+            location: "document".into(),
+            message: "not a WordPress export: no <wp:wxr_version>; use --format feed for an RSS feed".into(),
+        });
+    }
+    let lang = options.lang.clone().unwrap_or_else(|| {
+        let primary = channel.language.split(['-', '_']).next().unwrap_or("");
+        Lang::parse(primary)
+            .ok()
+            .filter(|l| site.languages.contains(l))
+            .unwrap_or_else(|| site.default_language.clone())
+    });
+    let default_section = options.section.clone().unwrap_or_else(|| "news".into());
+    let origin = channel.base_site_url.trim_end_matches('/').to_string();
+    batch.report.comments += items.iter().map(|i| i.comments).sum::<usize>();
+    for item in &items {
+        let invalid = |message: String| ImportError::Invalid {
+            path: path.into(),
+            location: item.location.clone(),
+            message,
+        };
+        match item.post_type.as_str() {
+            "post" => {}
+            "page" => {
+                count(&mut batch.report.skipped, "pages (not imported yet)");
+                continue;
+            }
+            "attachment" => {
+                count(&mut batch.report.skipped, "attachments (photos not imported yet)");
+                continue;
+            }
+            other => {
+                count(&mut batch.report.skipped, &format!("items of type '{other}'"));
+                continue;
+            }
+        }
+        let (status, extras_state) = match item.status.as_str() {
+            "publish" => (Status::Published, (false, false)),
+            "future" => (Status::Scheduled, (false, false)),
+            "draft" | "private" => (Status::Draft, (false, false)),
+            "pending" => (Status::Draft, (true, false)),
+            "trash" => (Status::Draft, (false, true)),
+            "auto-draft" | "inherit" => {
+                count(&mut batch.report.skipped, &format!("{} posts", item.status));
+                continue;
+            }
+            other => return Err(invalid(format!("wp:status: '{other}' is not a WordPress post status"))),
+        };
+        let publish_at = date_of(item, &site.time_zone).map_err(invalid)?;
+        // Section: the first category (mapped, or created from it); further ones become tags.
+        let categories: Vec<&(String, String, String)> =
+            item.terms.iter().filter(|t| t.0 == "category").collect();
+        let section_slug = match categories.first() {
+            Some((_, nicename, name)) => section_for(nicename, name, &lang, &default_section, options, batch),
+            None => default_section.clone(),
+        };
+        let mut tags: Vec<String> =
+            item.terms.iter().filter(|t| t.0 == "post_tag").map(|t| markup::plain_title(&t.2)).collect();
+        tags.extend(categories.iter().skip(1).map(|t| markup::plain_title(&t.2)));
+        let tags = match tag::normalize(&tags) {
+            Ok(tags) => tags,
+            Err(tag::TagError::TooMany { .. }) => tag::normalize(&tags[..tag::MAX_TAGS]).unwrap_or_default(),
+            Err(e) => return Err(invalid(format!("tags: {e}"))),
+        };
+        for t in item.terms.iter().filter(|t| t.0 == "post_tag") {
+            let target = crate::web::public::urls::tag(&lang, &tag::slug_of(&markup::plain_title(&t.2)));
+            list_redirects(batch, "tag", &t.1, &target, &format!("{target}/feed.xml"));
+        }
+        // Text: the teaser before <!--more--> becomes the lead when there is no excerpt.
+        let excerpt = markup::plain_text(&item.excerpt);
+        let (lead, body) = match content::split_more(&item.content) {
+            Some((teaser, rest)) if excerpt.is_empty() && !rest.trim().is_empty() => {
+                let teaser_text = markup::plain_text(&markup::sanitize_html(&content::render(teaser)));
+                if teaser_text.chars().count() <= crate::domain::article::MAX_LEAD {
+                    (teaser_text, rest.to_string())
+                } else {
+                    (String::new(), item.content.clone())
+                }
+            }
+            _ => (excerpt, item.content.clone()),
+        };
+        let body_html = markup::sanitize_html(&content::render(&body));
+        let lead: String = lead.chars().take(crate::domain::article::MAX_LEAD).collect();
+        // Slug as WordPress had it, transliterated when it is not Latin.
+        let desired = item.meta.iter().find(|(k, _)| k == "_wp_desired_post_slug").map(|(_, v)| v.as_str());
+        let wp_slug = decode(desired.unwrap_or(item.post_name.trim_end_matches("__trashed")));
+        let new_slug = if slug::is_valid(&wp_slug) { wp_slug.clone() } else { slug::slugify(&wp_slug) };
+        let new_slug = Some(new_slug).filter(|s| !s.is_empty() && !slug::RESERVED.contains(&s.as_str()));
+        if !wp_slug.is_empty() && new_slug.as_deref() != Some(wp_slug.as_str()) {
+            batch.report.slugs_changed += 1;
+        }
+        // Every address the post had: its permalink, `?p=ID`, its guid, and its earlier slugs.
+        let mut old_paths: Vec<String> = Vec::new();
+        if !extras_state.1 {
+            let mut push = |address: &str| {
+                if let Some(key) = source_key(address).filter(|k| k != "/") {
+                    if !old_paths.contains(&key) {
+                        old_paths.push(key);
+                    }
+                }
+            };
+            push(&item.link);
+            push(&item.guid);
+            push(&format!("/?p={}", item.post_id));
+            let link_path = source_key(&item.link).unwrap_or_default();
+            let current = decode(&item.post_name).to_lowercase();
+            for (_, old) in item.meta.iter().filter(|(k, _)| k == "_wp_old_slug") {
+                if let Some(prefix) = link_path.strip_suffix(current.as_str()).filter(|_| !current.is_empty())
+                {
+                    push(&format!("{prefix}{}", decode(old).to_lowercase()));
+                }
+            }
+        }
+        batch.report.redirects += old_paths.len();
+        let input = ArticleInput {
+            external_id: Some(format!("wordpress:{origin}/?p={}", item.post_id)),
+            translation_key: None,
+            lang: lang.clone(),
+            section_slug,
+            slug: new_slug,
+            title: markup::plain_title(&item.title),
+            lead,
+            body_html,
+            status,
+            publish_at,
+            created_at: Some(publish_at.min(now)),
+            updated_at: None,
+            tags,
+            extras: ArticleExtras {
+                review_requested: extras_state.0,
+                trashed: extras_state.1,
+                lead_image_id: None,
+                old_paths,
+            },
+        };
+        input.validate(&site.languages).map_err(|e| invalid(e.to_string()))?;
+        let kind = match item.status.as_str() {
+            "private" => "private → draft",
+            "pending" => "pending → draft awaiting review",
+            "trash" => "trash → trash",
+            "future" => "future → scheduled",
+            "publish" => "publish → published",
+            _ => "draft → draft",
+        };
+        count(&mut batch.report.posts, kind);
+        batch.articles.push(input);
+        batch.origins.push((path.into(), item.location.clone()));
+    }
+    // The site's own feed addresses.
+    for (old, new) in [
+        ("/feed", "feed.xml"),
+        ("/feed/rss2", "feed.xml"),
+        ("/feed/atom", "atom.xml"),
+        ("/?feed=rss2", "feed.xml"),
+    ] {
+        if let Some(key) = source_key(old) {
+            batch.redirects.push((key, format!("/{lang}/{new}")));
+        }
+    }
+    Ok(())
+}
+
+/// The section a category becomes: `--map-category` first, then the category's own slug
+/// (transliterated); WordPress's "uncategorized" is the default section. Sections that do not
+/// exist are proposed with the category's name.
+fn section_for(
+    nicename: &str,
+    name: &str,
+    lang: &Lang,
+    default_section: &str,
+    options: &ImportOptions,
+    batch: &mut Batch,
+) -> String {
+    let decoded = decode(nicename).to_lowercase();
+    let slug = if let Some(mapped) =
+        options.category_map.get(&decoded).or_else(|| options.category_map.get(nicename))
+    {
+        mapped.clone()
+    } else if decoded == "uncategorized" || decoded == "без-рубрики" {
+        default_section.to_string()
+    } else {
+        let s = slug::slugify(&decoded);
+        if s.is_empty() || slug::RESERVED.contains(&s.as_str()) {
+            format!("{s}-news").trim_start_matches('-').to_string()
+        } else {
+            s
+        }
+    };
+    if !batch.proposed_sections.iter().any(|s| s.slug == slug) {
+        let names =
+            BTreeMap::from([(lang.to_string(), markup::plain_title(name).chars().take(100).collect())]);
+        batch.proposed_sections.push(SectionInput { slug: slug.clone(), names, position: 0 });
+    }
+    let target = format!("/{lang}/{slug}");
+    list_redirects(batch, "category", nicename, &target, &format!("{target}/feed.xml"));
+    slug
+}
+
+/// Redirects for a WordPress archive page (`/category/x/`, `/tag/x/`) and its feed.
+fn list_redirects(batch: &mut Batch, base: &str, nicename: &str, target: &str, feed: &str) {
+    for (old, new) in [(format!("/{base}/{nicename}"), target), (format!("/{base}/{nicename}/feed"), feed)] {
+        if let Some(key) = source_key(&old) {
+            if !batch.redirects.iter().any(|(k, _)| *k == key) {
+                batch.redirects.push((key, new.to_string()));
+            }
+        }
+    }
+}
+
+/// A percent-encoded slug as text (`%d0%bc%d0%be…` → `мо…`).
+fn decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// When a post was (or will be) published.
+fn date_of(item: &Item, tz: &jiff::tz::TimeZone) -> Result<Timestamp, String> {
+    let parse = |s: &str, zone: &jiff::tz::TimeZone| -> Option<Timestamp> {
+        let local: jiff::civil::DateTime = s.trim().replacen(' ', "T", 1).parse().ok()?;
+        local.to_zoned(zone.clone()).ok().map(|z| z.timestamp())
+    };
+    let gmt = item.post_date_gmt.trim();
+    if !gmt.is_empty() && gmt != NO_DATE {
+        return parse(gmt, &jiff::tz::TimeZone::UTC)
+            .ok_or_else(|| format!("wp:post_date_gmt: '{gmt}' is not a date like 2025-05-17 10:30:00"));
+    }
+    let local = item.post_date.trim();
+    parse(local, tz).ok_or_else(|| format!("wp:post_date: '{local}' is not a date like 2025-05-17 10:30:00"))
+}
+
+/// Reads the channel and its items. XML errors name the line and column.
+fn parse(path: &Path, content: &str) -> Result<(Channel, Vec<Item>), ImportError> {
+    let mut reader = quick_xml::Reader::from_str(content);
+    let mut channel = Channel::default();
+    let mut items: Vec<Item> = Vec::new();
+    let mut stack: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let mut item: Option<Item> = None;
+    let mut term: Option<(String, String)> = None;
+    let mut meta_key = String::new();
+    let fault = |reader: &quick_xml::Reader<&[u8]>, message: String| {
+        let offset = usize::try_from(reader.buffer_position()).unwrap_or(0).min(content.len());
+        let offset = (0..=offset).rev().find(|i| content.is_char_boundary(*i)).unwrap_or(0);
+        ImportError::Invalid {
+            path: path.into(),
+            location: super::line_and_column(&content.as_bytes()[..offset]),
+            message,
+        }
+    };
+    loop {
+        let event = reader.read_event().map_err(|e| fault(&reader, format!("not well-formed XML: {e}")))?;
+        match event {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                text.clear();
+                match name.as_str() {
+                    "item" => {
+                        let offset =
+                            usize::try_from(reader.buffer_position()).unwrap_or(0).min(content.len());
+                        let location = super::line_and_column(&content.as_bytes()[..offset]);
+                        item = Some(Item { location: format!("item at {location}"), ..Item::default() });
+                    }
+                    "category" if item.is_some() => {
+                        let attr = |key: &[u8]| {
+                            e.try_get_attribute(key)
+                                .ok()
+                                .flatten()
+                                .and_then(|a| {
+                                    a.normalized_value(quick_xml::XmlVersion::default())
+                                        .ok()
+                                        .map(|v| v.into_owned())
+                                })
+                                .unwrap_or_default()
+                        };
+                        term = Some((attr(b"domain"), attr(b"nicename")));
+                    }
+                    _ => {}
+                }
+                stack.push(name);
+            }
+            Event::Text(e) => {
+                let t = e.xml10_content().map_err(|e| fault(&reader, format!("text is not UTF-8: {e}")))?;
+                text.push_str(&t);
+            }
+            Event::CData(e) => text.push_str(&String::from_utf8_lossy(&e)),
+            Event::GeneralRef(e) => {
+                if let Ok(Some(ch)) = e.resolve_char_ref() {
+                    text.push(ch);
+                } else {
+                    let name = String::from_utf8_lossy(&e).into_owned();
+                    match quick_xml::escape::resolve_predefined_entity(&name) {
+                        Some(s) => text.push_str(s),
+                        None => {
+                            text.push('&');
+                            text.push_str(&name);
+                            text.push(';');
+                        }
+                    }
+                }
+            }
+            Event::End(_) => {
+                let name = stack.pop().unwrap_or_default();
+                let value = std::mem::take(&mut text);
+                let parent = stack.last().map(String::as_str).unwrap_or("");
+                match (&mut item, name.as_str()) {
+                    (Some(_), "item") => items.push(item.take().unwrap_or_default()),
+                    (Some(it), "category") => {
+                        if let Some((domain, nicename)) = term.take() {
+                            it.terms.push((domain, nicename, value.trim().to_string()));
+                        }
+                    }
+                    (Some(it), _) if parent == "item" => match name.as_str() {
+                        "title" => it.title = value,
+                        "link" => it.link = value.trim().to_string(),
+                        "guid" => it.guid = value.trim().to_string(),
+                        "content:encoded" => it.content = value,
+                        "excerpt:encoded" => it.excerpt = value,
+                        "wp:post_id" => it.post_id = value.trim().to_string(),
+                        "wp:post_date" => it.post_date = value,
+                        "wp:post_date_gmt" => it.post_date_gmt = value,
+                        "wp:post_name" => it.post_name = value.trim().to_string(),
+                        "wp:status" => it.status = value.trim().to_string(),
+                        "wp:post_type" => it.post_type = value.trim().to_string(),
+                        "wp:comment" => it.comments += 1,
+                        _ => {}
+                    },
+                    (Some(_), "wp:meta_key") => meta_key = value.trim().to_string(),
+                    (Some(it), "wp:meta_value") => it.meta.push((std::mem::take(&mut meta_key), value)),
+                    (None, "wp:base_site_url") => channel.base_site_url = value.trim().to_string(),
+                    (None, "language") if parent == "channel" => channel.language = value.trim().to_string(),
+                    (None, "wp:wxr_version") => channel.wxr_version = value.trim().to_string(),
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok((channel, items))
+}
+
+/// How many of each kind an import found, for the summary and `--dry-run`.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Posts by "old status → new status".
+    pub posts: BTreeMap<String, usize>,
+    /// What was left out, by kind.
+    pub skipped: BTreeMap<String, usize>,
+    pub comments: usize,
+    /// Posts whose slug had to change (not Latin, or taken).
+    pub slugs_changed: usize,
+    /// Old addresses of posts kept as redirects.
+    pub redirects: usize,
+}
+
+impl Report {
+    /// Lines for a person: what was found and what becomes of it.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.posts.iter().map(|(k, n)| format!("{n} posts: {k}")).collect();
+        out.extend(self.skipped.iter().map(|(k, n)| format!("{n} skipped: {k}")));
+        if self.comments > 0 {
+            out.push(format!("{} comments skipped (Newsdesk has no comments)", self.comments));
+        }
+        if self.slugs_changed > 0 {
+            out.push(format!(
+                "{} slugs changed (transliterated); their old addresses redirect",
+                self.slugs_changed
+            ));
+        }
+        if self.redirects > 0 {
+            out.push(format!("{} old post addresses redirect to the new ones", self.redirects));
+        }
+        out
+    }
+}
+
+/// Counts `key` once more.
+fn count(map: &mut BTreeMap<String, usize>, key: &str) {
+    *map.entry(key.to_string()).or_default() += 1;
+}

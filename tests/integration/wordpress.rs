@@ -1,0 +1,143 @@
+//! Moving in from WordPress: the export in `tests/fixtures/wordpress` was made by the real
+//! WordPress (Debian's package; see its README) and is imported by the real command line into
+//! a running site, then walked as its readers and search engines would.
+
+use crate::cli::{newsdesk, ok};
+use crate::harness::{Backend, TestServer, fixture};
+use crate::on_both_backends;
+use reqwest::StatusCode;
+
+const PUBLISHED: [(&str, &str); 6] = [
+    ("Саммит ШОС: «итоги первого дня» — главное", "/ru/news/sammit-shos-itogi-pervogo-dnia-glav"),
+    (
+        "“Press freedom” matters — a statement by the Secretariat",
+        "/ru/news/press-freedom-matters-a-statement-by-the-secretariat",
+    ),
+    (
+        "Заявление пресс-службы о ‘новом формате’ – уточнено",
+        "/ru/novosti-sekretariata/press-statement-new-format",
+    ),
+    ("Фоторепортаж: открытие пресс-центра", "/ru/news/fotoreportazh-otkrytie-press-tsentra"),
+    ("Пресс-центр в цифрах – “640 мест”", "/ru/news/press-tsentr-v-tsifrakh-640-mest"),
+    ("Блоки: редакция переходит на «Гутенберг»", "/ru/news/gutenberg-blocks"),
+];
+
+/// Drafts, pending, private, scheduled and trashed posts, and pages: none of them public.
+const HIDDEN: [&str; 7] = [
+    "Черновик",
+    "На согласовании",
+    "Внутреннее",
+    "Форум-2031",
+    "Ошибочная публикация",
+    "About us",
+    "Аккредитация",
+];
+
+async fn location(s: &TestServer, path: &str) -> (StatusCode, String) {
+    let response = s.get(path).await;
+    let to = response.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (response.status(), to)
+}
+
+async fn a_wordpress_export_moves_in_whole(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let export = fixture("wordpress/export.xml");
+    let export = export.to_str().unwrap();
+
+    // A dry run says what would happen and writes nothing.
+    let plan = ok(&newsdesk(&s.db, &["import", "--dry-run", "--lang", "ru", export]));
+    for says in [
+        "6 posts: publish → published",
+        "1 posts: future → scheduled",
+        "2 skipped: pages",
+        "3 comments skipped",
+        "nothing was written",
+    ] {
+        assert!(plan.contains(says), "{says}: {plan}");
+    }
+    assert_eq!(s.state.store.redirect_count().await.unwrap(), 0);
+    assert!(!s.state.store.has_external_id("wordpress:http://old.example.org/?p=8").await.unwrap());
+
+    let args = ["import", "--lang", "ru", "--map-category", "statements=news", export];
+    let out = newsdesk(&s.db, &args);
+    ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("11 new"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    s.wait_followed().await;
+
+    // Published posts are public at their new addresses, with their dates; nothing else is.
+    let feed = s.page("/ru/feed.xml").await;
+    let sitemap = s.page("/sitemaps/articles-0.xml").await;
+    for (title, path) in PUBLISHED {
+        assert!(feed.contains(title), "{title} missing from the feed");
+        assert_eq!(s.get(path).await.status(), StatusCode::OK, "{path}");
+        assert!(sitemap.contains(path), "{path} missing from the sitemap");
+    }
+    // 10:00 in Moscow, as the old site showed it (WordPress stored 07:00 GMT).
+    assert!(feed.contains("Fri, 15 Mar 2024 10:00:00 +0300"), "{feed}");
+    for title in HIDDEN {
+        assert!(!feed.contains(title), "{title} is public");
+        assert!(!s.page("/ru/archive").await.contains(title), "{title} is listed");
+    }
+    let exported = ok(&newsdesk(&s.db, &["export"]));
+    let line = exported.lines().find(|l| l.contains("Форум-2031")).expect("the scheduled post");
+    assert!(line.contains(r#""status":"scheduled""#) && line.contains("2031-01-15T10:00:00+03:00"), "{line}");
+    assert!(s.state.store.has_external_id("wordpress:http://old.example.org/?p=18").await.unwrap());
+
+    // Categories became sections (mapped where asked), tags became tags.
+    assert!(s.page("/ru/novosti-sekretariata").await.contains("Заявление пресс-службы"));
+    assert_eq!(s.get("/ru/statements").await.status(), StatusCode::NOT_FOUND);
+    assert!(s.page("/ru/tag/moskva").await.contains("Фоторепортаж: открытие пресс-центра"));
+
+    // The text as WordPress showed it: paragraphs, captions as figures, no block comments,
+    // embeds as plain links, the teaser before <!--more--> as the lead and not twice.
+    let blocks = s.page("/ru/news/gutenberg-blocks").await;
+    assert!(
+        !blocks.contains("wp:")
+            && blocks.contains(r#"<a href="https://www.youtube.com/watch?v=M7lc1UVf-VE""#)
+    );
+    assert!(!blocks.contains("<iframe"));
+    let captioned = s.page("/ru/news/press-tsentr-v-tsifrakh-640-mest").await;
+    assert!(
+        captioned.contains("<figcaption>Caption text</figcaption>") && !captioned.contains("[caption"),
+        "{captioned}"
+    );
+    let teaser = s.page(PUBLISHED[1].1).await;
+    assert!(!teaser.contains("more"), "the more marker leaked");
+
+    // Every old address lands on the same story in one hop; list and feed addresses too.
+    let permalink_6 = "/2024/03/15/%D0%A1%D0%B0%D0%BC%D0%BC%D0%B8%D1%82-%D0%A8%D0%9E%D0%A1-%D0%B8%D1%82%D0%BE%D0%B3%D0%B8-%D0%BF%D0%B5%D1%80%D0%B2%D0%BE%D0%B3%D0%BE-%D0%B4%D0%BD%D1%8F-%D0%B3%D0%BB%D0%B0%D0%B2/";
+    for (old, new) in [
+        ("/?p=8", PUBLISHED[2].1),
+        ("/2024/11/20/press-statement-new-format/", PUBLISHED[2].1),
+        ("/2024/11/20/zayavlenie-press-sluzhby/", PUBLISHED[2].1),
+        ("/2025/08/03/gutenberg-blocks/?utm_source=telegram", PUBLISHED[5].1),
+        (permalink_6, PUBLISHED[0].1),
+        ("/category/statements/feed/", "/ru/news/feed.xml"),
+        (
+            "/category/%d0%9d%d0%be%d0%b2%d0%be%d1%81%d1%82%d0%b8-%d0%a1%d0%b5%d0%ba%d1%80%d0%b5%d1%82%d0%b0%d1%80%d0%b8%d0%b0%d1%82%d0%b0/",
+            "/ru/novosti-sekretariata",
+        ),
+        ("/tag/%d0%bc%d0%be%d1%81%d0%ba%d0%b2%d0%b0/", "/ru/tag/moskva"),
+        ("/feed/", "/ru/feed.xml"),
+    ] {
+        assert_eq!(location(&s, old).await, (StatusCode::PERMANENT_REDIRECT, new.to_string()), "{old}");
+    }
+    // What was not public on the old site is not reachable through its old address either.
+    for old in ["/?p=14", "/?p=16", "/?p=17", "/?p=18"] {
+        let (_, to) = location(&s, old).await;
+        assert!(!to.contains("/news/") && !to.contains("/novosti"), "{old} → {to}");
+    }
+    assert_eq!(s.get("/2024/09/01/oshibochnaya-publikaciya").await.status(), StatusCode::NOT_FOUND);
+
+    // A second run changes nothing.
+    let again = newsdesk(&s.db, &args);
+    ok(&again);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 new, 0 updated, 11 unchanged"));
+    s.stop().await;
+}
+
+on_both_backends!(a_wordpress_export_moves_in_whole);
