@@ -3,7 +3,7 @@
 use crate::web::AppState;
 use crate::web::error::WebError;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// `GET /`: sends the reader to the home page in the language their browser prefers, if the
@@ -100,11 +100,12 @@ pub async fn favicon() -> Redirect {
 /// Anything else: an old address of an imported site goes on to the same story in one hop, a
 /// trailing slash is dropped by a redirect (`/en/news/` to `/en/news`), the rest is a real
 /// 404 page.
-pub async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
-    if let Some(redirect) =
-        super::old_addresses::lookup(&state, uri.path_and_query().map_or("/", |p| p.as_str())).await
-    {
-        return redirect;
+pub async fn not_found(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
+    if method == Method::GET || method == Method::HEAD {
+        let address = uri.path_and_query().map_or("/", |p| p.as_str());
+        if let Some(redirect) = super::old_addresses::lookup(&state, address).await {
+            return redirect;
+        }
     }
     let path = uri.path();
     if path.len() > 1 && path.ends_with('/') && !path[..path.len() - 1].ends_with('/') {
