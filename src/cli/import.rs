@@ -25,6 +25,10 @@ pub struct Opts {
     /// repeat for several. Unmapped categories become sections of the same slug.
     #[arg(long, value_name = "FROM=TO", value_parser = parse_mapping)]
     pub map_category: Vec<(String, String)>,
+    /// WordPress: a local copy of the old site's `wp-content/uploads` folder; featured images
+    /// become lead photos and images in the text come into the media library from it.
+    #[arg(long, value_name = "DIR")]
+    pub uploads: Option<PathBuf>,
     /// Read and check everything, print what would happen, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -48,7 +52,18 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         }
     }
     let category_map: BTreeMap<String, String> = opts.map_category.into_iter().collect();
-    let options = ImportOptions { format: opts.format, lang, section: opts.section, category_map };
+    if let Some(dir) = &opts.uploads {
+        if !dir.is_dir() {
+            anyhow::bail!("--uploads: {} is not a folder", dir.display());
+        }
+    }
+    let options = ImportOptions {
+        format: opts.format,
+        lang,
+        section: opts.section,
+        category_map,
+        uploads: opts.uploads,
+    };
     let now = SystemClock.now();
     let batch = io::read_all(&store, &config.site, now, &opts.files, &options).await?;
     if opts.dry_run {
@@ -58,7 +73,7 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         return Ok(());
     }
     let bar = super::progress_bar(batch.articles.len() as u64, "importing");
-    let outcome = io::save(&store, &batch, now, &|| bar.inc(1)).await?;
+    let outcome = io::save_with_photos(&store, &batch, &global.data, now, &|| bar.inc(1)).await?;
     bar.finish_and_clear();
     eprintln!(
         "imported {} articles: {} new, {} updated, {} unchanged",

@@ -6,6 +6,7 @@
 pub mod export;
 pub mod feed;
 pub mod jsonl;
+pub mod photos;
 pub mod wxr;
 
 use crate::config::SiteConfig;
@@ -52,6 +53,9 @@ pub struct ImportOptions {
     pub section: Option<String>,
     /// WordPress category slug → section slug (`--map-category from=to`).
     pub category_map: std::collections::BTreeMap<String, String>,
+    /// A local copy of the old site's uploads folder (WordPress `wp-content/uploads`), where
+    /// photos are read from; nothing is fetched over the network.
+    pub uploads: Option<PathBuf>,
 }
 
 /// Why an import was refused. Each variant names the file and, where it applies, the line
@@ -107,6 +111,11 @@ pub struct Batch {
     pub redirects: Vec<(String, String)>,
     /// What was found and left out, for the summary.
     pub report: wxr::Report,
+    /// Photo files to add to the media library; texts refer to them by
+    /// [`photos::placeholder`].
+    pub photos: Vec<photos::PhotoFile>,
+    /// `(article index, photo index)`: lead photos.
+    pub lead_photos: Vec<(usize, usize)>,
 }
 
 /// Reads and validates one file into `batch`.
@@ -174,25 +183,55 @@ pub async fn read_all(
     Ok(batch)
 }
 
-/// Saves a validated batch in one transaction. `on_item` is called once per article as it is
-/// saved (for a progress bar).
+/// Saves a validated batch that brings no photos in one transaction. `on_item` is called once
+/// per article as it is saved (for a progress bar).
 pub async fn save(
     store: &Store,
     batch: &Batch,
     now: jiff::Timestamp,
     on_item: &(dyn Fn() + Send + Sync),
 ) -> Result<ImportOutcome, ImportError> {
+    if !batch.photos.is_empty() {
+        return Err(ImportError::Store(StoreError::Conflict("photos need the site's data directory".into())));
+    }
+    save_articles(store, batch, &batch.articles, now, on_item).await
+}
+
+/// Saves a validated batch: its photos into the media library of the site in `data_dir`
+/// first, then its articles (with their photos in place) in one transaction.
+pub async fn save_with_photos(
+    store: &Store,
+    batch: &Batch,
+    data_dir: &Path,
+    now: jiff::Timestamp,
+    on_item: &(dyn Fn() + Send + Sync),
+) -> Result<ImportOutcome, ImportError> {
+    if batch.photos.is_empty() {
+        return save_articles(store, batch, &batch.articles, now, on_item).await;
+    }
+    let stored = photos::store_all(store, data_dir, &batch.photos, now).await?;
+    let mut articles = batch.articles.clone();
+    photos::apply(&mut articles, &batch.lead_photos, &stored);
+    save_articles(store, batch, &articles, now, on_item).await
+}
+
+async fn save_articles(
+    store: &Store,
+    batch: &Batch,
+    articles: &[ArticleInput],
+    now: jiff::Timestamp,
+    on_item: &(dyn Fn() + Send + Sync),
+) -> Result<ImportOutcome, ImportError> {
     let outcome =
-        store.save_articles(&batch.sections, &batch.articles, now, on_item).await.map_err(|e| match batch
-            .origins
-            .get(e.index)
-        {
-            Some((path, location)) => ImportError::Invalid {
-                path: path.clone(),
-                location: location.clone(),
-                message: e.error.to_string(),
-            },
-            None => ImportError::Store(e.error),
+        store.save_articles(&batch.sections, articles, now, on_item).await.map_err(|e| {
+            match batch.origins.get(e.index) {
+                Some((path, location)) => ImportError::Invalid {
+                    path: path.clone(),
+                    location: location.clone(),
+                    message: e.error.to_string(),
+                },
+                None => ImportError::Store(e.error),
+            }
         })?;
     if !batch.redirects.is_empty() {
         store.save_redirects(&batch.redirects, now).await?;
@@ -235,6 +274,13 @@ pub async fn plan(store: &Store, batch: &Batch) -> Result<Vec<String>, ImportErr
     }
     if !batch.redirects.is_empty() {
         lines.push(format!("{} old addresses of lists and feeds redirect", batch.redirects.len()));
+    }
+    if !batch.photos.is_empty() {
+        lines.push(format!(
+            "{} photos into the media library ({} lead photos)",
+            batch.photos.len(),
+            batch.lead_photos.len()
+        ));
     }
     lines.extend(batch.report.lines());
     Ok(lines)

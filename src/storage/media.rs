@@ -113,6 +113,15 @@ impl Store {
         Ok(row.map(shown))
     }
 
+    /// The earliest photo stored under this original file name (an import's photos are named
+    /// so that a second run finds them instead of storing them again).
+    pub async fn media_by_original_name(&self, name: &str) -> Result<Option<Media>> {
+        let sql = format!("{SELECT} WHERE m.original_name = $1 ORDER BY m.id LIMIT 1");
+        let row: Option<Media> =
+            with_pool!(self, p => sqlx::query_as(&sql).bind(name).fetch_optional(p).await?);
+        Ok(row.map(shown))
+    }
+
     /// The photo whose files are named by `key`.
     pub async fn media_by_key(&self, key: &str) -> Result<Option<Media>> {
         let sql = format!("{SELECT} WHERE m.file_key = $1");

@@ -58,7 +58,9 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
     assert_eq!(s.state.store.redirect_count().await.unwrap(), 0);
     assert!(!s.state.store.has_external_id("wordpress:http://old.example.org/?p=8").await.unwrap());
 
-    let args = ["import", "--lang", "ru", "--map-category", "statements=news", export];
+    let uploads = fixture("wordpress/uploads");
+    let uploads = uploads.to_str().unwrap();
+    let args = ["import", "--lang", "ru", "--map-category", "statements=news", "--uploads", uploads, export];
     let out = newsdesk(&s.db, &args);
     ok(&out);
     assert!(
@@ -105,6 +107,18 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
         captioned.contains("<figcaption>Caption text</figcaption>") && !captioned.contains("[caption"),
         "{captioned}"
     );
+    // Photos came from the uploads folder into the library: the featured image is the lead
+    // photo, images in the text point at the library, nothing points at the old site.
+    let photo_story = s.page(PUBLISHED[3].1).await;
+    let lead = crate::harness::between(&photo_story, "<img src=\"", "\"");
+    assert!(lead.starts_with("/media/"), "{photo_story}");
+    assert_eq!(s.get(lead).await.status(), StatusCode::OK);
+    assert!(photo_story.contains("srcset=") && photo_story.contains(r#"alt="Зал заседаний пресс-центра""#));
+    for (_, path) in PUBLISHED {
+        let page = s.page(path).await;
+        assert!(!page.contains("wp-content/uploads"), "{path} still shows the old site's files");
+    }
+    assert!(captioned.contains(r#"<figure><img src="/media/"#), "{captioned}");
     let teaser = s.page(PUBLISHED[1].1).await;
     assert!(!teaser.contains("more"), "the more marker leaked");
 

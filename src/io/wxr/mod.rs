@@ -7,8 +7,10 @@
 //! `0000-00-00`) from `post_date` in the site's time zone. Each post's external id is the old
 //! site's address plus its post id, so a second import of the same export updates in place.
 //!
-//! Not carried yet (counted in the report instead): pages, authors as bylines, photos and
-//! comments.
+//! Photos come from a local copy of the uploads folder (`--uploads`): featured images become
+//! lead photos and images in the text come into the media library (see [`super::photos`]).
+//!
+//! Not carried yet (counted in the report instead): pages, authors as bylines and comments.
 
 pub mod content;
 
@@ -87,6 +89,9 @@ pub fn read(
     let default_section = options.section.clone().unwrap_or_else(|| "news".into());
     let origin = channel.base_site_url.trim_end_matches('/').to_string();
     batch.report.comments += items.iter().map(|i| i.comments).sum::<usize>();
+    let attachments: BTreeMap<&str, &Item> =
+        items.iter().filter(|i| i.post_type == "attachment").map(|i| (i.post_id.as_str(), i)).collect();
+    let mut photos = Photos { uploads: options.uploads.as_deref(), found: BTreeMap::new() };
     for item in &items {
         let invalid = |message: String| ImportError::Invalid {
             path: path.into(),
@@ -99,10 +104,7 @@ pub fn read(
                 count(&mut batch.report.skipped, "pages (not imported yet)");
                 continue;
             }
-            "attachment" => {
-                count(&mut batch.report.skipped, "attachments (photos not imported yet)");
-                continue;
-            }
+            "attachment" => continue,
             other => {
                 count(&mut batch.report.skipped, &format!("items of type '{other}'"));
                 continue;
@@ -142,16 +144,17 @@ pub fn read(
         }
         // Text: the teaser before <!--more--> becomes the lead when there is no excerpt.
         let excerpt = markup::plain_text(&item.excerpt);
-        let (lead, body) = match content::split_more(&item.content) {
+        let raw = photos.rewrite(&item.content, batch);
+        let (lead, body) = match content::split_more(&raw) {
             Some((teaser, rest)) if excerpt.is_empty() && !rest.trim().is_empty() => {
                 let teaser_text = markup::plain_text(&markup::sanitize_html(&content::render(teaser)));
                 if teaser_text.chars().count() <= crate::domain::article::MAX_LEAD {
                     (teaser_text, rest.to_string())
                 } else {
-                    (String::new(), item.content.clone())
+                    (String::new(), raw.clone())
                 }
             }
-            _ => (excerpt, item.content.clone()),
+            _ => (excerpt, raw.clone()),
         };
         let body_html = markup::sanitize_html(&content::render(&body));
         let lead: String = lead.chars().take(crate::domain::article::MAX_LEAD).collect();
@@ -208,6 +211,27 @@ pub fn read(
             },
         };
         input.validate(&site.languages).map_err(|e| invalid(e.to_string()))?;
+        // The featured image, when the uploads folder has it.
+        let featured = item
+            .meta
+            .iter()
+            .find(|(k, _)| k == "_thumbnail_id")
+            .and_then(|(_, id)| attachments.get(id.trim()));
+        if let Some(attachment) = featured {
+            let file =
+                attachment.meta.iter().find(|(k, _)| k == "_wp_attached_file").map(|(_, v)| v.as_str());
+            let alt = attachment
+                .meta
+                .iter()
+                .find(|(k, _)| k == "_wp_attachment_image_alt")
+                .map(|(_, v)| v.as_str());
+            let alt = alt.filter(|a| !a.trim().is_empty()).unwrap_or(&attachment.title);
+            let caption = markup::plain_text(&attachment.excerpt);
+            match file.and_then(|f| photos.photo(f, alt, &caption, batch)) {
+                Some(index) => batch.lead_photos.push((batch.articles.len(), index)),
+                None => batch.report.photos_missing.push(file.unwrap_or(&attachment.link).to_string()),
+            }
+        }
         let kind = match item.status.as_str() {
             "private" => "private → draft",
             "pending" => "pending → draft awaiting review",
@@ -412,6 +436,94 @@ fn parse(path: &Path, content: &str) -> Result<(Channel, Vec<Item>), ImportError
     Ok((channel, items))
 }
 
+/// Photos found in the uploads folder, each once.
+struct Photos<'a> {
+    uploads: Option<&'a Path>,
+    /// Path in the uploads folder → index in the batch's photos.
+    found: BTreeMap<String, usize>,
+}
+
+impl Photos<'_> {
+    /// The batch index of the photo at `relative` (`2025/05/photo.jpg`) in the uploads folder,
+    /// adding it on first sight; `None` when there is no uploads folder or no such file.
+    fn photo(&mut self, relative: &str, alt: &str, caption: &str, batch: &mut Batch) -> Option<usize> {
+        let uploads = self.uploads?;
+        let relative = decode(relative.split(['?', '#']).next().unwrap_or(""));
+        if relative.split('/').any(|part| part == ".." || part.is_empty()) {
+            return None;
+        }
+        let relative = original_of(uploads, &relative);
+        if let Some(index) = self.found.get(&relative) {
+            return Some(*index);
+        }
+        let path = uploads.join(&relative);
+        if !path.is_file() {
+            return None;
+        }
+        let index = batch.photos.len();
+        batch.photos.push(super::photos::PhotoFile {
+            path,
+            name: relative.replace('/', "-"),
+            alt: markup::plain_title(alt),
+            caption: caption.to_string(),
+        });
+        self.found.insert(relative, index);
+        Some(index)
+    }
+
+    /// The text with every address of a file in the uploads folder (`…/wp-content/uploads/
+    /// 2025/05/photo-300x188.jpg`, in `src`, `href` or `srcset`) replaced by its photo's
+    /// placeholder; addresses of files the folder lacks are left and counted as missing.
+    fn rewrite(&mut self, text: &str, batch: &mut Batch) -> String {
+        const MARK: &str = "/wp-content/uploads/";
+        if !text.contains(MARK) {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(MARK) {
+            // The address starts after the quote (or space) before it and ends at the next.
+            let start = rest[..at].rfind(['"', '\'', ' ', '\n', '(', ',']).map_or(0, |i| i + 1);
+            let after = &rest[at + MARK.len()..];
+            let len = after.find(['"', '\'', ' ', '\n', ')', ',', ']', '<']).unwrap_or(after.len());
+            let relative = &after[..len];
+            out.push_str(&rest[..start]);
+            match self.photo(relative, "", "", batch) {
+                Some(index) => out.push_str(&super::photos::placeholder(index)),
+                None => {
+                    let address = &rest[start..at + MARK.len() + len];
+                    if !batch.report.photos_missing.iter().any(|m| m == address) {
+                        batch.report.photos_missing.push(address.to_string());
+                    }
+                    out.push_str(address);
+                }
+            }
+            rest = &after[len..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// The original of a resized copy WordPress made (`photo-300x188.jpg` → `photo.jpg`) when the
+/// folder has it: the library makes its own variants from the original.
+fn original_of(uploads: &Path, relative: &str) -> String {
+    let Some((stem, ext)) = relative.rsplit_once('.') else { return relative.to_string() };
+    if let Some((base, size)) = stem.rsplit_once('-') {
+        let is_size = size.split_once('x').is_some_and(|(w, h)| {
+            !w.is_empty()
+                && !h.is_empty()
+                && w.bytes().all(|b| b.is_ascii_digit())
+                && h.bytes().all(|b| b.is_ascii_digit())
+        });
+        let original = format!("{base}.{ext}");
+        if is_size && uploads.join(&original).is_file() {
+            return original;
+        }
+    }
+    relative.to_string()
+}
+
 /// How many of each kind an import found, for the summary and `--dry-run`.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -424,6 +536,8 @@ pub struct Report {
     pub slugs_changed: usize,
     /// Old addresses of posts kept as redirects.
     pub redirects: usize,
+    /// Photos the posts show that the uploads folder (`--uploads`) does not have.
+    pub photos_missing: Vec<String>,
 }
 
 impl Report {
@@ -442,6 +556,13 @@ impl Report {
         }
         if self.redirects > 0 {
             out.push(format!("{} old post addresses redirect to the new ones", self.redirects));
+        }
+        if !self.photos_missing.is_empty() {
+            out.push(format!(
+                "{} photos not found (give the old site's uploads folder with --uploads); they stay links to the old site:",
+                self.photos_missing.len()
+            ));
+            out.extend(self.photos_missing.iter().map(|p| format!("    {p}")));
         }
         out
     }
