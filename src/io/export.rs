@@ -1,5 +1,6 @@
 //! Export: the whole site as Newsdesk JSON Lines, sections first, then every article in id
-//! order, in any status. Importing the output into an empty site recreates it.
+//! order, in any status, with its old addresses, then the old addresses of lists and feeds.
+//! Importing the output into an empty site recreates its text and every redirect.
 
 use super::jsonl::{ArticleRecord, SectionRecord};
 use crate::config::SiteConfig;
@@ -34,13 +35,21 @@ pub async fn export(store: &Store, site: &SiteConfig, out: &mut dyn Write) -> Re
     loop {
         let articles = store.articles_after(after, BATCH).await?;
         let Some(last) = articles.last() else { break };
+        let (paths, old_slugs) = store.old_addresses_between(after, last.id).await?;
         after = last.id;
         for a in articles {
+            let section = slugs.get(&a.section_id).cloned();
+            let mut old_paths: Vec<String> =
+                paths.iter().filter(|(id, _)| *id == a.id).map(|(_, p)| p.clone()).collect();
+            if let Some(section) = &section {
+                let earlier = old_slugs.iter().filter(|(id, _)| *id == a.id);
+                old_paths.extend(earlier.map(|(_, slug)| format!("/{}/{section}/{slug}", a.lang)));
+            }
             let record = ArticleRecord {
                 external_id: Some(a.external_id),
                 translation_key: Some(a.translation_key),
                 lang: Some(a.lang.to_string()),
-                section: slugs.get(&a.section_id).cloned(),
+                section,
                 slug: Some(a.slug),
                 title: a.title,
                 lead: a.lead,
@@ -51,10 +60,14 @@ pub async fn export(store: &Store, site: &SiteConfig, out: &mut dyn Write) -> Re
                 created_at: Some(dates::rfc3339(a.created_at, tz)),
                 updated_at: Some(dates::rfc3339(a.updated_at, tz)),
                 tags: a.tags,
+                old_paths,
             };
             write_line(out, "article", &record)?;
             count += 1;
         }
+    }
+    for (from, to) in store.path_redirects().await? {
+        write_line(out, "redirect", &super::jsonl::RedirectRecord { from, to })?;
     }
     out.flush()?;
     Ok(count)

@@ -53,6 +53,18 @@ pub struct ArticleRecord {
     /// Tag names, most important first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Addresses the article had before (on an imported site, or here under an earlier
+    /// slug), each answered by a permanent redirect to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub old_paths: Vec<String>,
+}
+
+/// A redirect line: an old address of a list or feed and the path it leads to now.
+#[derive(Debug, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedirectRecord {
+    pub from: String,
+    pub to: String,
 }
 
 fn invalid(path: &Path, line: usize, message: impl Into<String>) -> ImportError {
@@ -93,8 +105,21 @@ pub fn read(
                 batch.articles.push(input);
                 batch.origins.push((path.into(), format!("line {n}")));
             }
+            "redirect" => {
+                let r: RedirectRecord =
+                    serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
+                let from = crate::domain::redirect::source_key(&r.from)
+                    .ok_or_else(|| invalid(path, n, format!("from: '{}' is not a path", r.from)))?;
+                let to = crate::web::redirect::local_target(&r.to)
+                    .ok_or_else(|| invalid(path, n, format!("to: '{}' is not a path of this site", r.to)))?;
+                batch.redirects.push((from, to));
+            }
             other => {
-                return Err(invalid(path, n, format!("type: '{other}' is neither 'article' nor 'section'")));
+                return Err(invalid(
+                    path,
+                    n,
+                    format!("type: '{other}' is not one of 'article', 'section', 'redirect'"),
+                ));
             }
         }
     }
@@ -154,7 +179,17 @@ pub fn article_input(
         created_at: r.created_at.as_deref().map(|d| date("created_at", d)).transpose()?,
         updated_at: r.updated_at.as_deref().map(|d| date("updated_at", d)).transpose()?,
         tags: crate::domain::tag::normalize(&r.tags).map_err(|e| format!("tags: {e}"))?,
-        extras: Default::default(),
+        extras: crate::domain::ArticleExtras {
+            old_paths: r
+                .old_paths
+                .iter()
+                .map(|p| {
+                    crate::domain::redirect::source_key(p)
+                        .ok_or_else(|| format!("old_paths: '{p}' is not a path"))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            ..Default::default()
+        },
     };
     input.validate(&site.languages).map_err(|e| e.to_string())?;
     Ok(input)

@@ -53,6 +53,30 @@ impl Store {
         Ok(())
     }
 
+    /// The old addresses of articles with ids in `(after, last]`: `(article id, key)` from
+    /// imports, and `(article id, slug)` of the slugs they had here before (for export).
+    pub async fn old_addresses_between(
+        &self,
+        after: i64,
+        last: i64,
+    ) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>)> {
+        const PATHS: &str = "SELECT article_id, source FROM redirects WHERE article_id > $1 AND article_id <= $2 \
+                             ORDER BY article_id, source";
+        const SLUGS: &str = "SELECT article_id, slug FROM slug_redirects WHERE article_id > $1 AND article_id <= $2 \
+                             ORDER BY article_id, slug";
+        let paths: Vec<(i64, String)> =
+            with_pool!(self, p => sqlx::query_as(PATHS).bind(after).bind(last).fetch_all(p).await?);
+        let slugs: Vec<(i64, String)> =
+            with_pool!(self, p => sqlx::query_as(SLUGS).bind(after).bind(last).fetch_all(p).await?);
+        Ok((paths, slugs))
+    }
+
+    /// Old addresses that lead to paths (lists and feeds of an imported site), by key.
+    pub async fn path_redirects(&self) -> Result<Vec<(String, String)>> {
+        const SQL: &str = "SELECT source, target FROM redirects WHERE target IS NOT NULL ORDER BY source";
+        Ok(with_pool!(self, p => sqlx::query_as(SQL).fetch_all(p).await?))
+    }
+
     /// How many old addresses are kept.
     pub async fn redirect_count(&self) -> Result<i64> {
         Ok(with_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM redirects").fetch_one(p).await?))

@@ -3,7 +3,7 @@
 //! a running site, then walked as its readers and search engines would.
 
 use crate::cli::{newsdesk, ok};
-use crate::harness::{Backend, TestServer, fixture};
+use crate::harness::{Backend, TestDb, TestServer, fixture};
 use crate::on_both_backends;
 use reqwest::StatusCode;
 
@@ -155,6 +155,21 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
     let again = newsdesk(&s.db, &args);
     ok(&again);
     assert!(String::from_utf8_lossy(&again.stderr).contains("0 new, 0 updated, 11 unchanged"));
+
+    // The JSON Lines export carries the old addresses: a site rebuilt from it keeps them.
+    let file = s.db.data_dir().join("site.jsonl");
+    ok(&newsdesk(&s.db, &["export", "--out", file.to_str().unwrap()]));
+    let Some(copy) = TestDb::new(backend).await else { return };
+    ok(&newsdesk(&copy, &["import", file.to_str().unwrap()]));
+    let rebuilt = TestServer::start_on(copy, std::sync::Arc::new(newsdesk::domain::SystemClock)).await;
+    for (old, new) in [
+        ("/?p=8", PUBLISHED[2].1),
+        ("/2024/11/20/zayavlenie-press-sluzhby/", PUBLISHED[2].1),
+        ("/category/statements/feed/", "/ru/news/feed.xml"),
+    ] {
+        assert_eq!(location(&rebuilt, old).await, (StatusCode::PERMANENT_REDIRECT, new.to_string()), "{old}");
+    }
+    rebuilt.stop().await;
     s.stop().await;
 }
 
