@@ -54,9 +54,71 @@ pub fn source_key(address: &str) -> Option<String> {
     fine.then_some(key)
 }
 
+/// One line of a redirect list as an old site's server configuration or a spreadsheet has it,
+/// as `(old address, new address)`; `Ok(None)` for blank lines and comments. Understood:
+/// `old,new` (CSV, quoted or not; also tab, semicolon or space separated), Apache's
+/// `Redirect 301 /old /new`, `Redirect permanent …` and `RedirectPermanent /old /new`, and
+/// nginx's `rewrite ^/old/?$ /new permanent;` and `location = /old { return 301 /new; }`.
+pub fn parse_line(line: &str) -> Result<Option<(String, String)>, String> {
+    let line = line.trim().trim_start_matches('\u{feff}');
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(None);
+    }
+    let words: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '{' || c == '}')
+        .map(|w| w.trim_matches('"'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let pair = match words.as_slice() {
+        ["Redirect" | "redirect", "301" | "308" | "permanent", from, to]
+        | ["Redirect" | "redirect" | "RedirectPermanent" | "redirectpermanent", from, to] => {
+            Some((*from, *to))
+        }
+        ["rewrite", from, to, ..] => {
+            let from = from.trim_start_matches('^').trim_end_matches('$');
+            let from = from.strip_suffix("/?").unwrap_or(from);
+            Some((from, *to))
+        }
+        ["location", "=", from, "return", "301" | "308", to] => Some((*from, *to)),
+        [from, to] => Some((*from, *to)),
+        _ => None,
+    };
+    match pair {
+        Some((from, to)) if from.starts_with('/') || from.contains("://") => {
+            Ok(Some((from.to_string(), to.to_string())))
+        }
+        _ => Err("expected an old address and a new one, e.g. /old-page/,/ru/news/new-page".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::source_key;
+    use super::{parse_line, source_key};
+
+    #[test]
+    fn redirect_lists_in_the_shapes_servers_write_them() {
+        let pair = |a: &str, b: &str| Ok(Some((a.to_string(), b.to_string())));
+        assert_eq!(parse_line("/old/,/ru/news/new"), pair("/old/", "/ru/news/new"));
+        assert_eq!(parse_line("\"/old/\";\"/ru/news/new\""), pair("/old/", "/ru/news/new"));
+        assert_eq!(parse_line("/old\t/new"), pair("/old", "/new"));
+        assert_eq!(parse_line("Redirect 301 /about-us /ru/about"), pair("/about-us", "/ru/about"));
+        assert_eq!(
+            parse_line("RedirectPermanent /a https://new.example/ru/b"),
+            pair("/a", "https://new.example/ru/b")
+        );
+        assert_eq!(
+            parse_line("rewrite ^/press/2019/?$ /ru/archive/2019 permanent;"),
+            pair("/press/2019", "/ru/archive/2019")
+        );
+        assert_eq!(
+            parse_line("location = /contacts { return 301 /ru/contacts; }"),
+            pair("/contacts", "/ru/contacts")
+        );
+        assert_eq!(parse_line("  # a comment"), Ok(None));
+        assert_eq!(parse_line(""), Ok(None));
+        assert!(parse_line("just-one-word").is_err());
+        assert!(parse_line("old,new").is_err());
+    }
 
     #[test]
     fn spellings_of_one_address_share_a_key() {

@@ -16,6 +16,18 @@ pub enum RedirectTarget {
     Path(String),
 }
 
+/// An old address as the back office lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RedirectRow {
+    /// The normalized key ([`crate::domain::redirect::source_key`]).
+    pub source: String,
+    /// The article it leads to, if it leads to one.
+    pub article_id: Option<i64>,
+    pub title: Option<String>,
+    /// Where a reader lands now; `None` while the article is not public.
+    pub to: Option<String>,
+}
+
 impl Store {
     /// The target of the old address with this key ([`crate::domain::redirect::source_key`]).
     pub async fn redirect(&self, key: &str) -> Result<Option<RedirectTarget>> {
@@ -75,6 +87,48 @@ impl Store {
     pub async fn path_redirects(&self) -> Result<Vec<(String, String)>> {
         const SQL: &str = "SELECT source, target FROM redirects WHERE target IS NOT NULL ORDER BY source";
         Ok(with_pool!(self, p => sqlx::query_as(SQL).fetch_all(p).await?))
+    }
+
+    /// Old addresses whose key starts with `prefix`, in key order, at most `limit`, each with
+    /// the path it leads to now (`None` for an article that is not public).
+    pub async fn redirects_page(&self, prefix: &str, limit: u32) -> Result<Vec<RedirectRow>> {
+        const SQL: &str = "SELECT r.source, r.article_id, r.target, a.title, a.lang, a.slug, a.status, s.slug \
+             FROM redirects r LEFT JOIN articles a ON a.id = r.article_id AND a.deleted_at IS NULL \
+             LEFT JOIN sections s ON s.id = a.section_id \
+             WHERE r.source LIKE $1 ESCAPE '\\' ORDER BY r.source LIMIT $2";
+        let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        type Row = (
+            String,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = with_pool!(self, p => sqlx::query_as(SQL)
+            .bind(&pattern).bind(i64::from(limit)).fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(source, article_id, target, title, lang, slug, status, section)| {
+                let to = match (target, lang, section, slug, status.as_deref()) {
+                    (Some(path), ..) => Some(path),
+                    (None, Some(lang), Some(section), Some(slug), Some("published")) => {
+                        Some(format!("/{lang}/{section}/{slug}"))
+                    }
+                    _ => None,
+                };
+                RedirectRow { source, article_id, title, to }
+            })
+            .collect())
+    }
+
+    /// Removes the old address with this key; whether there was one.
+    pub async fn delete_redirect(&self, source: &str) -> Result<bool> {
+        let done = with_pool!(self, p => sqlx::query("DELETE FROM redirects WHERE source = $1")
+            .bind(source).execute(p).await?.rows_affected());
+        Ok(done > 0)
     }
 
     /// How many old addresses are kept.

@@ -27,6 +27,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("admin/users.html", include_str!("../../templates/admin/users.html")),
     ("admin/sections.html", include_str!("../../templates/admin/sections.html")),
     ("admin/audit.html", include_str!("../../templates/admin/audit.html")),
+    ("admin/redirects.html", include_str!("../../templates/admin/redirects.html")),
     ("admin/tokens.html", include_str!("../../templates/admin/tokens.html")),
     ("admin/media.html", include_str!("../../templates/admin/media.html")),
     ("admin/webhooks.html", include_str!("../../templates/admin/webhooks.html")),

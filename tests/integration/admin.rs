@@ -464,7 +464,46 @@ async fn accounts_sessions_and_passwords(backend: Backend) {
     s.stop().await;
 }
 
+/// Old addresses by hand: an admin pastes lines from the old server's configuration; a bad
+/// line refuses the whole paste; the addresses then redirect; editors may not touch them.
+async fn admins_keep_old_addresses_working(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    make_user(&s, "admin@example.org", Role::Admin).await;
+    let editor = sign_in(&s, "editor@example.org").await;
+    assert_eq!(editor.get("/admin/redirects").await.status(), 403);
+    let admin = sign_in(&s, "admin@example.org").await;
+    let page = admin.page("/admin/redirects").await;
+    let csrf = csrf_in(&page);
+    let lines = "# from the old nginx\nrewrite ^/press/2019/?$ /en/archive/2019 permanent;\n\
+                 Redirect 301 /about-us https://news.test.example/en/news\n\
+                 /old%20Page/,/en/";
+    let bad = format!("{lines}\n/nowhere,https://elsewhere.example/");
+    let r = admin.post("/admin/redirects", &[("csrf", &csrf), ("lines", &bad)]).await;
+    assert_eq!(r.status(), 422);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("Line 5") && text.contains("Nothing was saved"), "{text}");
+    assert_eq!(s.get("/about-us").await.status(), 404, "nothing of a refused paste is saved");
+    let r = admin.post("/admin/redirects", &[("csrf", &csrf), ("lines", lines)]).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("3 old addresses saved"));
+    for (old, new) in
+        [("/press/2019/", "/en/archive/2019"), ("/about-us", "/en/news"), ("/OLD%20page", "/en/")]
+    {
+        let r = s.get(old).await;
+        assert_eq!((r.status().as_u16(), location(&r)), (308, new.to_string()), "{old}");
+    }
+    let listed = admin.page("/admin/redirects?q=/press").await;
+    assert!(listed.contains("/press/2019") && !listed.contains("/about-us"), "the search narrows");
+    let r = admin.post("/admin/redirects/delete", &[("csrf", &csrf), ("source", "/about-us")]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(s.get("/about-us").await.status(), 404);
+    assert!(admin.page("/admin/audit").await.contains("redirects.delete"));
+    s.stop().await;
+}
+
 on_both_backends!(
+    admins_keep_old_addresses_working,
     signed_out_requests_go_to_sign_in,
     roles_are_enforced_on_the_server,
     forms_without_a_valid_csrf_token_are_refused,

@@ -9,6 +9,7 @@ mod history;
 pub mod login;
 pub(crate) mod media;
 mod people;
+mod redirects;
 pub mod session;
 mod tokens;
 mod webhooks;
@@ -58,6 +59,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}", post(people::update_user))
         .route("/sections", get(people::sections).post(people::save_section))
         .route("/audit", get(people::audit))
+        .route("/redirects", get(redirects::list).post(redirects::add))
+        .route("/redirects/delete", post(redirects::delete))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
@@ -104,6 +107,7 @@ pub fn chrome(state: &AppState, staff: Option<&Staff>, lang: &str, title: &str, 
             }
             if s.user.role.can(Permission::ManageSections) {
                 items.push(("sections", "/admin/sections", "admin_sections"));
+                items.push(("redirects", "/admin/redirects", "admin_redirects"));
             }
             if s.user.role.can(Permission::ManageUsers) {
                 items.push(("users", "/admin/users", "admin_users"));
