@@ -7,6 +7,7 @@ pub mod export;
 pub mod feed;
 pub mod jsonl;
 pub mod photos;
+pub mod report;
 pub mod wxr;
 
 use crate::config::SiteConfig;
@@ -110,7 +111,7 @@ pub struct Batch {
     /// Old addresses of lists and feeds (keys) and the paths they lead to now.
     pub redirects: Vec<(String, String)>,
     /// What was found and left out, for the summary.
-    pub report: wxr::Report,
+    pub report: report::Report,
     /// Photo files to add to the media library; texts refer to them by
     /// [`photos::placeholder`].
     pub photos: Vec<photos::PhotoFile>,

@@ -6,11 +6,13 @@
 //! (`2025-05-photo.jpg`), so a second run of the same import finds it instead of storing it
 //! again, and the articles come out unchanged.
 
-use super::ImportError;
+use super::{Batch, ImportError};
 use crate::domain::ArticleInput;
+use crate::domain::markup;
 use crate::media;
 use crate::storage::Store;
 use crate::storage::media::NewMedia;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The width of the variant an article's text shows (the largest that fits the text column).
@@ -118,4 +120,109 @@ pub fn apply(articles: &mut [ArticleInput], leads: &[(usize, usize)], stored: &[
             a.extras.lead_image_id = Some(p.id);
         }
     }
+}
+
+/// Finds the photos a text and its post refer to in a local copy of the old site's image
+/// folder (WordPress `wp-content/uploads`, Ghost `content/images`), each once per import.
+pub struct Finder<'a> {
+    /// The local copy, if the person importing gave one.
+    pub root: Option<&'a Path>,
+    /// What precedes a path inside the folder in the old site's addresses.
+    pub mark: &'static str,
+    /// Path in the folder → index in the batch's photos.
+    pub found: BTreeMap<String, usize>,
+}
+
+impl Finder<'_> {
+    /// The batch index of the photo at `relative` (`2025/05/photo.jpg`) in the uploads folder,
+    /// adding it on first sight; `None` when there is no uploads folder or no such file.
+    pub fn photo(&mut self, relative: &str, alt: &str, caption: &str, batch: &mut Batch) -> Option<usize> {
+        let uploads = self.root?;
+        let relative = percent_decode(relative.split(['?', '#']).next().unwrap_or(""));
+        if relative.split('/').any(|part| part == ".." || part.is_empty()) {
+            return None;
+        }
+        let relative = original_of(uploads, &relative);
+        if let Some(index) = self.found.get(&relative) {
+            return Some(*index);
+        }
+        let path = uploads.join(&relative);
+        if !path.is_file() {
+            return None;
+        }
+        let index = batch.photos.len();
+        batch.photos.push(PhotoFile {
+            path,
+            name: relative.replace('/', "-"),
+            alt: markup::plain_title(alt),
+            caption: caption.to_string(),
+        });
+        self.found.insert(relative, index);
+        Some(index)
+    }
+
+    /// The text with every address of a file in the folder (`…/wp-content/uploads/2025/05/
+    /// photo-300x188.jpg`, `__GHOST_URL__/content/images/size/w600/2026/12/photo.jpg`, in
+    /// `src`, `href` or `srcset`) replaced by its photo's placeholder; addresses of files the
+    /// folder lacks are left and counted as missing.
+    pub fn rewrite(&mut self, text: &str, batch: &mut Batch) -> String {
+        let mark = self.mark;
+        if !text.contains(mark) {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(mark) {
+            // The address starts after the quote (or space) before it and ends at the next.
+            let start = rest[..at].rfind(['"', '\'', ' ', '\n', '(', ',']).map_or(0, |i| i + 1);
+            let after = &rest[at + mark.len()..];
+            let len = after.find(['"', '\'', ' ', '\n', ')', ',', ']', '<']).unwrap_or(after.len());
+            let relative = &after[..len];
+            out.push_str(&rest[..start]);
+            match self.photo(relative, "", "", batch) {
+                Some(index) => out.push_str(&placeholder(index)),
+                None => {
+                    let address = &rest[start..at + mark.len() + len];
+                    if !batch.report.photos_missing.iter().any(|m| m == address) {
+                        batch.report.photos_missing.push(address.to_string());
+                    }
+                    out.push_str(address);
+                }
+            }
+            rest = &after[len..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// The original of a resized copy the old system made, when the folder has it: WordPress's
+/// `photo-300x188.jpg` → `photo.jpg`, Ghost's `size/w600/2026/12/photo.jpg` →
+/// `2026/12/photo.jpg`. The library makes its own variants from the original.
+fn original_of(uploads: &Path, relative: &str) -> String {
+    if let Some(rest) = relative.strip_prefix("size/") {
+        if let Some((_, path)) = rest.split_once('/') {
+            if uploads.join(path).is_file() {
+                return path.to_string();
+            }
+        }
+    }
+    let Some((stem, ext)) = relative.rsplit_once('.') else { return relative.to_string() };
+    if let Some((base, size)) = stem.rsplit_once('-') {
+        let is_size = size.split_once('x').is_some_and(|(w, h)| {
+            !w.is_empty()
+                && !h.is_empty()
+                && w.bytes().all(|b| b.is_ascii_digit())
+                && h.bytes().all(|b| b.is_ascii_digit())
+        });
+        let original = format!("{base}.{ext}");
+        if is_size && uploads.join(&original).is_file() {
+            return original;
+        }
+    }
+    relative.to_string()
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }

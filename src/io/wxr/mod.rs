@@ -14,6 +14,8 @@
 
 pub mod content;
 
+use super::photos::Finder;
+use super::report::count;
 use super::{Batch, ImportError, ImportOptions};
 use crate::config::SiteConfig;
 use crate::domain::redirect::source_key;
@@ -91,7 +93,8 @@ pub fn read(
     batch.report.comments += items.iter().map(|i| i.comments).sum::<usize>();
     let attachments: BTreeMap<&str, &Item> =
         items.iter().filter(|i| i.post_type == "attachment").map(|i| (i.post_id.as_str(), i)).collect();
-    let mut photos = Photos { uploads: options.uploads.as_deref(), found: BTreeMap::new() };
+    let mut photos =
+        Finder { root: options.uploads.as_deref(), mark: "/wp-content/uploads/", found: BTreeMap::new() };
     for item in &items {
         let invalid = |message: String| ImportError::Invalid {
             path: path.into(),
@@ -434,141 +437,4 @@ fn parse(path: &Path, content: &str) -> Result<(Channel, Vec<Item>), ImportError
         }
     }
     Ok((channel, items))
-}
-
-/// Photos found in the uploads folder, each once.
-struct Photos<'a> {
-    uploads: Option<&'a Path>,
-    /// Path in the uploads folder → index in the batch's photos.
-    found: BTreeMap<String, usize>,
-}
-
-impl Photos<'_> {
-    /// The batch index of the photo at `relative` (`2025/05/photo.jpg`) in the uploads folder,
-    /// adding it on first sight; `None` when there is no uploads folder or no such file.
-    fn photo(&mut self, relative: &str, alt: &str, caption: &str, batch: &mut Batch) -> Option<usize> {
-        let uploads = self.uploads?;
-        let relative = decode(relative.split(['?', '#']).next().unwrap_or(""));
-        if relative.split('/').any(|part| part == ".." || part.is_empty()) {
-            return None;
-        }
-        let relative = original_of(uploads, &relative);
-        if let Some(index) = self.found.get(&relative) {
-            return Some(*index);
-        }
-        let path = uploads.join(&relative);
-        if !path.is_file() {
-            return None;
-        }
-        let index = batch.photos.len();
-        batch.photos.push(super::photos::PhotoFile {
-            path,
-            name: relative.replace('/', "-"),
-            alt: markup::plain_title(alt),
-            caption: caption.to_string(),
-        });
-        self.found.insert(relative, index);
-        Some(index)
-    }
-
-    /// The text with every address of a file in the uploads folder (`…/wp-content/uploads/
-    /// 2025/05/photo-300x188.jpg`, in `src`, `href` or `srcset`) replaced by its photo's
-    /// placeholder; addresses of files the folder lacks are left and counted as missing.
-    fn rewrite(&mut self, text: &str, batch: &mut Batch) -> String {
-        const MARK: &str = "/wp-content/uploads/";
-        if !text.contains(MARK) {
-            return text.to_string();
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(at) = rest.find(MARK) {
-            // The address starts after the quote (or space) before it and ends at the next.
-            let start = rest[..at].rfind(['"', '\'', ' ', '\n', '(', ',']).map_or(0, |i| i + 1);
-            let after = &rest[at + MARK.len()..];
-            let len = after.find(['"', '\'', ' ', '\n', ')', ',', ']', '<']).unwrap_or(after.len());
-            let relative = &after[..len];
-            out.push_str(&rest[..start]);
-            match self.photo(relative, "", "", batch) {
-                Some(index) => out.push_str(&super::photos::placeholder(index)),
-                None => {
-                    let address = &rest[start..at + MARK.len() + len];
-                    if !batch.report.photos_missing.iter().any(|m| m == address) {
-                        batch.report.photos_missing.push(address.to_string());
-                    }
-                    out.push_str(address);
-                }
-            }
-            rest = &after[len..];
-        }
-        out.push_str(rest);
-        out
-    }
-}
-
-/// The original of a resized copy WordPress made (`photo-300x188.jpg` → `photo.jpg`) when the
-/// folder has it: the library makes its own variants from the original.
-fn original_of(uploads: &Path, relative: &str) -> String {
-    let Some((stem, ext)) = relative.rsplit_once('.') else { return relative.to_string() };
-    if let Some((base, size)) = stem.rsplit_once('-') {
-        let is_size = size.split_once('x').is_some_and(|(w, h)| {
-            !w.is_empty()
-                && !h.is_empty()
-                && w.bytes().all(|b| b.is_ascii_digit())
-                && h.bytes().all(|b| b.is_ascii_digit())
-        });
-        let original = format!("{base}.{ext}");
-        if is_size && uploads.join(&original).is_file() {
-            return original;
-        }
-    }
-    relative.to_string()
-}
-
-/// How many of each kind an import found, for the summary and `--dry-run`.
-#[derive(Debug, Default)]
-pub struct Report {
-    /// Posts by "old status → new status".
-    pub posts: BTreeMap<String, usize>,
-    /// What was left out, by kind.
-    pub skipped: BTreeMap<String, usize>,
-    pub comments: usize,
-    /// Posts whose slug had to change (not Latin, or taken).
-    pub slugs_changed: usize,
-    /// Old addresses of posts kept as redirects.
-    pub redirects: usize,
-    /// Photos the posts show that the uploads folder (`--uploads`) does not have.
-    pub photos_missing: Vec<String>,
-}
-
-impl Report {
-    /// Lines for a person: what was found and what becomes of it.
-    pub fn lines(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.posts.iter().map(|(k, n)| format!("{n} posts: {k}")).collect();
-        out.extend(self.skipped.iter().map(|(k, n)| format!("{n} skipped: {k}")));
-        if self.comments > 0 {
-            out.push(format!("{} comments skipped (Newsdesk has no comments)", self.comments));
-        }
-        if self.slugs_changed > 0 {
-            out.push(format!(
-                "{} slugs changed (transliterated); their old addresses redirect",
-                self.slugs_changed
-            ));
-        }
-        if self.redirects > 0 {
-            out.push(format!("{} old post addresses redirect to the new ones", self.redirects));
-        }
-        if !self.photos_missing.is_empty() {
-            out.push(format!(
-                "{} photos not found (give the old site's uploads folder with --uploads); they stay links to the old site:",
-                self.photos_missing.len()
-            ));
-            out.extend(self.photos_missing.iter().map(|p| format!("    {p}")));
-        }
-        out
-    }
-}
-
-/// Counts `key` once more.
-fn count(map: &mut BTreeMap<String, usize>, key: &str) {
-    *map.entry(key.to_string()).or_default() += 1;
 }
