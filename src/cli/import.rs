@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Opts {
-    /// Files to import (Newsdesk JSON Lines, a WordPress export, RSS 2.0, Atom or JSON Feed).
+    /// Files to import (Newsdesk JSON Lines, a WordPress or Ghost export, RSS 2.0, Atom or JSON Feed).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Read the files as this format instead of detecting it.
@@ -21,13 +21,15 @@ pub struct Opts {
     /// Section slug for items that do not state one [default: news].
     #[arg(long, value_name = "SLUG")]
     pub section: Option<String>,
-    /// WordPress: put a category's posts in a section (`--map-category press-releases=news`);
-    /// repeat for several. Unmapped categories become sections of the same slug.
+    /// Put a WordPress category's posts (or those whose primary Ghost tag it is) in a section
+    /// (`--map-category press-releases=news`); repeat for several. Unmapped WordPress
+    /// categories become sections of the same slug.
     #[arg(long, value_name = "FROM=TO", value_parser = parse_mapping)]
     pub map_category: Vec<(String, String)>,
-    /// WordPress: a local copy of the old site's `wp-content/uploads` folder; featured images
-    /// become lead photos and images in the text come into the media library from it.
-    #[arg(long, value_name = "DIR")]
+    /// A local copy of the old site's images: WordPress's `wp-content/uploads` or Ghost's
+    /// `content/images` (`--images`); featured images become lead photos and images in the text
+    /// come into the media library from it. Nothing is fetched over the network.
+    #[arg(long, visible_alias = "images", value_name = "DIR")]
     pub uploads: Option<PathBuf>,
     /// Read and check everything, print what would happen, and write nothing.
     #[arg(long)]

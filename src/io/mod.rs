@@ -5,6 +5,7 @@
 
 pub mod export;
 pub mod feed;
+pub mod ghost;
 pub mod jsonl;
 pub mod photos;
 pub mod report;
@@ -24,6 +25,8 @@ pub enum Format {
     Feed,
     /// A WordPress export (WXR 1.1 or 1.2).
     Wxr,
+    /// A Ghost JSON export (Ghost 5 and 6).
+    Ghost,
 }
 
 impl Format {
@@ -37,7 +40,13 @@ impl Format {
             if wxr::is_wxr(&start) { Some(Format::Wxr) } else { Some(Format::Feed) }
         } else if head.starts_with('{') {
             let first_line = head.lines().next().unwrap_or("");
-            if first_line.contains("jsonfeed.org/version") { Some(Format::Feed) } else { Some(Format::Jsonl) }
+            if first_line.contains("jsonfeed.org/version") {
+                Some(Format::Feed)
+            } else if ghost::is_ghost(first_line) {
+                Some(Format::Ghost)
+            } else {
+                Some(Format::Jsonl)
+            }
         } else {
             None
         }
@@ -141,6 +150,7 @@ pub fn read_file(
         Format::Jsonl => jsonl::read(path, &content, site, options, batch),
         Format::Feed => feed::read(path, &content, site, options, now, batch),
         Format::Wxr => wxr::read(path, &content, site, options, now, batch),
+        Format::Ghost => ghost::read(path, &content, site, options, now, batch),
     }
 }
 

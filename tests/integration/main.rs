@@ -15,6 +15,8 @@ mod cli;
 mod cluster;
 /// Feeds, sitemaps and robots.txt over HTTP.
 mod feeds;
+/// Moving in from Ghost: a real export imported by the command line, walked as readers would.
+mod ghost;
 /// What an attacker tried: dropped saves, slow bodies, parallel guesses, off-site redirects,
 /// markup in structured data and feeds, and mistakes that must not be 500s.
 mod hardening;
