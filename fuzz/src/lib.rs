@@ -109,14 +109,19 @@ pub fn import_feed(data: &[u8]) {
     }
 }
 
-/// `import_jsonl`: a Newsdesk JSON Lines file, as `newsdesk import --format jsonl` reads it.
+/// `import_jsonl`: a Newsdesk JSON Lines file, as `newsdesk import --format jsonl` reads it,
+/// and the same bytes as a Ghost export (`--format ghost`).
 pub fn import_jsonl(data: &[u8]) {
-    use newsdesk::io::{Batch, ImportOptions, jsonl};
+    use newsdesk::io::{Batch, ImportOptions, ghost, jsonl};
     let Ok(content) = std::str::from_utf8(data) else { return };
     let _ = newsdesk::io::Format::detect(content);
     let mut batch = Batch::default();
     let path = std::path::Path::new("fuzz.jsonl");
     if jsonl::read(path, content, &SITE, &ImportOptions::default(), &mut batch).is_ok() {
+        check_batch(&batch);
+    }
+    let mut batch = Batch::default();
+    if ghost::read(path, content, &SITE, &ImportOptions::default(), now(), &mut batch).is_ok() {
         check_batch(&batch);
     }
 }
