@@ -43,6 +43,8 @@ struct Item {
     post_name: String,
     status: String,
     post_type: String,
+    /// Set for a password-protected post, whose text WordPress showed only to those who had it.
+    post_password: String,
     /// `(domain, nicename, name)` of each `<category>`.
     terms: Vec<(String, String, String)>,
     meta: Vec<(String, String)>,
@@ -113,7 +115,11 @@ pub fn read(
                 continue;
             }
         }
+        let protected =
+            !item.post_password.is_empty() && matches!(item.status.as_str(), "publish" | "future");
         let (status, extras_state) = match item.status.as_str() {
+            // A password kept the text from the public: it stays out of public view here too.
+            "publish" | "future" if protected => (Status::Draft, (false, false)),
             "publish" => (Status::Published, (false, false)),
             "future" => (Status::Scheduled, (false, false)),
             "draft" | "private" => (Status::Draft, (false, false)),
@@ -126,11 +132,21 @@ pub fn read(
             other => return Err(invalid(format!("wp:status: '{other}' is not a WordPress post status"))),
         };
         let publish_at = date_of(item, &site.time_zone).map_err(invalid)?;
+        // Polylang keeps each post's language and its translation group as taxonomies.
+        let term =
+            |domain: &str| item.terms.iter().find(|t| t.0 == domain).map(|t| decode(&t.1).to_lowercase());
+        let post_lang = term("language")
+            .and_then(|code| Lang::parse(code.split(['-', '_']).next().unwrap_or("")).ok())
+            .filter(|l| options.lang.is_none() && site.languages.contains(l))
+            .unwrap_or_else(|| lang.clone());
+        let translation_key = term("post_translations").map(|group| format!("wordpress:{origin}/{group}"));
         // Section: the first category (mapped, or created from it); further ones become tags.
         let categories: Vec<&(String, String, String)> =
             item.terms.iter().filter(|t| t.0 == "category").collect();
         let section_slug = match categories.first() {
-            Some((_, nicename, name)) => section_for(nicename, name, &lang, &default_section, options, batch),
+            Some((_, nicename, name)) => {
+                section_for(nicename, name, &post_lang, &default_section, options, batch)
+            }
             None => default_section.clone(),
         };
         let mut tags: Vec<String> =
@@ -142,7 +158,7 @@ pub fn read(
             Err(e) => return Err(invalid(format!("tags: {e}"))),
         };
         for t in item.terms.iter().filter(|t| t.0 == "post_tag") {
-            let target = crate::web::public::urls::tag(&lang, &tag::slug_of(&markup::plain_title(&t.2)));
+            let target = crate::web::public::urls::tag(&post_lang, &tag::slug_of(&markup::plain_title(&t.2)));
             list_redirects(batch, "tag", &t.1, &target, &format!("{target}/feed.xml"));
         }
         // Text: the teaser before <!--more--> becomes the lead when there is no excerpt.
@@ -194,8 +210,8 @@ pub fn read(
         batch.report.redirects += old_paths.len();
         let input = ArticleInput {
             external_id: Some(format!("wordpress:{origin}/?p={}", item.post_id)),
-            translation_key: None,
-            lang: lang.clone(),
+            translation_key,
+            lang: post_lang,
             section_slug,
             slug: new_slug,
             title: markup::plain_title(&item.title),
@@ -236,6 +252,7 @@ pub fn read(
             }
         }
         let kind = match item.status.as_str() {
+            _ if protected => "password-protected → draft",
             "private" => "private → draft",
             "pending" => "pending → draft awaiting review",
             "trash" => "trash → trash",
@@ -421,6 +438,7 @@ fn parse(path: &Path, content: &str) -> Result<(Channel, Vec<Item>), ImportError
                         "wp:post_name" => it.post_name = value.trim().to_string(),
                         "wp:status" => it.status = value.trim().to_string(),
                         "wp:post_type" => it.post_type = value.trim().to_string(),
+                        "wp:post_password" => it.post_password = value.trim().to_string(),
                         "wp:comment" => it.comments += 1,
                         _ => {}
                     },
@@ -437,4 +455,81 @@ fn parse(path: &Path, content: &str) -> Result<(Channel, Vec<Item>), ImportError
         }
     }
     Ok((channel, items))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: u32, status: &str, extra: &str) -> String {
+        format!(
+            r#"<item><title>Post {id} &amp; “quotes”</title><link>http://old.example/?p={id}</link>
+<guid isPermaLink="false">http://old.example/?p={id}</guid>
+<content:encoded><![CDATA[Text <script>alert(1)</script><img src=x onerror=alert(1)>]]></content:encoded>
+<excerpt:encoded><![CDATA[]]></excerpt:encoded><wp:post_id>{id}</wp:post_id>
+<wp:post_date><![CDATA[2025-05-17 10:30:00]]></wp:post_date><wp:post_date_gmt><![CDATA[2025-05-17 07:30:00]]></wp:post_date_gmt>
+<wp:post_name><![CDATA[post-{id}]]></wp:post_name><wp:status><![CDATA[{status}]]></wp:status>
+<wp:post_type><![CDATA[post]]></wp:post_type>{extra}</item>"#
+        )
+    }
+
+    fn export(items: &[String]) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Old</title><language>en-US</language><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>http://old.example</wp:base_site_url>
+{}
+</channel></rss>"#,
+            items.join("\n")
+        )
+    }
+
+    fn read_str(text: &str) -> Result<Batch, ImportError> {
+        let mut batch = Batch::default();
+        let site = SiteConfig::default_for_test();
+        read(Path::new("wp.xml"), text, &site, &ImportOptions::default(), Timestamp::UNIX_EPOCH, &mut batch)?;
+        Ok(batch)
+    }
+
+    #[test]
+    fn password_protected_posts_stay_out_of_public_view() {
+        let batch = read_str(&export(&[
+            item(1, "publish", ""),
+            item(2, "publish", "<wp:post_password><![CDATA[secret]]></wp:post_password>"),
+        ]))
+        .unwrap();
+        assert_eq!(batch.articles[0].status, Status::Published);
+        assert_eq!(batch.articles[1].status, Status::Draft);
+        assert_eq!(batch.report.posts.get("password-protected → draft"), Some(&1));
+        let a = &batch.articles[0];
+        assert_eq!(a.title, "Post 1 & “quotes”");
+        assert!(!a.body_html.contains("script") && !a.body_html.contains("onerror"), "{}", a.body_html);
+        assert_eq!(a.publish_at, "2025-05-17T07:30:00Z".parse().unwrap());
+    }
+
+    #[test]
+    fn polylang_languages_and_translation_groups_are_kept() {
+        let terms = |lang: &str| {
+            format!(
+                r#"<category domain="language" nicename="{lang}"><![CDATA[{lang}]]></category>
+<category domain="post_translations" nicename="pll_5f1a"><![CDATA[pll_5f1a]]></category>"#
+            )
+        };
+        let batch =
+            read_str(&export(&[item(1, "publish", &terms("en")), item(2, "publish", &terms("ru"))])).unwrap();
+        let (en, ru) = (&batch.articles[0], &batch.articles[1]);
+        assert_eq!((en.lang.as_str(), ru.lang.as_str()), ("en", "ru"));
+        assert!(en.translation_key.is_some());
+        assert_eq!(en.translation_key, ru.translation_key);
+    }
+
+    #[test]
+    fn broken_exports_name_the_place() {
+        let broken = export(&[item(1, "publish", "")]).replace("</wp:post_type>", "</wp:post_typo>");
+        let e = read_str(&broken).unwrap_err().to_string();
+        assert!(e.starts_with("wp.xml: line ") && e.contains("column"), "{e}");
+        let e = read_str(&export(&[item(1, "sideways", "")])).unwrap_err().to_string();
+        assert!(e.contains("item at line 5") && e.contains("sideways"), "{e}");
+    }
 }
