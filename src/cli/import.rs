@@ -75,7 +75,7 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         return Ok(());
     }
     let bar = super::progress_bar(batch.articles.len() as u64, "importing");
-    let outcome = io::save_with_photos(&store, &batch, &global.data, now, &|| bar.inc(1)).await?;
+    let outcome = io::save_with_photos(&store, &batch, &config.data_dir, now, &|| bar.inc(1)).await?;
     bar.finish_and_clear();
     eprintln!(
         "imported {} articles: {} new, {} updated, {} unchanged",

@@ -6,6 +6,7 @@ mod demo;
 mod export;
 mod import;
 mod migrate;
+mod redirects;
 mod reindex;
 mod serve;
 mod token;
@@ -47,7 +48,7 @@ pub struct Global {
 pub enum Command {
     /// Serve the site over HTTP.
     Serve(serve::Opts),
-    /// Import articles from Newsdesk JSON Lines, a WordPress export (WXR), RSS 2.0, Atom or JSON Feed.
+    /// Import articles from Newsdesk JSON Lines, a WordPress (WXR) or Ghost export, RSS 2.0, Atom or JSON Feed.
     Import(import::Opts),
     /// Export the whole site as Newsdesk JSON Lines.
     Export(export::Opts),
@@ -61,6 +62,8 @@ pub enum Command {
     Reindex(reindex::Opts),
     /// Manage bearer tokens for the JSON API.
     Token(token::Opts),
+    /// Old addresses of an imported site: import a list, or print them.
+    Redirects(redirects::Opts),
 }
 
 /// Parses the command line, runs the command and turns any error into a message and exit code.
@@ -93,6 +96,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(opts) => user::run(&cli.global, opts).await,
         Command::Reindex(opts) => reindex::run(&cli.global, opts).await,
         Command::Token(opts) => token::run(&cli.global, opts).await,
+        Command::Redirects(opts) => redirects::run(&cli.global, opts).await,
     }
 }
 

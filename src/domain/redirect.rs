@@ -54,6 +54,47 @@ pub fn source_key(address: &str) -> Option<String> {
     fine.then_some(key)
 }
 
+/// `candidate` if it is a path on this site made of visible ASCII (a query included), else
+/// `None`. Percent-encoded text passes; raw spaces, control characters and backslashes do not.
+pub fn local_target(candidate: &str) -> Option<String> {
+    let rest = candidate.strip_prefix('/')?;
+    if rest.starts_with('/') || rest.starts_with('\\') {
+        return None;
+    }
+    if !candidate.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') {
+        return None;
+    }
+    Some(candidate.to_string())
+}
+
+/// One line of a redirect list, checked: `(key of the old address, path of this site)`, or
+/// `Ok(None)` for blank lines and comments. A whole URL under `base_url` counts as its path;
+/// another site's address, or one leading to itself, is refused.
+pub fn pair(line: &str, base_url: &str) -> Result<Option<(String, String)>, PairError> {
+    let Some((from, to)) = parse_line(line).map_err(|_| PairError::Line)? else { return Ok(None) };
+    let key = source_key(&from).filter(|k| k != "/").ok_or(PairError::From(from))?;
+    let base = base_url.trim_end_matches('/');
+    let path = match to.strip_prefix(base) {
+        Some("") => "/".to_string(),
+        Some(rest) if rest.starts_with('/') => rest.to_string(),
+        _ => to.clone(),
+    };
+    let target =
+        local_target(&path).filter(|t| source_key(t).as_ref() != Some(&key)).ok_or(PairError::To(to))?;
+    Ok(Some((key, target)))
+}
+
+/// Why a line of a redirect list was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PairError {
+    #[error("not an old and a new address (write /old-page/,/ru/news/new-page)")]
+    Line,
+    #[error("'{0}' is not an address of the old site (start it with / or give the whole URL)")]
+    From(String),
+    #[error("'{0}' is not a page of this site, or it leads to itself")]
+    To(String),
+}
+
 /// One line of a redirect list as an old site's server configuration or a spreadsheet has it,
 /// as `(old address, new address)`; `Ok(None)` for blank lines and comments. Understood:
 /// `old,new` (CSV, quoted or not; also tab, semicolon or space separated), Apache's
@@ -143,5 +184,32 @@ mod tests {
             assert_eq!(source_key(bad), None, "{bad}");
         }
         assert_eq!(source_key(&format!("/{}", "a".repeat(2000))), None);
+    }
+}
+
+#[cfg(test)]
+mod local_target_tests {
+    use super::local_target;
+
+    #[test]
+    fn only_paths_on_this_site_pass() {
+        for good in ["/", "/en/news", "/admin/articles?x=1&y=%D0%B0", "/a//b"] {
+            assert_eq!(local_target(good).as_deref(), Some(good), "{good}");
+        }
+        for bad in [
+            "//1249767246",
+            "///host/",
+            "/\\evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "",
+            "/admin\r\nSet-Cookie: x=1",
+            "/admin\n",
+            "/admin page",
+            "/admin\\@evil",
+            "/новости",
+        ] {
+            assert_eq!(local_target(bad), None, "{bad:?}");
+        }
     }
 }

@@ -199,6 +199,8 @@ fn every_command_has_help() {
         "token create",
         "token list",
         "token revoke",
+        "redirects import",
+        "redirects list",
     ] {
         let args = cmd.split(' ').chain(["--help"]);
         let out = Command::new(env!("CARGO_BIN_EXE_newsdesk")).args(args).output().unwrap();
@@ -207,7 +209,29 @@ fn every_command_has_help() {
     }
 }
 
+/// Old addresses from a server configuration file: all or none, a bad line named.
+async fn redirect_lists_import_whole_or_not_at_all(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("redirects.conf");
+    std::fs::write(
+        &good,
+        "# old server\nRedirect 301 /about-us /en/news\nrewrite ^/press/?$ /en/archive permanent;\n",
+    )
+    .unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "/a,/en/\n/b,https://elsewhere.example/x\n").unwrap();
+    let e = failed(&newsdesk(&db, &["redirects", "import", bad.to_str().unwrap()]));
+    assert!(e.contains("bad.csv: line 2") && e.contains("nothing was saved"), "{e}");
+    assert_eq!(ok(&newsdesk(&db, &["redirects", "list"])), "");
+    ok(&newsdesk(&db, &["redirects", "import", good.to_str().unwrap()]));
+    let listed = ok(&newsdesk(&db, &["redirects", "list"]));
+    assert_eq!(listed, "/about-us\t/en/news\n/press\t/en/archive\n");
+    assert_eq!(ok(&newsdesk(&db, &["redirects", "list", "/press/"])), "/press\t/en/archive\n");
+}
+
 on_both_backends!(
+    redirect_lists_import_whole_or_not_at_all,
     import_export_round_trip,
     feeds_import_idempotently,
     bad_imports_are_refused_whole,

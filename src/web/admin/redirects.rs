@@ -4,7 +4,7 @@
 
 use super::session::Staff;
 use super::{chrome, client_address, render, ui_lang};
-use crate::domain::redirect::{parse_line, source_key};
+use crate::domain::redirect::{PairError, pair, source_key};
 use crate::domain::user::Permission;
 use crate::i18n;
 use crate::web::AppState;
@@ -65,7 +65,7 @@ pub struct Lines {
 }
 
 /// `POST /admin/redirects`: adds the pasted lines (one redirect per line, in any shape
-/// [`parse_line`] reads), all or none: one bad line refuses the paste, naming it.
+/// [`crate::domain::redirect::parse_line`] reads), all or none: one bad line refuses the paste, naming it.
 pub async fn add(
     State(state): State<AppState>,
     staff: Staff,
@@ -88,36 +88,21 @@ pub async fn add(
             return refuse(i18n::text(ui, "admin_redirects_too_many", &[("n", &MAX_LINES.to_string())]))
                 .await;
         }
-        let Some((from, to)) = (match parse_line(line) {
-            Ok(pair) => pair,
-            Err(_) => {
+        match pair(line, &state.site.base_url) {
+            Ok(Some(p)) => pairs.push(p),
+            Ok(None) => {}
+            Err(PairError::Line) => {
                 return refuse(i18n::text(ui, "admin_redirects_bad_line", &[("n", &n), ("line", line)]))
                     .await;
             }
-        }) else {
-            continue;
-        };
-        let Some(key) = source_key(&from).filter(|k| k != "/") else {
-            return refuse(i18n::text(ui, "admin_redirects_bad_from", &[("n", &n), ("from", &from)])).await;
-        };
-        // A whole URL of this site becomes its path; another site's is refused.
-        let base = state.site.base_url.trim_end_matches('/');
-        let to_path = match to.strip_prefix(base) {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-                if rest.is_empty() {
-                    "/".to_string()
-                } else {
-                    rest.to_string()
-                }
+            Err(PairError::From(from)) => {
+                return refuse(i18n::text(ui, "admin_redirects_bad_from", &[("n", &n), ("from", &from)]))
+                    .await;
             }
-            _ => to.clone(),
-        };
-        let Some(target) =
-            crate::web::redirect::local_target(&to_path).filter(|t| source_key(t).as_ref() != Some(&key))
-        else {
-            return refuse(i18n::text(ui, "admin_redirects_bad_to", &[("n", &n), ("to", &to)])).await;
-        };
-        pairs.push((key, target));
+            Err(PairError::To(to)) => {
+                return refuse(i18n::text(ui, "admin_redirects_bad_to", &[("n", &n), ("to", &to)])).await;
+            }
+        }
     }
     if pairs.is_empty() {
         return refuse(i18n::text(ui, "admin_redirects_empty", &[])).await;
