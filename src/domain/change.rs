@@ -24,6 +24,8 @@ pub enum ChangeKind {
     Section,
     /// A photo's text or file changed: the pages showing it.
     Photo,
+    /// A static page was created or changed: its address and the links to it.
+    Page,
 }
 
 impl ChangeKind {
@@ -39,6 +41,7 @@ impl ChangeKind {
             ChangeKind::Deleted => "deleted",
             ChangeKind::Section => "section",
             ChangeKind::Photo => "photo",
+            ChangeKind::Page => "page",
         }
     }
 
@@ -56,6 +59,7 @@ impl ChangeKind {
             "deleted" => ChangeKind::Deleted,
             "section" => ChangeKind::Section,
             "photo" | "media" => ChangeKind::Photo,
+            "page" => ChangeKind::Page,
             _ => ChangeKind::Updated,
         }
     }

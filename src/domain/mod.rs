@@ -8,6 +8,7 @@ pub mod clock;
 pub mod dates;
 pub mod lang;
 pub mod markup;
+pub mod page;
 pub mod redirect;
 pub mod section;
 pub mod slug;

@@ -1,5 +1,6 @@
 //! Export: the whole site as Newsdesk JSON Lines, sections first, then every article in id
-//! order, in any status, with its old addresses, then the old addresses of lists and feeds.
+//! order, in any status, with its old addresses, then the static pages, then the old
+//! addresses of lists and feeds.
 //! Importing the output into an empty site recreates its text and every redirect.
 
 use super::jsonl::{ArticleRecord, SectionRecord};
@@ -65,6 +66,18 @@ pub async fn export(store: &Store, site: &SiteConfig, out: &mut dyn Write) -> Re
             write_line(out, "article", &record)?;
             count += 1;
         }
+    }
+    for page in store.pages().await? {
+        let record = super::jsonl::PageRecord {
+            // A page written here has none; an import finds it again by language and slug.
+            external_id: page.external_id,
+            lang: Some(page.lang),
+            slug: Some(page.slug),
+            title: page.title,
+            body_html: page.body_html,
+            status: Some(page.status),
+        };
+        write_line(out, "page", &record)?;
     }
     for (from, to) in store.path_redirects().await? {
         write_line(out, "redirect", &super::jsonl::RedirectRecord { from, to })?;

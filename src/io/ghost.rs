@@ -9,7 +9,7 @@
 //! (`--images`). Each post's external id is `ghost:` + its uuid, so a second run updates in
 //! place.
 //!
-//! Not carried yet (counted instead): pages, authors as bylines.
+//! Pages become static pages. Not carried yet (counted instead): authors as bylines.
 
 use super::photos::Finder;
 use super::report::count;
@@ -88,7 +88,37 @@ pub fn read(
             |message: String| ImportError::Invalid { path: path.into(), location: location.clone(), message };
         let is_page = text(post, "type") == "page" || post.get("page").and_then(Value::as_i64) == Some(1);
         if is_page {
-            count(&mut batch.report.skipped, "pages (not imported yet)");
+            let published = text(post, "status") == "published"
+                && matches!(text(post, "visibility").as_str(), "" | "public");
+            let html = post
+                .get("html")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| paragraphs(&text(post, "plaintext")));
+            let html = photos.rewrite(&html.replace("__GHOST_URL__", ""), batch);
+            let ghost_slug = text(post, "slug");
+            let slug = Some(ghost_slug.clone())
+                .filter(|s| slug::is_valid(s) && !slug::RESERVED.contains(&s.as_str()));
+            let page = crate::domain::page::PageInput {
+                external_id: Some(format!("ghost:{}", text(post, "uuid").trim())),
+                lang: lang.clone(),
+                slug,
+                title: markup::plain_title(&text(post, "title")),
+                body_html: markup::sanitize_html(&html),
+                published,
+                created_at: ghost_date(&text(post, "created_at")),
+            };
+            page.validate(&site.languages).map_err(|e| invalid(e.to_string()))?;
+            if published {
+                if let Some(key) = source_key(&format!("/{ghost_slug}")).filter(|k| k != "/") {
+                    batch.redirects.push((key, format!("/{lang}/{}", page.wanted_slug())));
+                }
+            }
+            count(
+                &mut batch.report.posts,
+                if published { "page → published page" } else { "page → draft page" },
+            );
+            batch.pages.push(page);
             continue;
         }
         let visibility = text(post, "visibility");

@@ -59,6 +59,25 @@ pub struct ArticleRecord {
     pub old_paths: Vec<String>,
 }
 
+/// A static page line.
+#[derive(Debug, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageRecord {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    pub title: String,
+    /// HTML; sanitized on import.
+    #[serde(default)]
+    pub body_html: String,
+    /// `draft` or `published` (default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
 /// A redirect line: an old address of a list or feed and the path it leads to now.
 #[derive(Debug, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +124,39 @@ pub fn read(
                 batch.articles.push(input);
                 batch.origins.push((path.into(), format!("line {n}")));
             }
+            "page" => {
+                let r: PageRecord =
+                    serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
+                let lang = match (&r.lang, &options.lang) {
+                    (Some(code), _) => {
+                        Lang::parse(code).map_err(|e| invalid(path, n, format!("lang: {e}")))?
+                    }
+                    (None, Some(lang)) => lang.clone(),
+                    (None, None) => site.default_language.clone(),
+                };
+                let published = match r.status.as_deref() {
+                    None | Some("published") => true,
+                    Some("draft") => false,
+                    Some(other) => {
+                        return Err(invalid(
+                            path,
+                            n,
+                            format!("status: '{other}' is neither draft nor published"),
+                        ));
+                    }
+                };
+                let page = crate::domain::page::PageInput {
+                    external_id: r.external_id,
+                    lang,
+                    slug: r.slug,
+                    title: markup::plain_title(&r.title),
+                    body_html: markup::sanitize_html(&r.body_html),
+                    published,
+                    created_at: None,
+                };
+                page.validate(&site.languages).map_err(|e| invalid(path, n, e.to_string()))?;
+                batch.pages.push(page);
+            }
             "redirect" => {
                 let r: RedirectRecord =
                     serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
@@ -118,7 +170,7 @@ pub fn read(
                 return Err(invalid(
                     path,
                     n,
-                    format!("type: '{other}' is not one of 'article', 'section', 'redirect'"),
+                    format!("type: '{other}' is not one of 'article', 'section', 'page', 'redirect'"),
                 ));
             }
         }

@@ -126,6 +126,8 @@ pub struct Batch {
     pub photos: Vec<photos::PhotoFile>,
     /// `(article index, photo index)`: lead photos.
     pub lead_photos: Vec<(usize, usize)>,
+    /// Static pages (WordPress and Ghost pages, `"type":"page"` lines).
+    pub pages: Vec<crate::domain::page::PageInput>,
 }
 
 /// Reads and validates one file into `batch`.
@@ -205,7 +207,9 @@ pub async fn save(
     if !batch.photos.is_empty() {
         return Err(ImportError::Store(StoreError::Conflict("photos need the site's data directory".into())));
     }
-    save_articles(store, batch, &batch.articles, now, on_item).await
+    let outcome = save_articles(store, batch, &batch.articles, now, on_item).await?;
+    store.import_pages(&batch.pages, now).await?;
+    Ok(outcome)
 }
 
 /// Saves a validated batch: its photos into the media library of the site in `data_dir`
@@ -218,12 +222,20 @@ pub async fn save_with_photos(
     on_item: &(dyn Fn() + Send + Sync),
 ) -> Result<ImportOutcome, ImportError> {
     if batch.photos.is_empty() {
-        return save_articles(store, batch, &batch.articles, now, on_item).await;
+        return save(store, batch, now, on_item).await;
     }
     let stored = photos::store_all(store, data_dir, &batch.photos, now).await?;
     let mut articles = batch.articles.clone();
     photos::apply(&mut articles, &batch.lead_photos, &stored);
-    save_articles(store, batch, &articles, now, on_item).await
+    let mut pages = batch.pages.clone();
+    for page in &mut pages {
+        for (index, photo) in stored.iter().enumerate() {
+            page.body_html = page.body_html.replace(&photos::placeholder(index), &photo.src);
+        }
+    }
+    let outcome = save_articles(store, batch, &articles, now, on_item).await?;
+    store.import_pages(&pages, now).await?;
+    Ok(outcome)
 }
 
 async fn save_articles(
@@ -285,6 +297,14 @@ pub async fn plan(store: &Store, batch: &Batch) -> Result<Vec<String>, ImportErr
     }
     if !batch.redirects.is_empty() {
         lines.push(format!("{} old addresses of lists and feeds redirect", batch.redirects.len()));
+    }
+    if !batch.pages.is_empty() {
+        let published = batch.pages.iter().filter(|p| p.published).count();
+        lines.push(format!(
+            "{} pages: {published} published, {} drafts",
+            batch.pages.len(),
+            batch.pages.len() - published
+        ));
     }
     if !batch.photos.is_empty() {
         lines.push(format!(

@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod input;
+pub mod pages;
 pub mod policy;
 
 pub use error::{FieldError, NewsroomError, Result};

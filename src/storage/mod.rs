@@ -16,6 +16,7 @@ pub mod editorial;
 pub mod feeds;
 pub mod media;
 pub mod notify;
+pub mod pages;
 pub mod redirects;
 mod rows;
 mod sections;

@@ -108,7 +108,8 @@ impl ReadModels {
         if changes.iter().any(|c| c.public) {
             self.cache.touch_search();
         }
-        if fresh.iter().any(|c| matches!(c.kind, ChangeKind::Section | ChangeKind::Photo)) {
+        if fresh.iter().any(|c| matches!(c.kind, ChangeKind::Section | ChangeKind::Photo | ChangeKind::Page))
+        {
             self.everything_changed();
             return Ok(());
         }

@@ -72,6 +72,7 @@ const KNOWN_KINDS: &[&str] = &[
     "deleted",
     "section",
     "photo",
+    "page",
 ];
 
 /// The event a change makes, if any.

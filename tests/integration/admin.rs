@@ -502,7 +502,66 @@ async fn admins_keep_old_addresses_working(backend: Backend) {
     s.stop().await;
 }
 
+/// Static pages: an editor writes one, it is public at its own address and nowhere in the
+/// news; a stale save is refused without loss; an author may not write pages.
+async fn editors_keep_static_pages(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    make_user(&s, "author@example.org", Role::Author).await;
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    let author = sign_in(&s, "author@example.org").await;
+    assert_eq!(author.get("/admin/pages").await.status(), 403);
+    let editor = sign_in(&s, "editor@example.org").await;
+    let csrf = csrf_in(&editor.page("/admin/pages/new").await);
+    let form = |title: &'static str, status: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("lang", "ru".into()),
+            ("title", title.into()),
+            ("slug", String::new()),
+            ("body", "<p>Аккредитация <script>alert(1)</script>открыта.</p>".into()),
+            ("status", status.into()),
+        ]
+    };
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let editor = &editor;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            editor.post(&path, &fields).await
+        }
+    };
+    let r = post("/admin/pages".into(), form("Правила аккредитации", "published")).await;
+    assert_eq!(r.status(), 303);
+    let edit_path = location(&r).split('?').next().unwrap().to_string();
+    let public = s.page("/ru/pravila-akkreditatsii").await;
+    assert!(
+        public.contains("Правила аккредитации") && public.contains("открыта") && !public.contains("alert(1)")
+    );
+    assert!(!s.page("/ru/").await.contains("Правила аккредитации"), "not in the news");
+    assert!(!s.page("/ru/feed.xml").await.contains("Правила аккредитации"), "not in the feed");
+    // A taken address and a missing title are refused in the editor's language.
+    let r = post("/admin/pages".into(), form("Правила аккредитации", "draft")).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("pravila-akkreditatsii"));
+    // A save from a stale version is refused; the newer text stays.
+    let edit = editor.page(&edit_path).await;
+    let version = crate::harness::between(&edit, "name=\"version\" value=\"", "\"").to_string();
+    let mut first = form("Правила аккредитации (новые)", "published");
+    first.push(("version", version.clone()));
+    first[3].1 = "pravila-akkreditatsii".into();
+    assert_eq!(post(edit_path.clone(), first.clone()).await.status(), 303);
+    let mut stale = form("Устаревшая правка", "published");
+    stale.push(("version", version));
+    stale[3].1 = "pravila-akkreditatsii".into();
+    let r = post(edit_path.clone(), stale).await;
+    assert_eq!(r.status(), 409);
+    assert!(s.page("/ru/pravila-akkreditatsii").await.contains("(новые)"));
+    let history = editor.page(&edit_path).await;
+    assert!(history.contains("editor@example.org"), "each save is in the history");
+    s.stop().await;
+}
+
 on_both_backends!(
+    editors_keep_static_pages,
     admins_keep_old_addresses_working,
     signed_out_requests_go_to_sign_in,
     roles_are_enforced_on_the_server,

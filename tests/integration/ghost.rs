@@ -28,9 +28,12 @@ async fn a_ghost_export_moves_in(backend: Backend) {
     let args = ["import", "--lang", "ru", "--images", images.to_str().unwrap(), export.to_str().unwrap()];
 
     let plan = ok(&newsdesk(&s.db, &[&args[..], &["--dry-run"]].concat()));
-    for says in
-        ["6 posts: published → published", "1 posts: scheduled → scheduled", "3 skipped: pages", "2 photos"]
-    {
+    for says in [
+        "6 posts: published → published",
+        "1 posts: scheduled → scheduled",
+        "2 posts: page → published page",
+        "2 photos",
+    ] {
         assert!(plan.contains(says), "{says}: {plan}");
     }
     assert!(!s.state.store.has_external_id("ghost:e9696627-a3c3-42df-947a-4debac1339f3").await.unwrap());
@@ -89,6 +92,12 @@ async fn a_ghost_export_moves_in(backend: Backend) {
         let page = s.page(&format!("/ru/news/{slug}")).await;
         assert!(!page.contains("__GHOST_URL__") && !page.contains("/content/images/"), "{slug}");
     }
+
+    // Pages became static pages at their own addresses; the draft is not public.
+    assert!(s.page("/ru/about-us").await.contains("About us"));
+    let response = s.get("/about-us/").await;
+    assert_eq!(response.headers().get("location").map(|v| v.to_str().unwrap()), Some("/ru/about-us"));
+    assert_eq!(s.get("/ru/akkrieditatsiia").await.status(), StatusCode::NOT_FOUND);
 
     let again = newsdesk(&s.db, &args);
     ok(&again);

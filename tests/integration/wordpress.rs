@@ -49,7 +49,7 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
     for says in [
         "6 posts: publish → published",
         "1 posts: future → scheduled",
-        "2 skipped: pages",
+        "1 posts: page → published page",
         "3 comments skipped",
         "nothing was written",
     ] {
@@ -88,6 +88,13 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
     let line = exported.lines().find(|l| l.contains("Форум-2031")).expect("the scheduled post");
     assert!(line.contains(r#""status":"scheduled""#) && line.contains("2031-01-15T10:00:00+03:00"), "{line}");
     assert!(s.state.store.has_external_id("wordpress:http://old.example.org/?p=18").await.unwrap());
+
+    // Pages became static pages: the published one at its address (and its old one), outside
+    // the news; the draft nowhere.
+    let about = s.page("/ru/about").await;
+    assert!(about.contains("About us") && about.contains("mailto:press@old.example.org"), "{about}");
+    assert_eq!(location(&s, "/about/").await, (StatusCode::PERMANENT_REDIRECT, "/ru/about".to_string()));
+    assert_eq!(s.get("/ru/akkreditatsiia").await.status(), StatusCode::NOT_FOUND);
 
     // Categories became sections (mapped where asked), tags became tags.
     assert!(s.page("/ru/novosti-sekretariata").await.contains("Заявление пресс-службы"));
@@ -166,9 +173,11 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
         ("/?p=8", PUBLISHED[2].1),
         ("/2024/11/20/zayavlenie-press-sluzhby/", PUBLISHED[2].1),
         ("/category/statements/feed/", "/ru/news/feed.xml"),
+        ("/about/", "/ru/about"),
     ] {
         assert_eq!(location(&rebuilt, old).await, (StatusCode::PERMANENT_REDIRECT, new.to_string()), "{old}");
     }
+    assert!(rebuilt.page("/ru/about").await.contains("mailto:press@old.example.org"), "pages come along");
     rebuilt.stop().await;
     s.stop().await;
 }

@@ -106,7 +106,11 @@ pub fn read(
         match item.post_type.as_str() {
             "post" => {}
             "page" => {
-                count(&mut batch.report.skipped, "pages (not imported yet)");
+                let page = page_of(item, &lang, &origin, &mut photos, batch);
+                if let Some(page) = page {
+                    page.validate(&site.languages).map_err(|e| invalid(e.to_string()))?;
+                    batch.pages.push(page);
+                }
                 continue;
             }
             "attachment" => continue,
@@ -276,6 +280,43 @@ pub fn read(
         }
     }
     Ok(())
+}
+
+/// A WordPress page as a static page: published when WordPress showed it to everyone, a draft
+/// otherwise; one in the trash is left out. Its old addresses lead to its new one.
+fn page_of(
+    item: &Item,
+    lang: &Lang,
+    origin: &str,
+    photos: &mut Finder<'_>,
+    batch: &mut Batch,
+) -> Option<crate::domain::page::PageInput> {
+    if item.status == "trash" || item.status == "auto-draft" {
+        count(&mut batch.report.skipped, &format!("{} pages", item.status));
+        return None;
+    }
+    let published = item.status == "publish" && item.post_password.is_empty();
+    let raw = photos.rewrite(&item.content, batch);
+    let wp_slug = decode(&item.post_name);
+    let title = markup::plain_title(&item.title);
+    let slug = if slug::is_valid(&wp_slug) { wp_slug } else { slug::slugify(&wp_slug) };
+    let slug = Some(slug).filter(|s| !s.is_empty() && !slug::RESERVED.contains(&s.as_str()));
+    let target = format!("/{lang}/{}", slug.clone().unwrap_or_else(|| slug::slugify(&title)));
+    for old in [item.link.clone(), format!("/?page_id={}", item.post_id)] {
+        if let Some(key) = source_key(&old).filter(|k| k != "/" && published) {
+            batch.redirects.push((key, target.clone()));
+        }
+    }
+    count(&mut batch.report.posts, if published { "page → published page" } else { "page → draft page" });
+    Some(crate::domain::page::PageInput {
+        external_id: Some(format!("wordpress:{origin}/?page_id={}", item.post_id)),
+        lang: lang.clone(),
+        slug,
+        title,
+        body_html: markup::sanitize_html(&content::render(&raw)),
+        published,
+        created_at: date_of(item, &jiff::tz::TimeZone::UTC).ok(),
+    })
 }
 
 /// The section a category becomes: `--map-category` first, then the category's own slug

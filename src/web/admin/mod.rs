@@ -8,6 +8,7 @@ mod dashboard;
 mod history;
 pub mod login;
 pub(crate) mod media;
+mod pages;
 mod people;
 mod redirects;
 pub mod session;
@@ -59,6 +60,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}", post(people::update_user))
         .route("/sections", get(people::sections).post(people::save_section))
         .route("/audit", get(people::audit))
+        .route("/pages", get(pages::list).post(pages::create))
+        .route("/pages/new", get(pages::new))
+        .route("/pages/{id}", get(pages::edit).post(pages::update))
         .route("/redirects", get(redirects::list).post(redirects::add))
         .route("/redirects/delete", post(redirects::delete))
         .route("/tokens", get(tokens::list).post(tokens::create))
@@ -101,6 +105,9 @@ pub fn chrome(state: &AppState, staff: Option<&Staff>, lang: &str, title: &str, 
             ];
             if s.user.role.can(Permission::UploadMedia) {
                 items.push(("media", "/admin/media", "admin_media"));
+            }
+            if s.user.role.can(Permission::EditAnyArticle) {
+                items.push(("pages", "/admin/pages", "admin_pages"));
             }
             if s.user.role.can(Permission::DeleteArticle) {
                 items.push(("trash", "/admin/trash", "admin_trash"));

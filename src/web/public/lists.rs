@@ -131,7 +131,10 @@ pub async fn section(
     Query(q): Query<ListQuery>,
 ) -> WebResult<Html<String>> {
     let ctx = PageCtx::new(&state, &lang).await?;
-    let section = ctx.section_by_slug(&slug).ok_or(WebError::NotFound)?.clone();
+    let Some(section) = ctx.section_by_slug(&slug).cloned() else {
+        // Not a section: a static page of the language, if one has the address.
+        return super::page::render(&ctx, &slug).await;
+    };
     let name = section.name(&ctx.lang).to_string();
     let spec = ListSpec {
         nav_current: section.slug.clone(),

@@ -9,6 +9,7 @@ pub mod home;
 pub mod lists;
 pub mod media;
 pub mod old_addresses;
+pub mod page;
 pub mod root;
 pub mod search;
 pub mod sitemap;
