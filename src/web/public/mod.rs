@@ -62,6 +62,8 @@ pub struct PageCtx<'a> {
     pub state: &'a AppState,
     pub lang: Lang,
     pub sections: std::sync::Arc<Vec<Section>>,
+    /// The language's published static pages, `(title, path)`, linked from every footer.
+    pub static_pages: Vec<(String, String)>,
 }
 
 impl<'a> PageCtx<'a> {
@@ -70,7 +72,9 @@ impl<'a> PageCtx<'a> {
     pub async fn new(state: &'a AppState, code: &str) -> WebResult<PageCtx<'a>> {
         let lang = state.site.language(code).ok_or(WebError::NotFound)?.clone();
         let sections = state.listing.sections(state).await?;
-        Ok(PageCtx { state, lang, sections })
+        let pages = state.store.published_pages(lang.as_str()).await?;
+        let static_pages = pages.into_iter().map(|p| (p.title, format!("/{}/{}", p.lang, p.slug))).collect();
+        Ok(PageCtx { state, lang, sections, static_pages })
     }
 
     pub fn section_by_slug(&self, slug: &str) -> Option<&Section> {
@@ -168,6 +172,7 @@ impl<'a> PageCtx<'a> {
             switcher,
             alternates,
             feeds,
+            static_pages => self.static_pages.iter().map(|(title, href)| context! { title, href }).collect::<Vec<_>>(),
             title,
             description,
             canonical => format!("{}{}", site.base_url, path),

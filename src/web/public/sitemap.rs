@@ -1,5 +1,5 @@
 //! What search engines read: `/robots.txt`, the sitemap index `/sitemap.xml`, its parts under
-//! `/sitemaps/` (`pages.xml` for the fixed pages of every language, `articles-{n}.xml` for
+//! `/sitemaps/` (`pages.xml` for the fixed pages of every language and the static pages, `articles-{n}.xml` for
 //! articles) and the Google News sitemap `/sitemap-news.xml`.
 //!
 //! Article sitemaps are cut by id: file `n` holds the published articles with ids in
@@ -60,7 +60,12 @@ pub async fn part(State(state): State<AppState>, Path(file): Path<String>) -> We
     match parse_part(&file).ok_or(WebError::NotFound)? {
         Part::Pages => {
             let sections = state.store.sections().await?;
-            Ok(xml(render_pages(&state.site.base_url, &state.site.languages, &sections)))
+            let mut statics = Vec::new();
+            for lang in &state.site.languages {
+                let pages = state.store.published_pages(lang.as_str()).await?;
+                statics.extend(pages.into_iter().map(|p| format!("/{}/{}", p.lang, p.slug)));
+            }
+            Ok(xml(render_pages(&state.site.base_url, &state.site.languages, &sections, &statics)))
         }
         Part::Articles(n) => {
             let articles = state.store.sitemap_articles(n, CHUNK).await?;
@@ -173,7 +178,7 @@ fn alternates(out: &mut String, links: &[(&Lang, String)]) {
 
 /// The fixed pages of every language (home, all news, each section), each naming its versions
 /// in the other languages.
-pub fn render_pages(base: &str, languages: &[Lang], sections: &[Section]) -> String {
+pub fn render_pages(base: &str, languages: &[Lang], sections: &[Section], statics: &[String]) -> String {
     // Each page exists at the same path after the language segment in every language.
     let mut rests = vec!["/".to_string(), "/archive".to_string()];
     rests.extend(sections.iter().map(|s| format!("/{}", s.slug)));
@@ -190,6 +195,10 @@ pub fn render_pages(base: &str, languages: &[Lang], sections: &[Section]) -> Str
             }
             out.push_str("</url>\n");
         }
+    }
+    // Static pages (about, contacts…), each in its own language.
+    for path in statics {
+        let _ = writeln!(out, "<url><loc>{}</loc></url>", xml_escape(&format!("{base}{path}")));
     }
     out.push_str("</urlset>\n");
     out
@@ -330,8 +339,10 @@ mod tests {
     #[test]
     fn pages_name_every_language_version() {
         let sections = [Section { id: 1, slug: "news".into(), names: BTreeMap::new(), position: 0 }];
-        let xml = render_pages("https://x.example", &[lang("en"), lang("ru")], &sections);
-        assert_eq!(xml.matches("<url>").count(), 6);
+        let xml =
+            render_pages("https://x.example", &[lang("en"), lang("ru")], &sections, &["/ru/about".into()]);
+        assert!(xml.contains("<url><loc>https://x.example/ru/about</loc></url>"));
+        assert_eq!(xml.matches("<url>").count(), 7, "three pages in two languages, and the static page");
         assert_eq!(xml.matches("<xhtml:link").count(), 12);
         assert!(xml.contains("<url><loc>https://x.example/ru/archive</loc><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://x.example/en/archive\"/>"));
     }
