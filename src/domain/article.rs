@@ -87,6 +87,8 @@ pub struct Article {
     pub version: i64,
     /// Tag names, most important first (see [`super::tag`]).
     pub tags: Vec<String>,
+    /// Who it is credited to (people or a desk), in credit order.
+    pub bylines: Vec<String>,
 }
 
 /// A new or changed article, as it arrives from an import, the editor or the API.
@@ -122,6 +124,8 @@ pub struct ArticleExtras {
     pub trashed: bool,
     /// The lead photo, already in the media library.
     pub lead_image_id: Option<i64>,
+    /// Who it is credited to on the old site (people or a desk), in credit order.
+    pub bylines: Vec<String>,
     /// Paths it had on the old site (`/2024/05/17/slug`, `/?p=123`), as
     /// [`super::redirect::source_key`] normalizes them; each answers a permanent redirect.
     pub old_paths: Vec<String>,

@@ -6,8 +6,10 @@
 pub const MAX_SLUG_LEN: usize = 80;
 
 /// Path segments the site uses for its own pages; a section may not take these slugs.
-pub const RESERVED: &[&str] =
-    &["admin", "api", "archive", "feed", "feeds", "healthz", "media", "search", "sitemap", "static", "tag"];
+pub const RESERVED: &[&str] = &[
+    "admin", "api", "archive", "author", "feed", "feeds", "healthz", "media", "search", "sitemap", "static",
+    "tag",
+];
 
 /// Turns a title into a slug: transliterated, lowercase, words joined by hyphens, cut at a word
 /// boundary. Returns an empty string when the text has no letters or digits at all.

@@ -61,6 +61,7 @@ pub async fn export(store: &Store, site: &SiteConfig, out: &mut dyn Write) -> Re
                 created_at: Some(dates::rfc3339(a.created_at, tz)),
                 updated_at: Some(dates::rfc3339(a.updated_at, tz)),
                 tags: a.tags,
+                bylines: a.bylines,
                 old_paths,
             };
             write_line(out, "article", &record)?;

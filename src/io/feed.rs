@@ -97,7 +97,15 @@ pub fn read(
             created_at: None,
             updated_at: entry.updated.map(|d| d.timestamp()).and_then(|s| Timestamp::from_second(s).ok()),
             tags: crate::domain::tag::normalize(&tags).unwrap_or_default(),
-            extras: Default::default(),
+            extras: crate::domain::ArticleExtras {
+                bylines: entry
+                    .authors
+                    .iter()
+                    .map(|a| markup::plain_title(&a.name))
+                    .filter(|n| !n.is_empty())
+                    .collect(),
+                ..Default::default()
+            },
         };
         input.validate(&site.languages).map_err(|e| {
             let t = input.title.chars().take(60).collect::<String>();

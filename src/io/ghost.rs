@@ -9,7 +9,7 @@
 //! (`--images`). Each post's external id is `ghost:` + its uuid, so a second run updates in
 //! place.
 //!
-//! Pages become static pages. Not carried yet (counted instead): authors as bylines.
+//! Pages become static pages; authors become bylines, in Ghost's order.
 
 use super::photos::Finder;
 use super::report::count;
@@ -77,6 +77,16 @@ pub fn read(
     for link in rows("posts_tags") {
         let order = link.get("sort_order").and_then(Value::as_i64).unwrap_or(0);
         post_tags.entry(text(link, "post_id")).or_default().push((order, text(link, "tag_id")));
+    }
+    // Each post's authors in Ghost's order, by name.
+    let users: HashMap<String, String> =
+        rows("users").iter().map(|u| (text(u, "id"), text(u, "name"))).collect();
+    let mut post_authors: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    for link in rows("posts_authors") {
+        let order = link.get("sort_order").and_then(Value::as_i64).unwrap_or(0);
+        if let Some(name) = users.get(&text(link, "author_id")).filter(|n| !n.trim().is_empty()) {
+            post_authors.entry(text(link, "post_id")).or_default().push((order, name.clone()));
+        }
     }
     let meta: HashMap<String, &Value> = rows("posts_meta").iter().map(|m| (text(m, "post_id"), m)).collect();
     let mut photos =
@@ -211,7 +221,15 @@ pub fn read(
             created_at: ghost_date(&text(post, "created_at")).map(|t| t.min(now)),
             updated_at: None,
             tags: names,
-            extras: ArticleExtras { old_paths, ..ArticleExtras::default() },
+            extras: ArticleExtras {
+                old_paths,
+                bylines: {
+                    let mut authors = post_authors.remove(&text(post, "id")).unwrap_or_default();
+                    authors.sort();
+                    authors.into_iter().map(|(_, name)| markup::plain_title(&name)).collect()
+                },
+                ..ArticleExtras::default()
+            },
         };
         if text(post, "uuid").trim().is_empty() {
             return Err(invalid("uuid: missing; a Ghost post always has one".into()));

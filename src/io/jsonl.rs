@@ -53,6 +53,9 @@ pub struct ArticleRecord {
     /// Tag names, most important first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Who it is credited to (people or a desk), in credit order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bylines: Vec<String>,
     /// Addresses the article had before (on an imported site, or here under an earlier
     /// slug), each answered by a permanent redirect to it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -232,6 +235,7 @@ pub fn article_input(
         updated_at: r.updated_at.as_deref().map(|d| date("updated_at", d)).transpose()?,
         tags: crate::domain::tag::normalize(&r.tags).map_err(|e| format!("tags: {e}"))?,
         extras: crate::domain::ArticleExtras {
+            bylines: r.bylines.iter().map(|n| markup::plain_title(n)).filter(|n| !n.is_empty()).collect(),
             old_paths: r
                 .old_paths
                 .iter()

@@ -61,11 +61,18 @@ pub struct ListFilter {
     /// Only articles carrying this tag. Tag lists are read from the database (the in-memory
     /// timeline knows languages and sections only); their pages are cached like any other.
     pub tag_id: Option<i64>,
+    /// Only articles credited to this byline (read from the database, like tag lists).
+    pub author_id: Option<i64>,
 }
 
 impl ListFilter {
     pub fn all(lang: Lang) -> Self {
-        ListFilter { lang, section_id: None, from: None, to: None, tag_id: None }
+        ListFilter { lang, section_id: None, from: None, to: None, tag_id: None, author_id: None }
+    }
+
+    /// Whether the list is read from the database rather than the in-memory timeline.
+    pub fn needs_database(&self) -> bool {
+        self.tag_id.is_some() || self.author_id.is_some()
     }
 
     /// The WHERE clause and its integer parameters; `$1` is always the language.
@@ -88,6 +95,13 @@ impl ListFilter {
         if let Some(tag) = self.tag_id {
             push("id IN (SELECT article_id FROM article_tags WHERE tag_id =", tag);
             sql.push(')');
+        }
+        if let Some(author) = self.author_id {
+            params.push(author);
+            let n = params.len() + 1;
+            sql.push_str(&format!(
+                " AND id IN (SELECT article_id FROM article_authors WHERE author_id = ${n})"
+            ));
         }
         (sql, params)
     }
@@ -452,6 +466,12 @@ impl Store {
                 let tags = crate::domain::tag::normalize(&item.tags)
                     .map_err(|e| fail(StoreError::Conflict(format!("tags: {e}"))))?;
                 let tags_json = serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into());
+                // Bylines from an import: long names are cut rather than refused.
+                let bylines: Vec<String> = item.extras.bylines.iter()
+                    .map(|n| n.chars().take(crate::domain::tag::MAX_TAG_LEN).collect::<String>())
+                    .take(crate::domain::tag::MAX_TAGS).collect();
+                let bylines = crate::domain::tag::normalize(&bylines).unwrap_or_default();
+                let bylines_json = serde_json::to_string(&bylines).unwrap_or_else(|_| "[]".into());
                 let publish_at = item.publish_at.as_second();
                 let updated_at = item.updated_at.unwrap_or(now).as_second();
                 let id = match &existing {
@@ -459,7 +479,7 @@ impl Store {
                         && old.section_id == section_id && old.slug == slug && old.title == item.title
                         && old.lead == item.lead && old.body_html == item.body_html
                         && old.status == status && old.publish_at == publish_at && old.tags == tags_json
-                        && old_workflow == Some(workflow) => {
+                        && old.bylines == bylines_json && old_workflow == Some(workflow) => {
                         outcome.unchanged += 1;
                         save_old_paths!(tx, old.id, &item.extras.old_paths, now).await.map_err(at(index))?;
                         continue;
@@ -484,6 +504,10 @@ impl Store {
                         if old.tags != tags_json || old.lang != item.lang.as_str() {
                             super::tags::set_tags!(tx, old.id, item.lang.as_str(), &tags).await.map_err(at(index))?;
                         }
+                        if old.bylines != bylines_json || old.lang != item.lang.as_str() {
+                            super::tags::set_labels!(tx, super::tags::BYLINES, old.id, item.lang.as_str(), &bylines)
+                                .await.map_err(at(index))?;
+                        }
                         outcome.updated += 1;
                         old.id
                     }
@@ -500,6 +524,10 @@ impl Store {
                             .fetch_one(&mut *tx).await.map_err(at(index))?;
                         if !tags.is_empty() {
                             super::tags::set_tags!(tx, id, item.lang.as_str(), &tags).await.map_err(at(index))?;
+                        }
+                        if !bylines.is_empty() {
+                            super::tags::set_labels!(tx, super::tags::BYLINES, id, item.lang.as_str(), &bylines)
+                                .await.map_err(at(index))?;
                         }
                         outcome.created += 1;
                         id

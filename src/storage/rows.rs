@@ -40,10 +40,12 @@ pub(crate) struct ArticleRow {
     pub version: i64,
     /// Tag names, a JSON array.
     pub tags: String,
+    /// Byline names, a JSON array.
+    pub bylines: String,
 }
 
 pub(crate) const ARTICLE_COLUMNS: &str = "id, external_id, translation_key, lang, section_id, slug, title, lead, \
-     body_html, status, publish_at, created_at, updated_at, version, tags";
+     body_html, status, publish_at, created_at, updated_at, version, tags, bylines";
 
 /// Reads the tag names stored with an article or a revision.
 pub(crate) fn tag_names(json: &str, what: &str) -> Result<Vec<String>, StoreError> {
@@ -78,6 +80,7 @@ impl TryFrom<ArticleRow> for Article {
             body_html: r.body_html,
             version: r.version,
             tags: tag_names(&r.tags, &format!("article {}", r.id))?,
+            bylines: tag_names(&r.bylines, &format!("article {} bylines", r.id))?,
         })
     }
 }

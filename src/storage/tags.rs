@@ -8,51 +8,80 @@
 use super::{Result, Store, with_pool};
 use crate::domain::{Lang, Tag};
 
-/// Replaces an article's tags inside a transaction: creates the tags the language does not
-/// have yet (named as first written), links them in order and stores the names on the row.
-/// Evaluates to `Result<(), sqlx::Error>`; `$names` must already be normalized
-/// ([`crate::domain::tag::normalize`]).
-macro_rules! set_tags {
-    ($tx:expr, $article_id:expr, $lang:expr, $names:expr) => {
+/// The tables of names an article carries in order, each once per language with a page of its
+/// own: tags (`/{lang}/tag/{slug}`) and bylines (`/{lang}/author/{slug}`).
+pub(crate) struct Labels {
+    /// The names, once per language and slug.
+    pub table: &'static str,
+    /// Article ↔ name links, with the writer's order.
+    pub link: &'static str,
+    /// The link table's column naming the name's row.
+    pub key: &'static str,
+    /// The article's column keeping the names as JSON.
+    pub column: &'static str,
+}
+
+pub(crate) const TAGS: Labels = Labels { table: "tags", link: "article_tags", key: "tag_id", column: "tags" };
+pub(crate) const BYLINES: Labels =
+    Labels { table: "authors", link: "article_authors", key: "author_id", column: "bylines" };
+
+/// Replaces an article's names of one kind ([`Labels`]) inside a transaction: creates those
+/// the language does not have yet (named as first written), links them in order and stores
+/// the names on the row. Evaluates to `Result<(), sqlx::Error>`; `$names` must already be
+/// normalized ([`crate::domain::tag::normalize`]).
+macro_rules! set_labels {
+    ($tx:expr, $labels:expr, $article_id:expr, $lang:expr, $names:expr) => {
         async {
+            let labels: &$crate::storage::tags::Labels = &$labels;
             let article_id: i64 = $article_id;
             let lang: &str = $lang;
             let names: &[String] = $names;
-            sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+            sqlx::query(&format!("DELETE FROM {} WHERE article_id = $1", labels.link))
                 .bind(article_id)
                 .execute(&mut *$tx)
                 .await?;
             for (position, name) in names.iter().enumerate() {
                 let slug = $crate::domain::tag::slug_of(name);
-                sqlx::query("INSERT INTO tags (lang, slug, name) VALUES ($1, $2, $3) ON CONFLICT (lang, slug) DO NOTHING")
-                    .bind(lang)
-                    .bind(&slug)
-                    .bind(name)
-                    .execute(&mut *$tx)
-                    .await?;
-                let tag_id: i64 = sqlx::query_scalar("SELECT id FROM tags WHERE lang = $1 AND slug = $2")
+                sqlx::query(&format!(
+                    "INSERT INTO {} (lang, slug, name) VALUES ($1, $2, $3) ON CONFLICT (lang, slug) DO NOTHING",
+                    labels.table
+                ))
+                .bind(lang)
+                .bind(&slug)
+                .bind(name)
+                .execute(&mut *$tx)
+                .await?;
+                let id: i64 = sqlx::query_scalar(&format!("SELECT id FROM {} WHERE lang = $1 AND slug = $2", labels.table))
                     .bind(lang)
                     .bind(&slug)
                     .fetch_one(&mut *$tx)
                     .await?;
-                sqlx::query(
-                    "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) \
-                     ON CONFLICT (article_id, tag_id) DO NOTHING",
-                )
+                sqlx::query(&format!(
+                    "INSERT INTO {} (article_id, {}, position) VALUES ($1, $2, $3) ON CONFLICT (article_id, {}) DO NOTHING",
+                    labels.link, labels.key, labels.key
+                ))
                 .bind(article_id)
-                .bind(tag_id)
+                .bind(id)
                 .bind(position as i64)
                 .execute(&mut *$tx)
                 .await?;
             }
             let json = serde_json::to_string(names).unwrap_or_else(|_| "[]".into());
-            sqlx::query("UPDATE articles SET tags = $1 WHERE id = $2")
+            sqlx::query(&format!("UPDATE articles SET {} = $1 WHERE id = $2", labels.column))
                 .bind(json)
                 .bind(article_id)
                 .execute(&mut *$tx)
                 .await?;
             Ok::<(), sqlx::Error>(())
         }
+    };
+}
+pub(crate) use set_labels;
+
+/// Replaces an article's tags inside a transaction ([`set_labels!`] with [`TAGS`]).
+macro_rules! set_tags {
+    ($tx:expr, $article_id:expr, $lang:expr, $names:expr) => {
+        $crate::storage::tags::set_labels!($tx, $crate::storage::tags::TAGS, $article_id, $lang, $names)
     };
 }
 pub(crate) use set_tags;
@@ -68,6 +97,13 @@ pub struct TagCount {
 }
 
 impl Store {
+    /// The byline (person or desk) of a language with this slug.
+    pub async fn author(&self, lang: &Lang, slug: &str) -> Result<Option<Tag>> {
+        const SQL: &str = "SELECT id, lang, slug, name FROM authors WHERE lang = $1 AND slug = $2";
+        let row: Option<(i64, String, String, String)> = with_pool!(self, p => sqlx::query_as(SQL).bind(lang.as_str()).bind(slug).fetch_optional(p).await?);
+        Ok(row.map(|(id, lang, slug, name)| Tag { id, lang, slug, name }))
+    }
+
     /// The tag of a language with this slug.
     pub async fn tag(&self, lang: &Lang, slug: &str) -> Result<Option<Tag>> {
         const SQL: &str = "SELECT id, lang, slug, name FROM tags WHERE lang = $1 AND slug = $2";

@@ -134,7 +134,7 @@ impl Listing {
         limit: u32,
         offset: u64,
     ) -> WebResult<(u64, Vec<ArticleSummary>)> {
-        if filter.tag_id.is_some() {
+        if filter.needs_database() {
             let total = state.store.count_published(filter).await?;
             return Ok((total, state.store.list_published(filter, limit, offset).await?));
         }
@@ -154,7 +154,7 @@ impl Listing {
         limit: u32,
     ) -> WebResult<(Vec<ArticleSummary>, Option<(i64, i64)>)> {
         let snapshot = self.snapshot(state).await?;
-        let (keys, more) = if filter.tag_id.is_some() {
+        let (keys, more) = if filter.needs_database() {
             state.store.published_keys_after(filter, after, limit).await?
         } else {
             snapshot.timeline.read().unwrap_or_else(|e| e.into_inner()).page_after(filter, after, limit)

@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/archive/{year}/{month}", get(archive::month))
         .route("/{lang}/archive/{year}/{month}/{day}", get(archive::day))
         .route("/{lang}/tag/{slug}", get(lists::tag))
+        .route("/{lang}/author/{slug}", get(lists::author))
         .route("/{lang}/tag/{slug}/feed.xml", get(feeds::tag_rss))
         .route("/{lang}/tag/{slug}/atom.xml", get(feeds::tag_atom))
         .route("/{lang}/tag/{slug}/feed.json", get(feeds::tag_json))

@@ -93,6 +93,13 @@ async fn a_ghost_export_moves_in(backend: Backend) {
         assert!(!page.contains("__GHOST_URL__") && !page.contains("/content/images/"), "{slug}");
     }
 
+    // Authors became bylines, both of a two-author story in Ghost's order.
+    let interview = s.page(&format!("/ru/news/{}", PUBLISHED[4].1)).await;
+    let first = interview.find(">Анна Редакторова</a>").expect("the first author");
+    let second = interview.find(">Pavel Reporter</a>").expect("the second author");
+    assert!(first < second);
+    assert!(s.page("/ru/author/pavel-reporter").await.contains("Interview: two reporters"));
+
     // Pages became static pages at their own addresses, not news; the draft is not public.
     assert!(!feed.contains("About us") && !feed.contains("About this site"));
     assert!(s.page("/ru/about-us").await.contains("About us"));

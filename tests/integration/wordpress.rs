@@ -91,6 +91,24 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
     assert_eq!(location(&s, "/about/").await, (StatusCode::PERMANENT_REDIRECT, "/ru/about".to_string()));
     assert_eq!(s.get("/ru/akkreditatsiia").await.status(), StatusCode::NOT_FOUND);
 
+    // The author is the byline, with a page of the news credited to her, and the JSON-LD author.
+    let story = s.page(PUBLISHED[2].1).await;
+    assert!(
+        story.contains(r#"<a href="/ru/author/anna-redaktorova" rel="author">Анна Редакторова</a>"#),
+        "{story}"
+    );
+    assert!(
+        story.contains(r#""@type":"Person","name":"Анна Редакторова""#)
+            || story.contains(r#""name":"Анна Редакторова""#)
+    );
+    let by_her = s.page("/ru/author/anna-redaktorova").await;
+    assert!(
+        PUBLISHED.iter().all(|(title, _)| by_her.contains(title)) || by_her.contains("?page=2"),
+        "{by_her}"
+    );
+    assert!(!HIDDEN.iter().any(|title| by_her.contains(title)), "only public news on an author's page");
+    assert_eq!(s.get("/ru/author/nobody").await.status(), StatusCode::NOT_FOUND);
+
     // Categories became sections (mapped where asked), tags became tags.
     assert!(s.page("/ru/novosti-sekretariata").await.contains("Заявление пресс-службы"));
     assert_eq!(s.get("/ru/statements").await.status(), StatusCode::NOT_FOUND);

@@ -45,6 +45,8 @@ struct Item {
     post_type: String,
     /// Set for a password-protected post, whose text WordPress showed only to those who had it.
     post_password: String,
+    /// The author's login (`dc:creator`).
+    creator: String,
     /// `(domain, nicename, name)` of each `<category>`.
     terms: Vec<(String, String, String)>,
     meta: Vec<(String, String)>,
@@ -56,6 +58,8 @@ struct Item {
 /// The channel's facts an item needs.
 #[derive(Debug, Default)]
 struct Channel {
+    /// Author login → the name WordPress showed.
+    authors: BTreeMap<String, String>,
     base_site_url: String,
     language: String,
     wxr_version: String,
@@ -230,6 +234,14 @@ pub fn read(
                 review_requested: extras_state.0,
                 trashed: extras_state.1,
                 lead_image_id: None,
+                bylines: channel
+                    .authors
+                    .get(&item.creator)
+                    .cloned()
+                    .or_else(|| Some(item.creator.clone()))
+                    .filter(|name| !name.trim().is_empty())
+                    .map(|name| vec![markup::plain_title(&name)])
+                    .unwrap_or_default(),
                 old_paths,
             },
         };
@@ -396,6 +408,7 @@ fn parse(path: &Path, content: &str) -> Result<(Channel, Vec<Item>), ImportError
     let mut item: Option<Item> = None;
     let mut term: Option<(String, String)> = None;
     let mut meta_key = String::new();
+    let mut author_login = String::new();
     let fault = |reader: &quick_xml::Reader<&[u8]>, message: String| {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(0).min(content.len());
         let offset = (0..=offset).rev().find(|i| content.is_char_boundary(*i)).unwrap_or(0);
@@ -480,12 +493,17 @@ fn parse(path: &Path, content: &str) -> Result<(Channel, Vec<Item>), ImportError
                         "wp:status" => it.status = value.trim().to_string(),
                         "wp:post_type" => it.post_type = value.trim().to_string(),
                         "wp:post_password" => it.post_password = value.trim().to_string(),
+                        "dc:creator" => it.creator = value.trim().to_string(),
                         "wp:comment" => it.comments += 1,
                         _ => {}
                     },
                     (Some(_), "wp:meta_key") => meta_key = value.trim().to_string(),
                     (Some(it), "wp:meta_value") => it.meta.push((std::mem::take(&mut meta_key), value)),
                     (None, "wp:base_site_url") => channel.base_site_url = value.trim().to_string(),
+                    (None, "wp:author_login") => author_login = value.trim().to_string(),
+                    (None, "wp:author_display_name") => {
+                        channel.authors.insert(std::mem::take(&mut author_login), value.trim().to_string());
+                    }
                     (None, "language") if parent == "channel" => channel.language = value.trim().to_string(),
                     (None, "wp:wxr_version") => channel.wxr_version = value.trim().to_string(),
                     _ => {}

@@ -601,6 +601,7 @@ pub async fn preview(
         updated_at: now,
         version: 0,
         tags: edit.tags,
+        bylines: existing.as_ref().map(|a| a.bylines.clone()).unwrap_or_default(),
     };
     let html =
         crate::web::public::article::render_article_with(&ctx, &article, &section, lead_image.as_ref())

@@ -110,7 +110,7 @@ pub async fn list(
         let next_cursor = (next < found.total).then(|| format!("o{next}"));
         return Ok(json(&headers, &ArticlePage { items, next_cursor }, None));
     }
-    let filter = ListFilter { lang, section_id: section, from, to, tag_id };
+    let filter = ListFilter { lang, section_id: section, from, to, tag_id, author_id: None };
     if let Some(offset) = q.cursor.as_deref().and_then(|c| c.trim().strip_prefix('o')) {
         // An offset cursor (as search results use) pages the list the same way.
         let offset: u64 = offset.parse().map_err(|_| ApiError::field("cursor", "api_bad_cursor"))?;

@@ -126,6 +126,10 @@ pub async fn render_article_with(
                 name,
                 href => urls::tag(&ctx.lang, &crate::domain::tag::slug_of(name)),
             }).collect::<Vec<_>>(),
+            bylines => article.bylines.iter().map(|name| context! {
+                name,
+                href => urls::author(&ctx.lang, &crate::domain::tag::slug_of(name)),
+            }).collect::<Vec<_>>(),
             back_href,
             all_news_href => urls::archive(&ctx.lang),
             latest,
@@ -230,6 +234,21 @@ fn json_ld(
         "author": publisher.clone(),
         "publisher": publisher,
     });
+    // Credited people are its authors; without a byline, the organization is.
+    if !article.bylines.is_empty() {
+        let people: Vec<serde_json::Value> = article
+            .bylines
+            .iter()
+            .map(|name| {
+                serde_json::json!({
+                    "@type": "Person",
+                    "name": name,
+                    "url": format!("{}{}", site.base_url, urls::author(&ctx.lang, &crate::domain::tag::slug_of(name))),
+                })
+            })
+            .collect();
+        value["author"] = people.into();
+    }
     if !article.tags.is_empty() {
         value["keywords"] = article.tags.join(", ").into();
     }

@@ -43,7 +43,7 @@ pub async fn render_list(ctx: &PageCtx<'_>, spec: ListSpec) -> WebResult<Html<St
     let (total, rows) = state.listing.page(state, &spec.filter, size, offset).await?;
     let pager = Pager::new(spec.page, total, size, &spec.base_href);
     // A tag that no published article carries has no page (its last article was withdrawn).
-    if spec.page > pager.total || (total == 0 && spec.filter.tag_id.is_some()) {
+    if spec.page > pager.total || (total == 0 && spec.filter.needs_database()) {
         return Err(WebError::NotFound);
     }
     let items: Vec<_> = rows.iter().map(|a| ctx.item(a)).collect();
@@ -144,6 +144,30 @@ pub async fn section(
         page: page_number(q.page.as_deref())?,
         base_href: urls::section(&ctx.lang, &section.slug),
         rest: format!("/{}", section.slug),
+        extra: context! { show_calendar => false },
+    };
+    render_list(&ctx, spec).await
+}
+
+/// `GET /{lang}/author/{slug}`: the news credited to one person or desk; 404 for a name no
+/// published article carries.
+pub async fn author(
+    State(state): State<AppState>,
+    Path((lang, slug)): Path<(String, String)>,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Html<String>> {
+    let ctx = PageCtx::new(&state, &lang).await?;
+    let author = state.store.author(&ctx.lang, &slug).await?.ok_or(WebError::NotFound)?;
+    let l = ctx.lang.as_str();
+    let site = state.site.name(&ctx.lang);
+    let spec = ListSpec {
+        nav_current: String::new(),
+        description: i18n::text(l, "author_description", &[("name", &author.name), ("site", site)]),
+        heading: i18n::text(l, "author_heading", &[("name", &author.name)]),
+        filter: ListFilter { author_id: Some(author.id), ..ListFilter::all(ctx.lang.clone()) },
+        page: page_number(q.page.as_deref())?,
+        base_href: urls::author(&ctx.lang, &author.slug),
+        rest: "/".into(),
         extra: context! { show_calendar => false },
     };
     render_list(&ctx, spec).await

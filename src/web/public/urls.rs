@@ -34,6 +34,11 @@ pub fn tag(lang: &Lang, slug: &str) -> String {
     format!("/{lang}/tag/{slug}")
 }
 
+/// The page of a byline (a person or a desk) and the news credited to it.
+pub fn author(lang: &Lang, slug: &str) -> String {
+    format!("/{lang}/author/{slug}")
+}
+
 /// Percent-encodes text for a URL's query or a `mailto:` field (spaces as `%20`, which every
 /// reader of such links understands).
 pub fn percent(value: &str) -> String {
