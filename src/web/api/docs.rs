@@ -12,6 +12,11 @@ use serde_json::Value as Json;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+/// A text that must show something: at least one character that is not white space, markup,
+/// a control character or an invisible format character (all of which are cleaned away).
+const VISIBLE: &str =
+    "[^\\s<>\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff]";
+
 /// The document's root.
 #[derive(OpenApi)]
 #[openapi(
@@ -136,7 +141,7 @@ fn constrain(doc: &mut Json, languages: &[&str], sections: &[crate::domain::Sect
     let ids: Vec<i64> = sections.iter().map(|s| s.id).collect();
     let section_ref = json!({"description": "A section's slug or id.", "oneOf": [
         {"type": "integer", "enum": ids}, {"type": "string", "enum": slugs}]});
-    let title = json!({"type": "string", "minLength": 1, "maxLength": MAX_TITLE, "pattern": "[^\\s<>]"});
+    let title = json!({"type": "string", "minLength": 1, "maxLength": MAX_TITLE, "pattern": VISIBLE});
     let time = json!({"type": ["string", "null"], "format": "date-time"});
     let slug = json!({"type": ["string", "null"], "maxLength": 100, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"});
     let mut set = |pointer: &str, value: Json| {
@@ -169,10 +174,7 @@ fn constrain(doc: &mut Json, languages: &[&str], sections: &[crate::domain::Sect
     let names: serde_json::Map<String, Json> = languages
         .iter()
         .map(|l| {
-            (
-                l.to_string(),
-                json!({"type": "string", "minLength": 1, "maxLength": 100, "pattern": "[^\\s<>]"}),
-            )
+            (l.to_string(), json!({"type": "string", "minLength": 1, "maxLength": 100, "pattern": VISIBLE}))
         })
         .collect();
     set(
