@@ -201,7 +201,9 @@ pub fn read(
             if slug::is_valid(&ghost_slug) { ghost_slug.clone() } else { slug::slugify(&ghost_slug) };
         let new_slug = Some(new_slug).filter(|s| !s.is_empty() && !slug::RESERVED.contains(&s.as_str()));
         if !ghost_slug.is_empty() && new_slug.as_deref() != Some(ghost_slug.as_str()) {
-            batch.report.slugs_changed += 1;
+            let new =
+                new_slug.clone().unwrap_or_else(|| slug::slugify(&markup::plain_title(&text(post, "title"))));
+            batch.report.slugs_changed.push((ghost_slug.clone(), new));
         }
         let old_paths: Vec<String> =
             source_key(&format!("/{ghost_slug}")).filter(|k| k != "/").into_iter().collect();

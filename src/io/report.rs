@@ -2,6 +2,9 @@
 
 use std::collections::BTreeMap;
 
+/// Items of a list the summary names one by one before it only counts the rest.
+const SHOWN: usize = 100;
+
 /// How many of each kind an import found, for the summary and `--dry-run`.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -10,8 +13,8 @@ pub struct Report {
     /// What was left out, by kind.
     pub skipped: BTreeMap<String, usize>,
     pub comments: usize,
-    /// Posts whose slug had to change (not Latin, or taken).
-    pub slugs_changed: usize,
+    /// Posts whose slug had to change (not Latin, or reserved): `(old, new)`.
+    pub slugs_changed: Vec<(String, String)>,
     /// Old addresses of posts kept as redirects.
     pub redirects: usize,
     /// Photos the posts show that the uploads folder (`--uploads`) does not have.
@@ -26,11 +29,15 @@ impl Report {
         if self.comments > 0 {
             out.push(format!("{} comments skipped (Newsdesk has no comments)", self.comments));
         }
-        if self.slugs_changed > 0 {
+        if !self.slugs_changed.is_empty() {
             out.push(format!(
-                "{} slugs changed (transliterated); their old addresses redirect",
-                self.slugs_changed
+                "{} slugs change (transliterated); their old addresses redirect:",
+                self.slugs_changed.len()
             ));
+            out.extend(self.slugs_changed.iter().take(SHOWN).map(|(old, new)| format!("    {old} → {new}")));
+            if self.slugs_changed.len() > SHOWN {
+                out.push(format!("    … and {} more", self.slugs_changed.len() - SHOWN));
+            }
         }
         if self.redirects > 0 {
             out.push(format!("{} old post addresses redirect to the new ones", self.redirects));

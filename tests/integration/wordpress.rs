@@ -48,6 +48,10 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
     ] {
         assert!(plan.contains(says), "{says}: {plan}");
     }
+    assert!(
+        plan.contains("Фоторепортаж-открытие-пресс-центра → fotoreportazh-otkrytie-press-tsentra"),
+        "{plan}"
+    );
     assert_eq!(s.state.store.redirect_count().await.unwrap(), 0);
     assert!(!s.state.store.has_external_id("wordpress:http://old.example.org/?p=8").await.unwrap());
 

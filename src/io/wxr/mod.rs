@@ -191,7 +191,8 @@ pub fn read(
         let new_slug = if slug::is_valid(&wp_slug) { wp_slug.clone() } else { slug::slugify(&wp_slug) };
         let new_slug = Some(new_slug).filter(|s| !s.is_empty() && !slug::RESERVED.contains(&s.as_str()));
         if !wp_slug.is_empty() && new_slug.as_deref() != Some(wp_slug.as_str()) {
-            batch.report.slugs_changed += 1;
+            let new = new_slug.clone().unwrap_or_else(|| slug::slugify(&markup::plain_title(&item.title)));
+            batch.report.slugs_changed.push((wp_slug.clone(), new));
         }
         // Every address the post had: its permalink, `?p=ID`, its guid, and its earlier slugs.
         let mut old_paths: Vec<String> = Vec::new();
