@@ -33,6 +33,14 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// An imported system's slug as this site can use it: kept when already canonical, else
+/// transliterated (`москва` → `moskva`); `None` when nothing usable is left or the result is
+/// reserved, so the title's slug is taken instead.
+pub fn adopt(old: &str) -> Option<String> {
+    let slug = if is_valid(old) { old.to_string() } else { slugify(old) };
+    Some(slug).filter(|s| !s.is_empty() && !RESERVED.contains(&s.as_str()))
+}
+
 /// Whether `slug` is already in the canonical form [`slugify`] produces (used to validate slugs
 /// that arrive from imports and forms).
 pub fn is_valid(slug: &str) -> bool {

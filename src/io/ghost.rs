@@ -197,9 +197,7 @@ pub fn read(
             .collect();
 
         let ghost_slug = text(post, "slug");
-        let new_slug =
-            if slug::is_valid(&ghost_slug) { ghost_slug.clone() } else { slug::slugify(&ghost_slug) };
-        let new_slug = Some(new_slug).filter(|s| !s.is_empty() && !slug::RESERVED.contains(&s.as_str()));
+        let new_slug = slug::adopt(&ghost_slug);
         if !ghost_slug.is_empty() && new_slug.as_deref() != Some(ghost_slug.as_str()) {
             let new =
                 new_slug.clone().unwrap_or_else(|| slug::slugify(&markup::plain_title(&text(post, "title"))));

@@ -188,8 +188,7 @@ pub fn read(
         // Slug as WordPress had it, transliterated when it is not Latin.
         let desired = item.meta.iter().find(|(k, _)| k == "_wp_desired_post_slug").map(|(_, v)| v.as_str());
         let wp_slug = decode(desired.unwrap_or(item.post_name.trim_end_matches("__trashed")));
-        let new_slug = if slug::is_valid(&wp_slug) { wp_slug.clone() } else { slug::slugify(&wp_slug) };
-        let new_slug = Some(new_slug).filter(|s| !s.is_empty() && !slug::RESERVED.contains(&s.as_str()));
+        let new_slug = slug::adopt(&wp_slug);
         if !wp_slug.is_empty() && new_slug.as_deref() != Some(wp_slug.as_str()) {
             let new = new_slug.clone().unwrap_or_else(|| slug::slugify(&markup::plain_title(&item.title)));
             batch.report.slugs_changed.push((wp_slug.clone(), new));
@@ -312,8 +311,7 @@ fn page_of(
     let raw = photos.rewrite(&item.content, batch);
     let wp_slug = decode(&item.post_name);
     let title = markup::plain_title(&item.title);
-    let slug = if slug::is_valid(&wp_slug) { wp_slug } else { slug::slugify(&wp_slug) };
-    let slug = Some(slug).filter(|s| !s.is_empty() && !slug::RESERVED.contains(&s.as_str()));
+    let slug = slug::adopt(&wp_slug);
     let target = format!("/{lang}/{}", slug.clone().unwrap_or_else(|| slug::slugify(&title)));
     for old in [item.link.clone(), format!("/?page_id={}", item.post_id)] {
         if let Some(key) = source_key(&old).filter(|k| k != "/" && published) {
