@@ -2,12 +2,14 @@
 //! and `run`). `anyhow` is used here, at the binary's edge, to print one clear message and
 //! exit non-zero; everything below returns typed errors.
 
+mod backup;
 mod demo;
 mod export;
 mod import;
 mod migrate;
 mod redirects;
 mod reindex;
+mod restore;
 mod serve;
 mod token;
 mod user;
@@ -52,6 +54,10 @@ pub enum Command {
     Import(import::Opts),
     /// Export the whole site as Newsdesk JSON Lines.
     Export(export::Opts),
+    /// Back up the whole site (database, photos, settings) into one file while it serves.
+    Backup(backup::Opts),
+    /// Rebuild an empty site from a backup.
+    Restore(restore::Opts),
     /// Fill an empty site with demo content, or with a large generated corpus.
     Demo(demo::Opts),
     /// Create or update the database schema, then exit.
@@ -91,6 +97,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(opts) => serve::run(&cli.global, opts).await,
         Command::Import(opts) => import::run(&cli.global, opts).await,
         Command::Export(opts) => export::run(&cli.global, opts).await,
+        Command::Backup(opts) => backup::run(&cli.global, opts).await,
+        Command::Restore(opts) => restore::run(&cli.global, opts).await,
         Command::Demo(opts) => demo::run(&cli.global, opts).await,
         Command::Migrate => migrate::run(&cli.global).await,
         Command::User(opts) => user::run(&cli.global, opts).await,

@@ -14,13 +14,23 @@ pub struct Opts {}
 
 pub async fn run(global: &Global, _opts: Opts) -> anyhow::Result<()> {
     let (config, store) = super::open(global).await?;
+    rebuild(&config, &store).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Rebuilds the index in the data directory from the database, with a progress bar.
+pub(crate) async fn rebuild(
+    config: &crate::config::Config,
+    store: &crate::storage::Store,
+) -> anyhow::Result<()> {
     let dir = config.data_dir.join("search");
     let search = Search::open(&dir)?;
     let total = store.count_all_published().await?;
     let bar = super::progress_bar(total, "indexing");
     let started = std::time::Instant::now();
     let count = search
-        .rebuild(&store, &|n| bar.inc(n))
+        .rebuild(store, &|n| bar.inc(n))
         .await
         .with_context(|| format!("cannot rebuild the search index in {}", dir.display()))?;
     bar.finish_and_clear();
@@ -29,6 +39,5 @@ pub async fn run(global: &Global, _opts: Opts) -> anyhow::Result<()> {
         dir.display(),
         started.elapsed().as_secs_f64()
     );
-    store.close().await;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! export. An import is all or nothing: every file is read and every item validated before
 //! anything is written, and the write is one transaction.
 
+pub mod backup;
 pub mod export;
 pub mod feed;
 pub mod ghost;

@@ -11,6 +11,7 @@
 //! matches on `sqlx::Error`.
 
 mod articles;
+pub mod backup;
 pub mod changes;
 pub mod editorial;
 pub mod feeds;
@@ -221,6 +222,11 @@ impl Store {
             Pool::Postgres(p) => migrator("postgres").run(p).await?,
         }
         Ok(())
+    }
+
+    /// The newest migration this binary knows: a backup made with a newer schema is refused.
+    pub fn known_schema_version(&self) -> i64 {
+        migrator(self.backend()).iter().map(|m| m.version).max().unwrap_or(0)
     }
 
     /// `sqlite` or `postgres`, for logs and health checks.

@@ -5,6 +5,8 @@
 mod admin;
 /// The JSON API: tokens, the workflow, versions, problems, paging, caching, the OpenAPI document.
 mod api;
+/// Backup and restore of the whole site, across both backends.
+mod backup;
 /// The back office end to end in a real headless Chromium, over WebDriver.
 mod browser;
 /// HTTP caching: ETags, 304s, compression, invalidation, several nodes.

@@ -56,7 +56,8 @@ pub struct Feed {
     pub json_url: String,
     /// The site's name: Atom's required author, JSON Feed's author, RSS's managing body.
     pub author: String,
-    /// The newest change among the items (or now, for an empty feed).
+    /// The newest change among the items. An empty feed says the Unix epoch ("nothing yet"):
+    /// a fixed date keeps its bytes, and so its ETag and a restored copy, the same.
     pub updated: Timestamp,
     pub time_zone: TimeZone,
     pub entries: Vec<Entry>,
@@ -215,7 +216,7 @@ async fn load(state: &AppState, lang: &str, scope: Scope<'_>) -> WebResult<Feed>
         }
     }
     let entries: Vec<Entry> = articles.iter().filter_map(|a| entry(&ctx, a, images.remove(&a.id))).collect();
-    let updated = articles.iter().map(FeedArticle::modified_at).max().unwrap_or_else(|| state.clock.now());
+    let updated = articles.iter().map(FeedArticle::modified_at).max().unwrap_or(Timestamp::UNIX_EPOCH);
     Ok(Feed {
         title,
         description,
