@@ -36,6 +36,17 @@ pub struct Opts {
     pub dry_run: bool,
 }
 
+/// Whether a file is a WordPress export (`--format wxr`, or detected from its first bytes).
+fn is_wxr(path: &std::path::Path, format: Option<Format>) -> bool {
+    if let Some(format) = format {
+        return format == Format::Wxr;
+    }
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8192);
+    let read = std::fs::File::open(path).and_then(|f| f.take(8192).read_to_end(&mut head));
+    read.is_ok() && io::Format::detect(&String::from_utf8_lossy(&head)) == Some(Format::Wxr)
+}
+
 fn parse_mapping(s: &str) -> Result<(String, String), String> {
     let (from, to) = s.split_once('=').ok_or("expected FROM=TO, e.g. press-releases=news")?;
     let (from, to) = (from.trim().to_lowercase(), to.trim().to_string());
@@ -67,25 +78,65 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         uploads: opts.uploads,
     };
     let now = SystemClock.now();
-    let batch = io::read_all(&store, &config.site, now, &opts.files, &options).await?;
+    // WordPress exports stream in chunks (they can be gigabytes); the rest is read whole and
+    // saved in one transaction.
+    let (streamed, whole): (Vec<PathBuf>, Vec<PathBuf>) =
+        opts.files.iter().cloned().partition(|path| is_wxr(path, opts.format));
     if opts.dry_run {
-        println!("{}", io::plan(&store, &batch).await?.join("\n"));
+        let mut plan = io::Plan::default();
+        if !whole.is_empty() {
+            let batch = io::read_all(&store, &config.site, now, &whole, &options).await?;
+            plan.add(&store, &batch).await?;
+        }
+        for path in &streamed {
+            io::plan_wxr(&store, &config.site, path, &options, now, &mut plan).await?;
+        }
+        println!("{}", plan.lines().join("\n"));
         println!("nothing was written (--dry-run)");
         store.close().await;
         return Ok(());
     }
-    let bar = super::progress_bar(batch.articles.len() as u64, "importing");
-    let outcome = io::save_with_photos(&store, &batch, &config.data_dir, now, &|| bar.inc(1)).await?;
-    bar.finish_and_clear();
-    eprintln!(
-        "imported {} articles: {} new, {} updated, {} unchanged",
-        batch.articles.len(),
-        outcome.created,
-        outcome.updated,
-        outcome.unchanged
-    );
-    for line in batch.report.lines() {
-        eprintln!("  {line}");
+    if !whole.is_empty() {
+        let batch = io::read_all(&store, &config.site, now, &whole, &options).await?;
+        let bar = super::progress_bar(batch.articles.len() as u64, "importing");
+        let outcome = io::save_with_photos(&store, &batch, &config.data_dir, now, &|| bar.inc(1)).await?;
+        bar.finish_and_clear();
+        eprintln!(
+            "imported {} articles: {} new, {} updated, {} unchanged",
+            batch.articles.len(),
+            outcome.created,
+            outcome.updated,
+            outcome.unchanged
+        );
+        for line in batch.report.lines() {
+            eprintln!("  {line}");
+        }
+    }
+    for path in &streamed {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let bar = super::progress_bar(size, "importing");
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let done = io::import_wxr(&store, &config.site, &config.data_dir, path, &options, now, &|bytes| {
+            bar.set_position(bytes)
+        })
+        .await?;
+        bar.finish_and_clear();
+        eprintln!(
+            "imported {} articles from {}: {} new, {} updated, {} unchanged",
+            done.articles,
+            path.display(),
+            done.outcome.created,
+            done.outcome.updated,
+            done.outcome.unchanged
+        );
+        for line in done.report.lines() {
+            eprintln!("  {line}");
+        }
     }
     store.close().await;
     Ok(())

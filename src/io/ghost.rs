@@ -201,7 +201,7 @@ pub fn read(
         if !ghost_slug.is_empty() && new_slug.as_deref() != Some(ghost_slug.as_str()) {
             let new =
                 new_slug.clone().unwrap_or_else(|| slug::slugify(&markup::plain_title(&text(post, "title"))));
-            batch.report.slugs_changed.push((ghost_slug.clone(), new));
+            batch.report.slug_changed(ghost_slug.clone(), new);
         }
         let old_paths: Vec<String> =
             source_key(&format!("/{ghost_slug}")).filter(|k| k != "/").into_iter().collect();
@@ -246,7 +246,7 @@ pub fn read(
             );
             match photos.photo(&relative, alt, &caption, batch) {
                 Some(index) => batch.lead_photos.push((batch.articles.len(), index)),
-                None => batch.report.photos_missing.push(feature.clone()),
+                None => batch.report.photo_missing(&feature),
             }
         }
         count(&mut batch.report.posts, kind);

@@ -185,6 +185,13 @@ pub async fn read_all(
     for path in files {
         read_file(path, site, options, now, &mut batch)?;
     }
+    settle_sections(store, &mut batch).await?;
+    Ok(batch)
+}
+
+/// Sections a batch proposes (from categories) join it only when the site lacks them; then
+/// every article must name a section that exists or arrives with it.
+async fn settle_sections(store: &Store, batch: &mut Batch) -> Result<(), ImportError> {
     let existing: Vec<String> = store.sections().await?.into_iter().map(|s| s.slug).collect();
     for proposed in std::mem::take(&mut batch.proposed_sections) {
         let known =
@@ -193,8 +200,7 @@ pub async fn read_all(
             batch.sections.push(proposed);
         }
     }
-    check_sections(&batch, &existing)?;
-    Ok(batch)
+    check_sections(batch, &existing)
 }
 
 /// Saves a validated batch that brings no photos in one transaction. `on_item` is called once
@@ -267,55 +273,208 @@ async fn save_articles(
 /// updated by status, sections to create, slugs that change, old addresses kept, what is
 /// left out. Reads the database; writes nothing.
 pub async fn plan(store: &Store, batch: &Batch) -> Result<Vec<String>, ImportError> {
-    let mut new = std::collections::BTreeMap::<&str, usize>::new();
-    let mut updated = 0;
-    for article in &batch.articles {
-        let exists = match &article.external_id {
-            Some(id) => store.has_external_id(id).await?,
-            None => false,
-        };
-        if exists {
-            updated += 1;
-        } else {
-            *new.entry(if article.extras.trashed { "trash" } else { article.status.as_str() })
-                .or_default() += 1;
+    let mut plan = Plan::default();
+    plan.add(store, batch).await?;
+    Ok(plan.lines())
+}
+
+/// What an import would do, added up over the batches (chunks) it is read in.
+#[derive(Debug, Default)]
+pub struct Plan {
+    read: usize,
+    new: std::collections::BTreeMap<&'static str, usize>,
+    updated: usize,
+    /// Section slug → its names, as the import would create or update it.
+    sections: std::collections::BTreeMap<String, String>,
+    tags: std::collections::BTreeSet<String>,
+    list_redirects: std::collections::BTreeSet<String>,
+    pages: usize,
+    pages_published: usize,
+    photos: usize,
+    lead_photos: usize,
+    report: report::Report,
+}
+
+impl Plan {
+    /// Adds what saving `batch` would do (reading the database to tell new from updated).
+    pub async fn add(&mut self, store: &Store, batch: &Batch) -> Result<(), ImportError> {
+        for article in &batch.articles {
+            let exists = match &article.external_id {
+                Some(id) => store.has_external_id(id).await?,
+                None => false,
+            };
+            if exists {
+                self.updated += 1;
+            } else {
+                let status = if article.extras.trashed { "trash" } else { article.status.as_str() };
+                *self.new.entry(status).or_default() += 1;
+            }
+            self.tags.extend(article.tags.iter().cloned());
+        }
+        self.read += batch.articles.len();
+        for section in &batch.sections {
+            let names: Vec<&str> = section.names.values().map(String::as_str).collect();
+            self.sections.insert(section.slug.clone(), names.join(", "));
+        }
+        self.list_redirects.extend(batch.redirects.iter().map(|(from, _)| from.clone()));
+        self.pages += batch.pages.len();
+        self.pages_published += batch.pages.iter().filter(|p| p.published).count();
+        self.photos += batch.photos.len();
+        self.lead_photos += batch.lead_photos.len();
+        self.report.absorb(batch.report.clone());
+        Ok(())
+    }
+
+    /// The plan for a person.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![format!("{} articles read", self.read)];
+        lines.extend(self.new.iter().map(|(status, n)| format!("{n} new articles: {status}")));
+        if self.updated > 0 {
+            lines.push(format!("{} articles already imported: updated where they changed", self.updated));
+        }
+        for (slug, names) in &self.sections {
+            lines.push(format!("section to create or update: {slug} ({names})"));
+        }
+        if !self.tags.is_empty() {
+            let shown: Vec<&str> = self.tags.iter().take(200).map(String::as_str).collect();
+            let more = if self.tags.len() > shown.len() { ", …" } else { "" };
+            lines.push(format!("{} tags: {}{more}", self.tags.len(), shown.join(", ")));
+        }
+        if !self.list_redirects.is_empty() {
+            lines.push(format!("{} old addresses of lists and feeds redirect", self.list_redirects.len()));
+        }
+        if self.pages > 0 {
+            lines.push(format!(
+                "{} pages: {} published, {} drafts",
+                self.pages,
+                self.pages_published,
+                self.pages - self.pages_published
+            ));
+        }
+        if self.photos > 0 {
+            lines.push(format!(
+                "{} photos into the media library ({} lead photos)",
+                self.photos, self.lead_photos
+            ));
+        }
+        lines.extend(self.report.lines());
+        lines
+    }
+}
+
+/// Posts and pages a streamed import saves per transaction: small enough to keep memory and
+/// a transaction short, large enough that the commits cost little.
+pub const CHUNK: usize = 500;
+
+/// What a streamed import did.
+#[derive(Debug, Default)]
+pub struct Streamed {
+    pub outcome: ImportOutcome,
+    pub articles: usize,
+    pub report: report::Report,
+}
+
+/// Imports a WordPress export of any size in chunks of [`CHUNK`] posts and pages, each saved
+/// (photos first) in its own transaction: memory stays bounded by a chunk, a broken item
+/// stops the import with nothing of its chunk written, and a run that stopped is resumed by
+/// running the same command again (a checkpoint in `DATA/imports/` says how far the last run
+/// came; re-importing is idempotent anyway). `progress` gets the bytes of the file read so far.
+pub async fn import_wxr(
+    store: &Store,
+    site: &SiteConfig,
+    data_dir: &Path,
+    path: &Path,
+    options: &ImportOptions,
+    now: jiff::Timestamp,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<Streamed, ImportError> {
+    let checkpoint = Checkpoint::new(data_dir, path, options);
+    let skip = checkpoint.as_ref().map(Checkpoint::load).unwrap_or(0);
+    let mut reader = wxr::Reader::open(path, site, options, now)?;
+    let mut done = Streamed::default();
+    loop {
+        let mut batch = Batch::default();
+        let more = reader.read_chunk(&mut batch, CHUNK, skip)?;
+        settle_sections(store, &mut batch).await?;
+        let outcome = save_with_photos(store, &batch, data_dir, now, &|| {}).await?;
+        done.outcome.created += outcome.created;
+        done.outcome.updated += outcome.updated;
+        done.outcome.unchanged += outcome.unchanged;
+        done.articles += batch.articles.len();
+        done.report.absorb(batch.report);
+        if let Some(checkpoint) = &checkpoint {
+            checkpoint.save(reader.items_read());
+        }
+        progress(reader.bytes_read());
+        if !more {
+            break;
         }
     }
-    let mut lines = vec![format!("{} articles read", batch.articles.len())];
-    lines.extend(new.iter().map(|(status, n)| format!("{n} new articles: {status}")));
-    if updated > 0 {
-        lines.push(format!("{updated} articles already imported: updated where they changed"));
+    if let Some(checkpoint) = &checkpoint {
+        checkpoint.clear();
     }
-    for section in &batch.sections {
-        let names: Vec<&str> = section.names.values().map(String::as_str).collect();
-        lines.push(format!("section to create or update: {} ({})", section.slug, names.join(", ")));
+    Ok(done)
+}
+
+/// What importing a WordPress export would do, read in chunks as [`import_wxr`] reads it.
+pub async fn plan_wxr(
+    store: &Store,
+    site: &SiteConfig,
+    path: &Path,
+    options: &ImportOptions,
+    now: jiff::Timestamp,
+    plan: &mut Plan,
+) -> Result<(), ImportError> {
+    let mut reader = wxr::Reader::open(path, site, options, now)?;
+    loop {
+        let mut batch = Batch::default();
+        let more = reader.read_chunk(&mut batch, CHUNK, 0)?;
+        settle_sections(store, &mut batch).await?;
+        plan.add(store, &batch).await?;
+        if !more {
+            return Ok(());
+        }
     }
-    let mut tags: Vec<&str> = batch.articles.iter().flat_map(|a| a.tags.iter().map(String::as_str)).collect();
-    tags.sort_unstable();
-    tags.dedup();
-    if !tags.is_empty() {
-        lines.push(format!("{} tags: {}", tags.len(), tags.join(", ")));
+}
+
+/// How far an interrupted streamed import came: items of the file already saved. Kept per
+/// file (path, size, modification time) and options, so a changed file or other options
+/// start from the top.
+struct Checkpoint {
+    file: PathBuf,
+}
+
+impl Checkpoint {
+    fn new(data_dir: &Path, path: &Path, options: &ImportOptions) -> Option<Checkpoint> {
+        use sha2::Digest;
+        let meta = std::fs::metadata(path).ok()?;
+        let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+        let canonical = std::fs::canonicalize(path).ok()?;
+        let key = format!("{}|{}|{modified}|{options:?}", canonical.display(), meta.len());
+        let hash = sha2::Sha256::digest(key.as_bytes());
+        let name: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
+        Some(Checkpoint { file: data_dir.join("imports").join(format!("{name}.done")) })
     }
-    if !batch.redirects.is_empty() {
-        lines.push(format!("{} old addresses of lists and feeds redirect", batch.redirects.len()));
+
+    fn load(&self) -> u64 {
+        std::fs::read_to_string(&self.file).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0)
     }
-    if !batch.pages.is_empty() {
-        let published = batch.pages.iter().filter(|p| p.published).count();
-        lines.push(format!(
-            "{} pages: {published} published, {} drafts",
-            batch.pages.len(),
-            batch.pages.len() - published
-        ));
+
+    /// Best effort: without a checkpoint a re-run starts over, which is slower but correct.
+    fn save(&self, items: u64) {
+        let Some(dir) = self.file.parent() else { return };
+        let tmp = self.file.with_extension("tmp");
+        let written = std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&tmp, items.to_string()))
+            .and_then(|()| std::fs::rename(&tmp, &self.file));
+        if let Err(e) = written {
+            tracing::warn!(error = %e, "cannot write the import checkpoint; a re-run would start over");
+        }
     }
-    if !batch.photos.is_empty() {
-        lines.push(format!(
-            "{} photos into the media library ({} lead photos)",
-            batch.photos.len(),
-            batch.lead_photos.len()
-        ));
+
+    fn clear(&self) {
+        let _ = std::fs::remove_file(&self.file);
     }
-    lines.extend(batch.report.lines());
-    Ok(lines)
 }
 
 /// Reads, validates and saves files in one go.

@@ -183,9 +183,7 @@ impl Finder<'_> {
                 Some(index) => out.push_str(&placeholder(index)),
                 None => {
                     let address = &rest[start..at + mark.len() + len];
-                    if !batch.report.photos_missing.iter().any(|m| m == address) {
-                        batch.report.photos_missing.push(address.to_string());
-                    }
+                    batch.report.photo_missing(address);
                     out.push_str(address);
                 }
             }

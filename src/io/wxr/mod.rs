@@ -10,7 +10,10 @@
 //! Photos come from a local copy of the uploads folder (`--uploads`): featured images become
 //! lead photos and images in the text come into the media library (see [`super::photos`]).
 //!
-//! Not carried yet (counted in the report instead): pages, authors as bylines and comments.
+//! Pages become static pages and authors bylines; comments are counted and left out.
+//!
+//! The export is streamed ([`Reader`]): a multi-gigabyte file is read item by item and saved
+//! in chunks, so memory stays bounded by a chunk, not by the file.
 
 pub mod content;
 
@@ -24,7 +27,8 @@ use crate::storage::SectionInput;
 use jiff::Timestamp;
 use quick_xml::events::Event;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
 
 /// What WordPress writes for a date it does not have (an unscheduled draft's GMT date).
 const NO_DATE: &str = "0000-00-00 00:00:00";
@@ -70,7 +74,8 @@ pub fn is_wxr(head: &str) -> bool {
     head.contains("wordpress.org/export/1.")
 }
 
-/// Reads a whole export into `batch`.
+/// Reads a whole export held in memory into `batch` (tests, fuzzing; `newsdesk import`
+/// streams files through [`Reader`] instead).
 pub fn read(
     path: &Path,
     content: &str,
@@ -79,48 +84,215 @@ pub fn read(
     now: Timestamp,
     batch: &mut Batch,
 ) -> Result<(), ImportError> {
-    let (channel, items) = parse(path, content)?;
-    if channel.wxr_version.is_empty() {
-        return Err(ImportError::Invalid {
-            path: path.into(),
-            location: "document".into(),
-            message: "not a WordPress export: no <wp:wxr_version>; use --format feed for an RSS feed".into(),
-        });
+    let mut reader = Reader::from_bytes(path, content.as_bytes(), site, options, now)?;
+    while reader.read_chunk(batch, usize::MAX, 0)? {}
+    Ok(())
+}
+
+/// A featured image's facts, gathered from the attachment items in a first pass (WordPress
+/// lists an attachment wherever its id falls, often after the post that features it).
+#[derive(Debug)]
+struct Attachment {
+    file: Option<String>,
+    alt: String,
+    title: String,
+    caption: String,
+    link: String,
+}
+
+/// A WordPress export read item by item, in bounded memory whatever its size: each call of
+/// [`Reader::read_chunk`] fills a batch with up to so many posts and pages, which the caller
+/// saves before asking for more.
+pub struct Reader<'a> {
+    xml: Xml<'a>,
+    site: &'a SiteConfig,
+    options: &'a ImportOptions,
+    now: Timestamp,
+    attachments: BTreeMap<String, Attachment>,
+    photos: Finder<'a>,
+    /// The export's language (or `--lang`), known once the channel's head is read.
+    lang: Lang,
+    origin: String,
+    default_section: String,
+    /// Items read so far (of any type), to resume an interrupted import.
+    items: u64,
+    started: bool,
+}
+
+impl<'a> Reader<'a> {
+    /// Reads the export in the file at `path`: a first pass gathers the attachments, the
+    /// second reads the posts.
+    pub fn open(
+        path: &Path,
+        site: &'a SiteConfig,
+        options: &'a ImportOptions,
+        now: Timestamp,
+    ) -> Result<Reader<'a>, ImportError> {
+        let open = || -> Result<Box<dyn BufRead + 'a>, ImportError> {
+            let file = std::fs::File::open(path)
+                .map_err(|source| ImportError::Read { path: path.into(), source })?;
+            Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
+        };
+        Reader::new(path, open()?, open()?, site, options, now)
     }
-    let lang = options.lang.clone().unwrap_or_else(|| {
-        let primary = channel.language.split(['-', '_']).next().unwrap_or("");
-        Lang::parse(primary)
-            .ok()
-            .filter(|l| site.languages.contains(l))
-            .unwrap_or_else(|| site.default_language.clone())
-    });
-    let default_section = options.section.clone().unwrap_or_else(|| "news".into());
-    let origin = channel.base_site_url.trim_end_matches('/').to_string();
-    batch.report.comments += items.iter().map(|i| i.comments).sum::<usize>();
-    let attachments: BTreeMap<&str, &Item> =
-        items.iter().filter(|i| i.post_type == "attachment").map(|i| (i.post_id.as_str(), i)).collect();
-    let mut photos =
-        Finder { root: options.uploads.as_deref(), mark: "/wp-content/uploads/", found: BTreeMap::new() };
-    for item in &items {
+
+    /// Reads an export held in memory.
+    pub fn from_bytes(
+        path: &Path,
+        bytes: &'a [u8],
+        site: &'a SiteConfig,
+        options: &'a ImportOptions,
+        now: Timestamp,
+    ) -> Result<Reader<'a>, ImportError> {
+        Reader::new(path, Box::new(bytes), Box::new(bytes), site, options, now)
+    }
+
+    fn new(
+        path: &Path,
+        first: Box<dyn BufRead + 'a>,
+        second: Box<dyn BufRead + 'a>,
+        site: &'a SiteConfig,
+        options: &'a ImportOptions,
+        now: Timestamp,
+    ) -> Result<Reader<'a>, ImportError> {
+        let mut attachments = BTreeMap::new();
+        let mut pass = Xml::new(path, first);
+        while let Some(item) = pass.next_item()? {
+            if item.post_type != "attachment" {
+                continue;
+            }
+            let meta = |key: &str| item.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+            attachments.insert(
+                item.post_id.clone(),
+                Attachment {
+                    file: meta("_wp_attached_file"),
+                    alt: meta("_wp_attachment_image_alt").unwrap_or_default(),
+                    caption: markup::plain_text(&item.excerpt),
+                    title: item.title,
+                    link: item.link,
+                },
+            );
+        }
+        Ok(Reader {
+            xml: Xml::new(path, second),
+            site,
+            options,
+            now,
+            attachments,
+            photos: Finder {
+                root: options.uploads.as_deref(),
+                mark: "/wp-content/uploads/",
+                found: BTreeMap::new(),
+            },
+            lang: site.default_language.clone(),
+            origin: String::new(),
+            default_section: options.section.clone().unwrap_or_else(|| "news".into()),
+            items: 0,
+            started: false,
+        })
+    }
+
+    /// Bytes of the file read so far, for a progress bar.
+    pub fn bytes_read(&self) -> u64 {
+        self.xml.reader.get_ref().bytes
+    }
+
+    /// Items read so far.
+    pub fn items_read(&self) -> u64 {
+        self.items
+    }
+
+    /// Reads items into `batch` until it holds `max` posts and pages or the export ends;
+    /// `true` while more remain. Items up to number `skip` are read but left out (an earlier
+    /// run saved them). At the end, the site's old feed addresses are added.
+    pub fn read_chunk(&mut self, batch: &mut Batch, max: usize, skip: u64) -> Result<bool, ImportError> {
+        // Photo indexes point into this batch's photo list.
+        self.photos.found.clear();
+        if skip > 0 {
+            batch.report.resumed_after = skip;
+        }
+        while batch.articles.len() + batch.pages.len() < max {
+            let Some(item) = self.xml.next_item()? else {
+                self.finish(batch)?;
+                return Ok(false);
+            };
+            self.begin()?;
+            self.items += 1;
+            if self.items <= skip {
+                continue;
+            }
+            self.convert(&item, batch)?;
+        }
+        Ok(true)
+    }
+
+    /// Once the channel's head is read: is this WordPress, and in which language.
+    fn begin(&mut self) -> Result<(), ImportError> {
+        if self.started {
+            return Ok(());
+        }
+        let channel = &self.xml.channel;
+        if channel.wxr_version.is_empty() {
+            return Err(ImportError::Invalid {
+                path: self.xml.path.clone(),
+                location: "document".into(),
+                message: "not a WordPress export: no <wp:wxr_version>; use --format feed for an RSS feed"
+                    .into(),
+            });
+        }
+        self.lang = self.options.lang.clone().unwrap_or_else(|| {
+            let primary = channel.language.split(['-', '_']).next().unwrap_or("");
+            Lang::parse(primary)
+                .ok()
+                .filter(|l| self.site.languages.contains(l))
+                .unwrap_or_else(|| self.site.default_language.clone())
+        });
+        self.origin = channel.base_site_url.trim_end_matches('/').to_string();
+        self.started = true;
+        Ok(())
+    }
+
+    /// The end of the export: the site's own feed addresses lead to the new feeds.
+    fn finish(&mut self, batch: &mut Batch) -> Result<(), ImportError> {
+        self.begin()?;
+        let lang = &self.lang;
+        for (old, new) in [
+            ("/feed", "feed.xml"),
+            ("/feed/rss2", "feed.xml"),
+            ("/feed/atom", "atom.xml"),
+            ("/?feed=rss2", "feed.xml"),
+        ] {
+            if let Some(key) = source_key(old) {
+                batch.redirects.push((key, format!("/{lang}/{new}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// One item into the batch: a post as an article, a page as a static page.
+    fn convert(&mut self, item: &Item, batch: &mut Batch) -> Result<(), ImportError> {
+        let (site, options, now) = (self.site, self.options, self.now);
+        let (lang, origin) = (self.lang.clone(), self.origin.clone());
+        batch.report.comments += item.comments;
         let invalid = |message: String| ImportError::Invalid {
-            path: path.into(),
+            path: self.xml.path.clone(),
             location: item.location.clone(),
             message,
         };
         match item.post_type.as_str() {
             "post" => {}
             "page" => {
-                let page = page_of(item, &lang, &origin, &mut photos, batch);
+                let page = page_of(item, &lang, &origin, &mut self.photos, batch);
                 if let Some(page) = page {
                     page.validate(&site.languages).map_err(|e| invalid(e.to_string()))?;
                     batch.pages.push(page);
                 }
-                continue;
+                return Ok(());
             }
-            "attachment" => continue,
+            "attachment" => return Ok(()),
             other => {
                 count(&mut batch.report.skipped, &format!("items of type '{other}'"));
-                continue;
+                return Ok(());
             }
         }
         let protected =
@@ -135,7 +307,7 @@ pub fn read(
             "trash" => (Status::Draft, (false, true)),
             "auto-draft" | "inherit" => {
                 count(&mut batch.report.skipped, &format!("{} posts", item.status));
-                continue;
+                return Ok(());
             }
             other => return Err(invalid(format!("wp:status: '{other}' is not a WordPress post status"))),
         };
@@ -153,9 +325,9 @@ pub fn read(
             item.terms.iter().filter(|t| t.0 == "category").collect();
         let section_slug = match categories.first() {
             Some((_, nicename, name)) => {
-                section_for(nicename, name, &post_lang, &default_section, options, batch)
+                section_for(nicename, name, &post_lang, &self.default_section, options, batch)
             }
-            None => default_section.clone(),
+            None => self.default_section.clone(),
         };
         let mut tags: Vec<String> =
             item.terms.iter().filter(|t| t.0 == "post_tag").map(|t| markup::plain_title(&t.2)).collect();
@@ -171,7 +343,7 @@ pub fn read(
         }
         // Text: the teaser before <!--more--> becomes the lead when there is no excerpt.
         let excerpt = markup::plain_text(&item.excerpt);
-        let raw = photos.rewrite(&item.content, batch);
+        let raw = self.photos.rewrite(&item.content, batch);
         let (lead, body) = match content::split_more(&raw) {
             Some((teaser, rest)) if excerpt.is_empty() && !rest.trim().is_empty() => {
                 let teaser_text = markup::plain_text(&markup::sanitize_html(&content::render(teaser)));
@@ -191,7 +363,7 @@ pub fn read(
         let new_slug = slug::adopt(&wp_slug);
         if !wp_slug.is_empty() && new_slug.as_deref() != Some(wp_slug.as_str()) {
             let new = new_slug.clone().unwrap_or_else(|| slug::slugify(&markup::plain_title(&item.title)));
-            batch.report.slugs_changed.push((wp_slug.clone(), new));
+            batch.report.slug_changed(wp_slug.clone(), new);
         }
         // Every address the post had: its permalink, `?p=ID`, its guid, and its earlier slugs.
         let mut old_paths: Vec<String> = Vec::new();
@@ -234,7 +406,9 @@ pub fn read(
                 review_requested: extras_state.0,
                 trashed: extras_state.1,
                 lead_image_id: None,
-                bylines: channel
+                bylines: self
+                    .xml
+                    .channel
                     .authors
                     .get(&item.creator)
                     .cloned()
@@ -251,20 +425,16 @@ pub fn read(
             .meta
             .iter()
             .find(|(k, _)| k == "_thumbnail_id")
-            .and_then(|(_, id)| attachments.get(id.trim()));
+            .and_then(|(_, id)| self.attachments.get(id.trim()));
         if let Some(attachment) = featured {
-            let file =
-                attachment.meta.iter().find(|(k, _)| k == "_wp_attached_file").map(|(_, v)| v.as_str());
-            let alt = attachment
-                .meta
-                .iter()
-                .find(|(k, _)| k == "_wp_attachment_image_alt")
-                .map(|(_, v)| v.as_str());
-            let alt = alt.filter(|a| !a.trim().is_empty()).unwrap_or(&attachment.title);
-            let caption = markup::plain_text(&attachment.excerpt);
-            match file.and_then(|f| photos.photo(f, alt, &caption, batch)) {
+            let alt = if attachment.alt.trim().is_empty() { &attachment.title } else { &attachment.alt };
+            match attachment
+                .file
+                .as_deref()
+                .and_then(|f| self.photos.photo(f, alt, &attachment.caption, batch))
+            {
                 Some(index) => batch.lead_photos.push((batch.articles.len(), index)),
-                None => batch.report.photos_missing.push(file.unwrap_or(&attachment.link).to_string()),
+                None => batch.report.photo_missing(attachment.file.as_deref().unwrap_or(&attachment.link)),
             }
         }
         let kind = match item.status.as_str() {
@@ -278,20 +448,10 @@ pub fn read(
         };
         count(&mut batch.report.posts, kind);
         batch.articles.push(input);
-        batch.origins.push((path.into(), item.location.clone()));
+        batch.origins.push((self.xml.path.clone(), item.location.clone()));
+
+        Ok(())
     }
-    // The site's own feed addresses.
-    for (old, new) in [
-        ("/feed", "feed.xml"),
-        ("/feed/rss2", "feed.xml"),
-        ("/feed/atom", "atom.xml"),
-        ("/?feed=rss2", "feed.xml"),
-    ] {
-        if let Some(key) = source_key(old) {
-            batch.redirects.push((key, format!("/{lang}/{new}")));
-        }
-    }
-    Ok(())
 }
 
 /// A WordPress page as a static page: published when WordPress showed it to everyone, a draft
@@ -397,122 +557,205 @@ fn date_of(item: &Item, tz: &jiff::tz::TimeZone) -> Result<Timestamp, String> {
     parse(local, tz).ok_or_else(|| format!("wp:post_date: '{local}' is not a date like 2025-05-17 10:30:00"))
 }
 
-/// Reads the channel and its items. XML errors name the line and column.
-fn parse(path: &Path, content: &str) -> Result<(Channel, Vec<Item>), ImportError> {
-    let mut reader = quick_xml::Reader::from_str(content);
-    let mut channel = Channel::default();
-    let mut items: Vec<Item> = Vec::new();
-    let mut stack: Vec<String> = Vec::new();
-    let mut text = String::new();
-    let mut item: Option<Item> = None;
-    let mut term: Option<(String, String)> = None;
-    let mut meta_key = String::new();
-    let mut author_login = String::new();
-    let fault = |reader: &quick_xml::Reader<&[u8]>, message: String| {
-        let offset = usize::try_from(reader.buffer_position()).unwrap_or(0).min(content.len());
-        let offset = (0..=offset).rev().find(|i| content.is_char_boundary(*i)).unwrap_or(0);
-        ImportError::Invalid {
-            path: path.into(),
-            location: super::line_and_column(&content.as_bytes()[..offset]),
-            message,
+/// The bytes the XML parser has taken so far: lines and columns for messages, bytes for a
+/// progress bar. quick-xml consumes exactly up to the end of each event it returns.
+struct Counted<R> {
+    inner: R,
+    bytes: u64,
+    /// Newlines consumed.
+    lines: u64,
+    /// Characters consumed since the last newline.
+    column: u64,
+}
+
+impl<R: BufRead> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        count_bytes(&buf[..n], &mut self.bytes, &mut self.lines, &mut self.column);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        let Counted { inner, bytes, lines, column } = self;
+        // The bytes being consumed are the front of what fill_buf last returned.
+        if let Ok(buffered) = inner.fill_buf() {
+            count_bytes(&buffered[..amount.min(buffered.len())], bytes, lines, column);
         }
-    };
-    loop {
-        let event = reader.read_event().map_err(|e| fault(&reader, format!("not well-formed XML: {e}")))?;
-        match event {
-            Event::Start(e) => {
-                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-                text.clear();
-                match name.as_str() {
-                    "item" => {
-                        let offset =
-                            usize::try_from(reader.buffer_position()).unwrap_or(0).min(content.len());
-                        let location = super::line_and_column(&content.as_bytes()[..offset]);
-                        item = Some(Item { location: format!("item at {location}"), ..Item::default() });
-                    }
-                    "category" if item.is_some() => {
-                        let attr = |key: &[u8]| {
-                            e.try_get_attribute(key)
-                                .ok()
-                                .flatten()
-                                .and_then(|a| {
-                                    a.normalized_value(quick_xml::XmlVersion::default())
-                                        .ok()
-                                        .map(|v| v.into_owned())
-                                })
-                                .unwrap_or_default()
-                        };
-                        term = Some((attr(b"domain"), attr(b"nicename")));
-                    }
-                    _ => {}
-                }
-                stack.push(name);
-            }
-            Event::Text(e) => {
-                let t = e.xml10_content().map_err(|e| fault(&reader, format!("text is not UTF-8: {e}")))?;
-                text.push_str(&t);
-            }
-            Event::CData(e) => text.push_str(&String::from_utf8_lossy(&e)),
-            Event::GeneralRef(e) => {
-                if let Ok(Some(ch)) = e.resolve_char_ref() {
-                    text.push(ch);
-                } else {
-                    let name = String::from_utf8_lossy(&e).into_owned();
-                    match quick_xml::escape::resolve_predefined_entity(&name) {
-                        Some(s) => text.push_str(s),
-                        None => {
-                            text.push('&');
-                            text.push_str(&name);
-                            text.push(';');
-                        }
-                    }
-                }
-            }
-            Event::End(_) => {
-                let name = stack.pop().unwrap_or_default();
-                let value = std::mem::take(&mut text);
-                let parent = stack.last().map(String::as_str).unwrap_or("");
-                match (&mut item, name.as_str()) {
-                    (Some(_), "item") => items.push(item.take().unwrap_or_default()),
-                    (Some(it), "category") => {
-                        if let Some((domain, nicename)) = term.take() {
-                            it.terms.push((domain, nicename, value.trim().to_string()));
-                        }
-                    }
-                    (Some(it), _) if parent == "item" => match name.as_str() {
-                        "title" => it.title = value,
-                        "link" => it.link = value.trim().to_string(),
-                        "guid" => it.guid = value.trim().to_string(),
-                        "content:encoded" => it.content = value,
-                        "excerpt:encoded" => it.excerpt = value,
-                        "wp:post_id" => it.post_id = value.trim().to_string(),
-                        "wp:post_date" => it.post_date = value,
-                        "wp:post_date_gmt" => it.post_date_gmt = value,
-                        "wp:post_name" => it.post_name = value.trim().to_string(),
-                        "wp:status" => it.status = value.trim().to_string(),
-                        "wp:post_type" => it.post_type = value.trim().to_string(),
-                        "wp:post_password" => it.post_password = value.trim().to_string(),
-                        "dc:creator" => it.creator = value.trim().to_string(),
-                        "wp:comment" => it.comments += 1,
-                        _ => {}
-                    },
-                    (Some(_), "wp:meta_key") => meta_key = value.trim().to_string(),
-                    (Some(it), "wp:meta_value") => it.meta.push((std::mem::take(&mut meta_key), value)),
-                    (None, "wp:base_site_url") => channel.base_site_url = value.trim().to_string(),
-                    (None, "wp:author_login") => author_login = value.trim().to_string(),
-                    (None, "wp:author_display_name") => {
-                        channel.authors.insert(std::mem::take(&mut author_login), value.trim().to_string());
-                    }
-                    (None, "language") if parent == "channel" => channel.language = value.trim().to_string(),
-                    (None, "wp:wxr_version") => channel.wxr_version = value.trim().to_string(),
-                    _ => {}
-                }
-            }
-            Event::Eof => break,
-            _ => {}
+        inner.consume(amount);
+    }
+}
+
+fn count_bytes(consumed: &[u8], bytes: &mut u64, lines: &mut u64, column: &mut u64) {
+    *bytes += consumed.len() as u64;
+    for b in consumed {
+        if *b == b'\n' {
+            *lines += 1;
+            *column = 0;
+        } else if b & 0xC0 != 0x80 {
+            *column += 1;
         }
     }
-    Ok((channel, items))
+}
+
+/// The export's XML, item by item: the channel's facts are gathered on the way.
+struct Xml<'a> {
+    path: PathBuf,
+    reader: quick_xml::Reader<Counted<Box<dyn BufRead + 'a>>>,
+    buf: Vec<u8>,
+    stack: Vec<String>,
+    channel: Channel,
+}
+
+impl<'a> Xml<'a> {
+    fn new(path: &Path, source: Box<dyn BufRead + 'a>) -> Xml<'a> {
+        let counted = Counted { inner: source, bytes: 0, lines: 0, column: 0 };
+        Xml {
+            path: path.to_path_buf(),
+            reader: quick_xml::Reader::from_reader(counted),
+            buf: Vec::new(),
+            stack: Vec::new(),
+            channel: Channel::default(),
+        }
+    }
+
+    /// Where the parser is, as people read files.
+    fn here(&self) -> (u64, u64) {
+        let counted = self.reader.get_ref();
+        (counted.lines + 1, counted.column + 1)
+    }
+
+    fn fault(&self, message: String) -> ImportError {
+        let (line, column) = self.here();
+        ImportError::Invalid {
+            path: self.path.clone(),
+            location: format!("line {line}, column {column}"),
+            message,
+        }
+    }
+
+    /// The next `<item>`, or `None` at the end of the document.
+    fn next_item(&mut self) -> Result<Option<Item>, ImportError> {
+        let mut text = String::new();
+        let mut item: Option<Item> = None;
+        let mut term: Option<(String, String)> = None;
+        let mut meta_key = String::new();
+        let mut author_login = String::new();
+        loop {
+            self.buf.clear();
+            let event = match self.reader.read_event_into(&mut self.buf) {
+                Ok(event) => event.into_owned(),
+                Err(e) => return Err(self.fault(format!("not well-formed XML: {e}"))),
+            };
+            match event {
+                Event::Start(e) => {
+                    let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                    text.clear();
+                    match name.as_str() {
+                        "item" => {
+                            let (line, _) = self.here();
+                            item = Some(Item { location: format!("item at line {line}"), ..Item::default() });
+                        }
+                        "category" if item.is_some() => {
+                            let attr = |key: &[u8]| {
+                                e.try_get_attribute(key)
+                                    .ok()
+                                    .flatten()
+                                    .and_then(|a| {
+                                        a.normalized_value(quick_xml::XmlVersion::default())
+                                            .ok()
+                                            .map(|v| v.into_owned())
+                                    })
+                                    .unwrap_or_default()
+                            };
+                            term = Some((attr(b"domain"), attr(b"nicename")));
+                        }
+                        _ => {}
+                    }
+                    self.stack.push(name);
+                }
+                Event::Text(e) => match e.xml10_content() {
+                    Ok(t) => text.push_str(&t),
+                    Err(e) => return Err(self.fault(format!("text is not UTF-8: {e}"))),
+                },
+                Event::CData(e) => text.push_str(&String::from_utf8_lossy(&e)),
+                Event::GeneralRef(e) => {
+                    if let Ok(Some(ch)) = e.resolve_char_ref() {
+                        text.push(ch);
+                    } else {
+                        let name = String::from_utf8_lossy(&e).into_owned();
+                        match quick_xml::escape::resolve_predefined_entity(&name) {
+                            Some(s) => text.push_str(s),
+                            None => {
+                                text.push('&');
+                                text.push_str(&name);
+                                text.push(';');
+                            }
+                        }
+                    }
+                }
+                Event::End(_) => {
+                    let name = self.stack.pop().unwrap_or_default();
+                    let value = std::mem::take(&mut text);
+                    let parent = self.stack.last().map(String::as_str).unwrap_or("");
+                    let channel = &mut self.channel;
+                    match (&mut item, name.as_str()) {
+                        (Some(_), "item") => return Ok(item.take()),
+                        (Some(it), "category") => {
+                            if let Some((domain, nicename)) = term.take() {
+                                it.terms.push((domain, nicename, value.trim().to_string()));
+                            }
+                        }
+                        (Some(it), _) if parent == "item" => match name.as_str() {
+                            "title" => it.title = value,
+                            "link" => it.link = value.trim().to_string(),
+                            "guid" => it.guid = value.trim().to_string(),
+                            "content:encoded" => it.content = value,
+                            "excerpt:encoded" => it.excerpt = value,
+                            "wp:post_id" => it.post_id = value.trim().to_string(),
+                            "wp:post_date" => it.post_date = value,
+                            "wp:post_date_gmt" => it.post_date_gmt = value,
+                            "wp:post_name" => it.post_name = value.trim().to_string(),
+                            "wp:status" => it.status = value.trim().to_string(),
+                            "wp:post_type" => it.post_type = value.trim().to_string(),
+                            "wp:post_password" => it.post_password = value.trim().to_string(),
+                            "dc:creator" => it.creator = value.trim().to_string(),
+                            "wp:comment" => it.comments += 1,
+                            _ => {}
+                        },
+                        (Some(_), "wp:meta_key") => meta_key = value.trim().to_string(),
+                        (Some(it), "wp:meta_value") => it.meta.push((std::mem::take(&mut meta_key), value)),
+                        (None, "wp:base_site_url") => channel.base_site_url = value.trim().to_string(),
+                        (None, "wp:author_login") => author_login = value.trim().to_string(),
+                        (None, "wp:author_display_name") => {
+                            channel
+                                .authors
+                                .insert(std::mem::take(&mut author_login), value.trim().to_string());
+                        }
+                        (None, "language") if parent == "channel" => {
+                            channel.language = value.trim().to_string()
+                        }
+                        (None, "wp:wxr_version") => channel.wxr_version = value.trim().to_string(),
+                        _ => {}
+                    }
+                }
+                Event::Eof => {
+                    if !self.stack.is_empty() {
+                        return Err(
+                            self.fault(format!("the document ends inside <{}>", self.stack.join("><")))
+                        );
+                    }
+                    return Ok(None);
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 #[cfg(test)]
