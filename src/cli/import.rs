@@ -36,6 +36,16 @@ pub struct Opts {
     pub dry_run: bool,
 }
 
+/// Says how many of the old site's authors became people here, and what they need.
+fn say_people(added: usize) {
+    if added > 0 {
+        eprintln!(
+            "  {added} people added as authors who cannot sign in until an admin invites them \
+             (Users in the back office: Invite gives each a one-time set-password link)"
+        );
+    }
+}
+
 /// Whether a file is a WordPress export (`--format wxr`, or detected from its first bytes).
 fn is_wxr(path: &std::path::Path, format: Option<Format>) -> bool {
     if let Some(format) = format {
@@ -111,6 +121,7 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         for line in batch.report.lines() {
             eprintln!("  {line}");
         }
+        say_people(outcome.people_added);
     }
     for path in &streamed {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -137,6 +148,7 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         for line in done.report.lines() {
             eprintln!("  {line}");
         }
+        say_people(done.outcome.people_added);
     }
     store.close().await;
     Ok(())

@@ -81,6 +81,10 @@ pub fn read(
     // Each post's authors in Ghost's order, by name.
     let users: HashMap<String, String> =
         rows("users").iter().map(|u| (text(u, "id"), text(u, "name"))).collect();
+    // Ghost's staff accounts come as people who cannot sign in until an admin invites them.
+    for user in rows("users") {
+        batch.add_person(&text(user, "email"), &text(user, "name"));
+    }
     let mut post_authors: HashMap<String, Vec<(i64, String)>> = HashMap::new();
     for link in rows("posts_authors") {
         let order = link.get("sort_order").and_then(Value::as_i64).unwrap_or(0);

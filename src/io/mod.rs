@@ -129,6 +129,23 @@ pub struct Batch {
     pub lead_photos: Vec<(usize, usize)>,
     /// Static pages (WordPress and Ghost pages, `"type":"page"` lines).
     pub pages: Vec<crate::domain::page::PageInput>,
+    /// The old site's authors with an e-mail address, `(email, name)`: added as people who
+    /// cannot sign in until an admin invites them.
+    pub people: Vec<(String, String)>,
+}
+
+impl Batch {
+    /// Notes an author of the old site as a person to add, once per address; an address that
+    /// does not look like one is left out.
+    pub fn add_person(&mut self, email: &str, name: &str) {
+        let Some(email) = crate::domain::user::normalize_email(email) else { return };
+        if self.people.iter().any(|(e, _)| *e == email) {
+            return;
+        }
+        let name = crate::domain::markup::plain_title(name);
+        let name = if name.trim().is_empty() { email.clone() } else { name };
+        self.people.push((email, name));
+    }
 }
 
 /// Reads and validates one file into `batch`.
@@ -214,8 +231,9 @@ pub async fn save(
     if !batch.photos.is_empty() {
         return Err(ImportError::Store(StoreError::Conflict("photos need the site's data directory".into())));
     }
-    let outcome = save_articles(store, batch, &batch.articles, now, on_item).await?;
+    let mut outcome = save_articles(store, batch, &batch.articles, now, on_item).await?;
     store.import_pages(&batch.pages, now).await?;
+    outcome.people_added = store.add_people(&batch.people, now).await?;
     Ok(outcome)
 }
 
@@ -240,8 +258,9 @@ pub async fn save_with_photos(
             page.body_html = page.body_html.replace(&photos::placeholder(index), &photo.src);
         }
     }
-    let outcome = save_articles(store, batch, &articles, now, on_item).await?;
+    let mut outcome = save_articles(store, batch, &articles, now, on_item).await?;
     store.import_pages(&pages, now).await?;
+    outcome.people_added = store.add_people(&batch.people, now).await?;
     Ok(outcome)
 }
 
@@ -292,6 +311,8 @@ pub struct Plan {
     pages_published: usize,
     photos: usize,
     lead_photos: usize,
+    /// The old site's authors that have no account here yet.
+    people: std::collections::BTreeSet<String>,
     report: report::Report,
 }
 
@@ -321,6 +342,11 @@ impl Plan {
         self.pages_published += batch.pages.iter().filter(|p| p.published).count();
         self.photos += batch.photos.len();
         self.lead_photos += batch.lead_photos.len();
+        for (email, _) in &batch.people {
+            if store.user_for_login(email).await?.is_none() {
+                self.people.insert(email.clone());
+            }
+        }
         self.report.absorb(batch.report.clone());
         Ok(())
     }
@@ -355,6 +381,13 @@ impl Plan {
             lines.push(format!(
                 "{} photos into the media library ({} lead photos)",
                 self.photos, self.lead_photos
+            ));
+        }
+        if !self.people.is_empty() {
+            lines.push(format!(
+                "{} people to add as authors who cannot sign in until an admin invites them: {}",
+                self.people.len(),
+                self.people.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
             ));
         }
         lines.extend(self.report.lines());
@@ -400,6 +433,7 @@ pub async fn import_wxr(
         done.outcome.created += outcome.created;
         done.outcome.updated += outcome.updated;
         done.outcome.unchanged += outcome.unchanged;
+        done.outcome.people_added += outcome.people_added;
         done.articles += batch.articles.len();
         done.report.absorb(batch.report);
         if let Some(checkpoint) = &checkpoint {

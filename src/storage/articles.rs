@@ -132,6 +132,8 @@ pub struct ImportOutcome {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// People an import added as authors awaiting an invitation.
+    pub people_added: usize,
 }
 
 /// One item of a bulk save failed; the whole save was rolled back.

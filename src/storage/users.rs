@@ -109,6 +109,31 @@ impl Store {
         Ok(Some((User::try_from(row)?, hash)))
     }
 
+    /// Adds people an import brought (`(email, name)`) as authors who cannot sign in until an
+    /// admin invites them (no password until they follow a set-password link). Addresses that
+    /// already have an account are left alone. Returns how many were added.
+    pub async fn add_people(&self, people: &[(String, String)], now: Timestamp) -> Result<usize> {
+        const SQL: &str = "INSERT INTO users (email, name, role, password_hash, disabled, created_at, updated_at) \
+                           VALUES ($1, $2, 'author', NULL, 0, $3, $3) ON CONFLICT (email) DO NOTHING";
+        let mut added = 0;
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            for (email, name) in people {
+                added += sqlx::query(SQL).bind(email).bind(name).bind(now.as_second())
+                    .execute(&mut *tx).await?.rows_affected() as usize;
+            }
+            tx.commit().await?;
+        });
+        Ok(added)
+    }
+
+    /// Ids of the people who have no password yet: imported, or added and not yet through
+    /// their set-password link.
+    pub async fn awaiting_invitation(&self) -> Result<Vec<i64>> {
+        const SQL: &str = "SELECT id FROM users WHERE password_hash IS NULL";
+        Ok(with_pool!(self, p => sqlx::query_scalar(SQL).fetch_all(p).await?))
+    }
+
     pub async fn users(&self) -> Result<Vec<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY email");
         let rows: Vec<UserRow> = with_pool!(self, p => sqlx::query_as(&sql).fetch_all(p).await?);

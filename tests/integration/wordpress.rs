@@ -2,9 +2,12 @@
 //! WordPress (Debian's package; see its README) and is imported by the real command line into
 //! a running site, then walked as its readers and search engines would.
 
+use crate::admin::{PASSWORD, make_user, sign_in};
 use crate::cli::{newsdesk, ok};
 use crate::harness::{Backend, TestDb, TestServer, fixture};
 use crate::on_both_backends;
+use crate::session::{Client, csrf_in};
+use newsdesk::domain::user::Role;
 use reqwest::StatusCode;
 
 const PUBLISHED: [(&str, &str); 6] = [
@@ -112,6 +115,43 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
     );
     assert!(!HIDDEN.iter().any(|title| by_her.contains(title)), "only public news on an author's page");
     assert_eq!(s.get("/ru/author/nobody").await.status(), StatusCode::NOT_FOUND);
+
+    // The author became a person who cannot sign in until an admin invites her.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 people added as authors"));
+    let (person, hash) =
+        s.state.store.user_for_login("newsroom@old.example.org").await.unwrap().expect("added");
+    assert_eq!((person.name.as_str(), person.role, hash), ("Анна Редакторова", Role::Author, None));
+    let stranger = Client::new(&s);
+    let csrf = csrf_in(&stranger.page("/admin/login").await);
+    let refused = stranger
+        .post(
+            "/admin/login",
+            &[("csrf", &csrf), ("email", "newsroom@old.example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(refused.status(), 401, "no password, no sign-in");
+    make_user(&s, "admin@example.org", Role::Admin).await;
+    let admin = sign_in(&s, "admin@example.org").await;
+    let users = admin.page("/admin/users").await;
+    assert!(users.contains("Cannot sign in yet"), "{users}");
+    let invited =
+        admin.post(&format!("/admin/users/{}/invite", person.id), &[("csrf", &csrf_in(&users))]).await;
+    assert_eq!(invited.status(), 200);
+    let page = invited.text().await.unwrap();
+    let link = crate::harness::between(&page, "<code>", "</code>").to_string();
+    let path = &link[link.find("/admin/set-password/").unwrap()..];
+    let form = stranger.page(path).await;
+    let set =
+        stranger.post(path, &[("csrf", &csrf_in(&form)), ("new", PASSWORD), ("confirm", PASSWORD)]).await;
+    assert_eq!(set.status(), 303);
+    assert_eq!(sign_in(&s, "newsroom@old.example.org").await.get("/admin").await.status(), 200);
+    let again = admin
+        .post(
+            &format!("/admin/users/{}/invite", person.id),
+            &[("csrf", &csrf_in(&admin.page("/admin/users").await))],
+        )
+        .await;
+    assert_eq!(again.status(), 409, "someone with a password is not invited again");
 
     // Categories became sections (mapped where asked), tags became tags.
     assert!(s.page("/ru/novosti-sekretariata").await.contains("Заявление пресс-службы"));

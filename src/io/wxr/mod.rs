@@ -64,6 +64,8 @@ struct Item {
 struct Channel {
     /// Author login → the name WordPress showed.
     authors: BTreeMap<String, String>,
+    /// Author login → e-mail address.
+    emails: BTreeMap<String, String>,
     base_site_url: String,
     language: String,
     wxr_version: String,
@@ -216,7 +218,10 @@ impl<'a> Reader<'a> {
                 self.finish(batch)?;
                 return Ok(false);
             };
-            self.begin()?;
+            if !self.started {
+                self.begin()?;
+                self.add_people(batch);
+            }
             self.items += 1;
             if self.items <= skip {
                 continue;
@@ -252,9 +257,20 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// The export's authors with an address, into the first batch.
+    fn add_people(&self, batch: &mut Batch) {
+        let channel = &self.xml.channel;
+        for (login, email) in &channel.emails {
+            batch.add_person(email, channel.authors.get(login).unwrap_or(login));
+        }
+    }
+
     /// The end of the export: the site's own feed addresses lead to the new feeds.
     fn finish(&mut self, batch: &mut Batch) -> Result<(), ImportError> {
-        self.begin()?;
+        if !self.started {
+            self.begin()?;
+            self.add_people(batch);
+        }
         let lang = &self.lang;
         for (old, new) in [
             ("/feed", "feed.xml"),
@@ -732,6 +748,9 @@ impl<'a> Xml<'a> {
                         (Some(it), "wp:meta_value") => it.meta.push((std::mem::take(&mut meta_key), value)),
                         (None, "wp:base_site_url") => channel.base_site_url = value.trim().to_string(),
                         (None, "wp:author_login") => author_login = value.trim().to_string(),
+                        (None, "wp:author_email") => {
+                            channel.emails.insert(author_login.clone(), value.trim().to_string());
+                        }
                         (None, "wp:author_display_name") => {
                             channel
                                 .authors

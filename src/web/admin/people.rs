@@ -39,6 +39,7 @@ async fn users_page(
     link: Option<String>,
 ) -> WebResult<Response> {
     let ui = ui_lang(headers);
+    let awaiting = state.store.awaiting_invitation().await?;
     let users: Vec<_> = state
         .store
         .users()
@@ -46,7 +47,7 @@ async fn users_page(
         .into_iter()
         // API tokens' accounts are managed on the tokens page, where revoking them is possible.
         .filter(|u| !u.email.ends_with(&format!("@{}", crate::storage::tokens::TOKEN_EMAIL_DOMAIN)))
-        .map(|u| context! { id => u.id, email => u.email, name => u.name, role => u.role.as_str(), disabled => u.disabled, me => u.id == staff.user.id })
+        .map(|u| context! { id => u.id, email => u.email, name => u.name, role => u.role.as_str(), disabled => u.disabled, me => u.id == staff.user.id, awaiting => awaiting.contains(&u.id) })
         .collect();
     let ctx = context! { users, error, link, roles => ["author", "editor", "admin"],
     ..chrome(state, Some(staff), ui, &i18n::text(ui, "admin_users", &[]), "users") };
@@ -98,6 +99,30 @@ pub async fn create_user(
         .audit(Some(staff.user.id), "user.create", &email, role.as_str(), &client_address(&extensions), now)
         .await?;
     let link = password_link(&state, id).await?;
+    users_page(&state, &staff, &headers, StatusCode::OK, None, Some(link)).await
+}
+
+/// `POST /admin/users/{id}/invite`: a one-time set-password link for someone who has no
+/// password yet (an imported author, or a link that expired), shown once.
+pub async fn invite_user(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    staff.require(Permission::ManageUsers)?;
+    let user = state.store.user_by_id(id).await?.ok_or(WebError::NotFound)?;
+    if !state.store.awaiting_invitation().await?.contains(&id) {
+        let message = i18n::text(ui_lang(&headers), "admin_already_signed_up", &[]);
+        return users_page(&state, &staff, &headers, StatusCode::CONFLICT, Some(message), None).await;
+    }
+    let link = password_link(&state, id).await?;
+    let now = state.clock.now();
+    state
+        .store
+        .audit(Some(staff.user.id), "user.invite", &user.email, "", &client_address(&extensions), now)
+        .await?;
     users_page(&state, &staff, &headers, StatusCode::OK, None, Some(link)).await
 }
 
