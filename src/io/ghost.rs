@@ -81,9 +81,23 @@ pub fn read(
     // Each post's authors in Ghost's order, by name.
     let users: HashMap<String, String> =
         rows("users").iter().map(|u| (text(u, "id"), text(u, "name"))).collect();
-    // Ghost's staff accounts come as people who cannot sign in until an admin invites them.
+    // Ghost's staff accounts come as people who cannot sign in until an admin invites them,
+    // and their old author pages (`/author/slug/` and its feed) lead to their byline pages.
     for user in rows("users") {
         batch.add_person(&text(user, "email"), &text(user, "name"));
+        let (slug, name) = (text(user, "slug"), markup::plain_title(&text(user, "name")));
+        if slug.is_empty() || name.trim().is_empty() {
+            continue;
+        }
+        let target = crate::web::public::urls::author(&lang, &tag::slug_of(&name));
+        for (old, new) in [
+            (format!("/author/{slug}"), target.clone()),
+            (format!("/author/{slug}/rss"), format!("/{lang}/feed.xml")),
+        ] {
+            if let Some(key) = source_key(&old) {
+                batch.redirects.push((key, new));
+            }
+        }
     }
     let mut post_authors: HashMap<String, Vec<(i64, String)>> = HashMap::new();
     for link in rows("posts_authors") {

@@ -99,6 +99,15 @@ async fn a_ghost_export_moves_in(backend: Backend) {
     let second = interview.find(">Pavel Reporter</a>").expect("the second author");
     assert!(first < second);
     assert!(s.page("/ru/author/pavel-reporter").await.contains("Interview: two reporters"));
+    // Their old author pages lead there; their accounts await an invitation.
+    let response = s.get("/author/pavel/").await;
+    assert_eq!(
+        response.headers().get("location").map(|v| v.to_str().unwrap()),
+        Some("/ru/author/pavel-reporter")
+    );
+    let users = s.state.store.users().await.unwrap();
+    assert!(users.iter().any(|u| u.name == "Pavel Reporter"), "{users:?}");
+    assert_eq!(s.state.store.awaiting_invitation().await.unwrap().len(), users.len());
 
     // Pages became static pages at their own addresses, not news; the draft is not public.
     assert!(!feed.contains("About us") && !feed.contains("About this site"));

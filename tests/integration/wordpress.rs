@@ -201,6 +201,8 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
         ),
         ("/tag/%d0%bc%d0%be%d1%81%d0%ba%d0%b2%d0%b0/", "/ru/tag/moskva"),
         ("/feed/", "/ru/feed.xml"),
+        ("/?attachment_id=11", PUBLISHED[3].1),
+        ("/author/newsroom/", "/ru/author/anna-redaktorova"),
     ] {
         assert_eq!(location(&s, old).await, (StatusCode::PERMANENT_REDIRECT, new.to_string()), "{old}");
     }

@@ -47,6 +47,8 @@ struct Item {
     post_name: String,
     status: String,
     post_type: String,
+    /// The post an attachment belongs to (`0` for none).
+    post_parent: String,
     /// Set for a password-protected post, whose text WordPress showed only to those who had it.
     post_password: String,
     /// The author's login (`dc:creator`).
@@ -111,6 +113,9 @@ pub struct Reader<'a> {
     options: &'a ImportOptions,
     now: Timestamp,
     attachments: BTreeMap<String, Attachment>,
+    /// Post id → the addresses of its attachments' pages (`/?attachment_id=N`, their
+    /// permalinks), which lead to the post from now on.
+    attachment_pages: BTreeMap<String, Vec<String>>,
     photos: Finder<'a>,
     /// The export's language (or `--lang`), known once the channel's head is read.
     lang: Lang,
@@ -158,10 +163,16 @@ impl<'a> Reader<'a> {
         now: Timestamp,
     ) -> Result<Reader<'a>, ImportError> {
         let mut attachments = BTreeMap::new();
+        let mut attachment_pages: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut pass = Xml::new(path, first);
         while let Some(item) = pass.next_item()? {
             if item.post_type != "attachment" {
                 continue;
+            }
+            if !item.post_parent.is_empty() && item.post_parent != "0" {
+                let pages = attachment_pages.entry(item.post_parent.clone()).or_default();
+                pages.push(format!("/?attachment_id={}", item.post_id));
+                pages.push(item.link.clone());
             }
             let meta = |key: &str| item.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
             attachments.insert(
@@ -181,6 +192,7 @@ impl<'a> Reader<'a> {
             options,
             now,
             attachments,
+            attachment_pages,
             photos: Finder {
                 root: options.uploads.as_deref(),
                 mark: "/wp-content/uploads/",
@@ -220,7 +232,7 @@ impl<'a> Reader<'a> {
             };
             if !self.started {
                 self.begin()?;
-                self.add_people(batch);
+                self.add_authors(batch);
             }
             self.items += 1;
             if self.items <= skip {
@@ -257,11 +269,22 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// The export's authors with an address, into the first batch.
-    fn add_people(&self, batch: &mut Batch) {
+    /// The export's authors with an address, into the first batch, and their old author
+    /// pages (`/author/login/`) leading to their byline pages.
+    fn add_authors(&self, batch: &mut Batch) {
         let channel = &self.xml.channel;
         for (login, email) in &channel.emails {
             batch.add_person(email, channel.authors.get(login).unwrap_or(login));
+        }
+        for (login, name) in &channel.authors {
+            let name = markup::plain_title(name);
+            if name.trim().is_empty() {
+                continue;
+            }
+            let target = crate::web::public::urls::author(&self.lang, &tag::slug_of(&name));
+            if let Some(key) = source_key(&format!("/author/{}", login.to_lowercase())) {
+                batch.redirects.push((key, target));
+            }
         }
     }
 
@@ -269,7 +292,7 @@ impl<'a> Reader<'a> {
     fn finish(&mut self, batch: &mut Batch) -> Result<(), ImportError> {
         if !self.started {
             self.begin()?;
-            self.add_people(batch);
+            self.add_authors(batch);
         }
         let lang = &self.lang;
         for (old, new) in [
@@ -394,6 +417,9 @@ impl<'a> Reader<'a> {
             push(&item.link);
             push(&item.guid);
             push(&format!("/?p={}", item.post_id));
+            for page in self.attachment_pages.get(&item.post_id).into_iter().flatten() {
+                push(page);
+            }
             let link_path = source_key(&item.link).unwrap_or_default();
             let current = decode(&item.post_name).to_lowercase();
             for (_, old) in item.meta.iter().filter(|(k, _)| k == "_wp_old_slug") {
@@ -739,6 +765,7 @@ impl<'a> Xml<'a> {
                             "wp:post_name" => it.post_name = value.trim().to_string(),
                             "wp:status" => it.status = value.trim().to_string(),
                             "wp:post_type" => it.post_type = value.trim().to_string(),
+                            "wp:post_parent" => it.post_parent = value.trim().to_string(),
                             "wp:post_password" => it.post_password = value.trim().to_string(),
                             "dc:creator" => it.creator = value.trim().to_string(),
                             "wp:comment" => it.comments += 1,
