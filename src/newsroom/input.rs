@@ -33,6 +33,8 @@ pub struct Fields {
     pub lead_image: LeadImage,
     /// Tag names as typed; `Some(vec![])` removes every tag.
     pub tags: Option<Vec<String>>,
+    /// Bylines as typed (people or desks, in credit order); `Some(vec![])` removes them.
+    pub bylines: Option<Vec<String>>,
 }
 
 /// The article state a change starts from.
@@ -122,6 +124,16 @@ pub(crate) fn resolve(
         },
         None => current.map(|a| a.tags.clone()).unwrap_or_default(),
     };
+    let bylines = match &fields.bylines {
+        Some(names) => match crate::domain::tag::normalize(names) {
+            Ok(names) => names,
+            Err(e) => {
+                errors.push(byline_error(&e));
+                Vec::new()
+            }
+        },
+        None => current.map(|a| a.bylines.clone()).unwrap_or_default(),
+    };
     let publish_at = fields.publish_at.or(current.map(|a| a.publish_at)).unwrap_or(now);
     let current_status = current.map(|a| a.status).unwrap_or(Status::Draft);
     let (status, publish_at) = match action {
@@ -160,6 +172,7 @@ pub(crate) fn resolve(
         review_requested,
         lead_image_id,
         tags,
+        bylines,
     })
 }
 
@@ -171,6 +184,20 @@ fn tag_error(e: &crate::domain::tag::TagError) -> FieldError {
             FieldError::new("tags", "error_too_many_tags").with("count", count).with("max", MAX_TAGS)
         }
         TagError::TooLong { name, len } => FieldError::new("tags", "error_tag_too_long")
+            .with("name", name)
+            .with("len", len)
+            .with("max", MAX_TAG_LEN),
+    }
+}
+
+/// A byline problem (bylines follow the tags' rules) as a field error.
+fn byline_error(e: &crate::domain::tag::TagError) -> FieldError {
+    use crate::domain::tag::{MAX_TAG_LEN, MAX_TAGS, TagError};
+    match e {
+        TagError::TooMany { count } => {
+            FieldError::new("bylines", "error_too_many_bylines").with("count", count).with("max", MAX_TAGS)
+        }
+        TagError::TooLong { name, len } => FieldError::new("bylines", "error_byline_too_long")
             .with("name", name)
             .with("len", len)
             .with("max", MAX_TAG_LEN),

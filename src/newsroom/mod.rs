@@ -151,7 +151,7 @@ impl Newsroom {
         }
         let version = version.ok_or(NewsroomError::VersionRequired)?;
         let old = self.store.revision(id, Some(revision_id), None).await?.ok_or(NewsroomError::NotFound)?;
-        let tags = old.tag_names();
+        let (tags, bylines) = (old.tag_names(), old.byline_names());
         let edit = ArticleEdit {
             lang: article.lang.clone(),
             section_id: old.section_id,
@@ -164,6 +164,7 @@ impl Newsroom {
             review_requested: false,
             lead_image_id: self.store.lead_image_id(id).await?,
             tags,
+            bylines,
         };
         let note = format!("restored version {}", old.version);
         let ctx = self.context(actor, &note, Some("article.restore_revision"));

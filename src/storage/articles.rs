@@ -148,8 +148,9 @@ pub struct ItemError {
 /// Keeps the article's current state as a revision if it has none yet (articles created by an
 /// import get their first revision only when they first change).
 pub(crate) const ENSURE_REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, \
-     lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags) SELECT a.id, a.version, NULL, a.updated_at, \
-     'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, a.status, a.publish_at, a.lead_image_id, a.tags \
+     lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags, bylines) SELECT a.id, a.version, NULL, \
+     a.updated_at, 'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, a.status, a.publish_at, a.lead_image_id, \
+     a.tags, a.bylines \
      FROM articles a WHERE a.id = $1 AND NOT EXISTS \
      (SELECT 1 FROM revisions r WHERE r.article_id = a.id AND r.version = a.version)";
 
@@ -157,8 +158,9 @@ pub(crate) const ENSURE_REVISION: &str = "INSERT INTO revisions (article_id, ver
 /// article imported as scheduled has no revision yet): recorded from the revision-less row,
 /// whose version the publication has just moved on by one.
 const ENSURE_REVISION_BEFORE_SCHEDULE: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, \
-     lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags) SELECT a.id, a.version - 1, NULL, a.created_at, \
-     'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, 'scheduled', a.publish_at, a.lead_image_id, a.tags \
+     lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags, bylines) SELECT a.id, a.version - 1, NULL, \
+     a.created_at, 'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, 'scheduled', a.publish_at, \
+     a.lead_image_id, a.tags, a.bylines \
      FROM articles a WHERE a.id = $1 AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.article_id = a.id)";
 
 pub(crate) const SUMMARY_COLUMNS: &str =
@@ -353,8 +355,9 @@ impl Store {
         const SQL: &str = "UPDATE articles SET status = 'published', version = version + 1, updated_at = $1 \
                            WHERE status = 'scheduled' AND publish_at <= $1 AND deleted_at IS NULL RETURNING id";
         const REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
-             slug, section_id, status, publish_at, lead_image_id, tags) SELECT id, version, NULL, $2, 'published on schedule', \
-             title, lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags FROM articles WHERE id = $1";
+             slug, section_id, status, publish_at, lead_image_id, tags, bylines) SELECT id, version, NULL, $2, \
+             'published on schedule', title, lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags, \
+             bylines FROM articles WHERE id = $1";
         const AUDIT: &str = "INSERT INTO audit_log (at, user_id, action, target, detail, address) \
              SELECT $2, NULL, 'article.publish', 'article ' || id, title, 'scheduler' FROM articles WHERE id = $1";
         let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
@@ -540,8 +543,8 @@ impl Store {
                 // ENSURE_REVISION), which halves what a large import writes.
                 if existing.is_some() {
                     sqlx::query("INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
-                         slug, section_id, status, publish_at, lead_image_id, tags) SELECT id, version, NULL, $2, 'import', \
-                         title, lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags FROM articles \
+                         slug, section_id, status, publish_at, lead_image_id, tags, bylines) SELECT id, version, NULL, $2, \
+                         'import', title, lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags, bylines FROM articles \
                          WHERE id = $1")
                         .bind(id).bind(now.as_second())
                         .execute(&mut *tx).await.map_err(at(index))?;

@@ -28,6 +28,8 @@ pub struct ArticleEdit {
     pub lead_image_id: Option<i64>,
     /// Normalized tag names ([`crate::domain::tag::normalize`]).
     pub tags: Vec<String>,
+    /// Who the article is credited to, in order, normalized like tags.
+    pub bylines: Vec<String>,
 }
 
 /// A save could not be applied because someone saved in between.
@@ -146,12 +148,19 @@ pub struct Revision {
     pub publish_at: i64,
     /// Tag names, a JSON array.
     pub tags: String,
+    /// Bylines, a JSON array.
+    pub bylines: String,
 }
 
 impl Revision {
     /// The revision's tag names (none when they cannot be read).
     pub fn tag_names(&self) -> Vec<String> {
         super::rows::tag_names(&self.tags, "revision").unwrap_or_default()
+    }
+
+    /// The revision's bylines (none when they cannot be read).
+    pub fn byline_names(&self) -> Vec<String> {
+        super::rows::tag_names(&self.bylines, "revision").unwrap_or_default()
     }
 }
 
@@ -163,8 +172,8 @@ pub struct MonthCount {
 }
 
 const REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
-     slug, section_id, status, publish_at, lead_image_id, tags) SELECT id, version, $2, $3, $4, title, lead, body_html, \
-     slug, section_id, status, publish_at, lead_image_id, tags FROM articles WHERE id = $1";
+     slug, section_id, status, publish_at, lead_image_id, tags, bylines) SELECT id, version, $2, $3, $4, title, lead, \
+     body_html, slug, section_id, status, publish_at, lead_image_id, tags, bylines FROM articles WHERE id = $1";
 const AUDIT: &str =
     "INSERT INTO audit_log (at, user_id, action, target, detail, address) VALUES ($1, $2, $3, $4, $5, $6)";
 
@@ -212,6 +221,7 @@ impl Store {
                 .bind(now.as_second()).bind(ctx.user_id).bind(i64::from(edit.review_requested)).bind(edit.lead_image_id)
                 .fetch_one(&mut *tx).await?;
             super::tags::set_tags!(tx, id, edit.lang.as_str(), &edit.tags).await?;
+            super::tags::set_labels!(tx, super::tags::BYLINES, id, edit.lang.as_str(), &edit.bylines).await?;
             sqlx::query(REVISION).bind(id).bind(ctx.user_id).bind(now.as_second()).bind(ctx.note)
                 .execute(&mut *tx).await?;
             let change_id: i64 = sqlx::query_scalar(&format!("{LOG_CHANGE} RETURNING id"))
@@ -284,6 +294,9 @@ impl Store {
             }
             if edit.tags != current.tags || edit.lang != current.lang {
                 super::tags::set_tags!(tx, id, edit.lang.as_str(), &edit.tags).await?;
+            }
+            if edit.bylines != current.bylines || edit.lang != current.lang {
+                super::tags::set_labels!(tx, super::tags::BYLINES, id, edit.lang.as_str(), &edit.bylines).await?;
             }
             sqlx::query(REVISION).bind(id).bind(ctx.user_id).bind(now.as_second()).bind(ctx.note).execute(&mut *tx).await?;
             let kind = ChangeKind::of_transition(Some(current.status), Some(status), false);
@@ -476,9 +489,9 @@ impl Store {
         version: Option<i64>,
     ) -> Result<Option<Revision>> {
         const BY_ID: &str = "SELECT id, article_id, version, at, note, title, lead, body_html, slug, section_id, status, \
-                             publish_at, tags FROM revisions WHERE article_id = $1 AND id = $2";
+                             publish_at, tags, bylines FROM revisions WHERE article_id = $1 AND id = $2";
         const BY_VERSION: &str = "SELECT id, article_id, version, at, note, title, lead, body_html, slug, section_id, \
-                                  status, publish_at, tags FROM revisions WHERE article_id = $1 AND version = $2 \
+                                  status, publish_at, tags, bylines FROM revisions WHERE article_id = $1 AND version = $2 \
                                   ORDER BY id DESC LIMIT 1";
         let (sql, key) = match (id, version) {
             (Some(id), _) => (BY_ID, id),

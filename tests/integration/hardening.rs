@@ -129,6 +129,7 @@ async fn writes_cut_at_every_await_point_leave_no_lock(backend: Backend) {
         review_requested: false,
         lead_image_id: None,
         tags: Vec::new(),
+        bylines: Vec::new(),
     };
     let ctx = newsdesk::storage::editorial::WriteContext {
         user_id: Some(user),

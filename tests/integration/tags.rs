@@ -50,12 +50,14 @@ async fn tags_are_written_shown_listed_and_filtered(backend: Backend) {
         "/api/v1/articles",
         json!({"lang": "en", "title": "Ministers meet on climate finance", "section": section,
                "body_html": "<p>Ministers agreed a fund.</p>", "status": "published",
-               "tags": ["  Москва ", "<b>climate   finance</b>", "москва"]}),
+               "tags": ["  Москва ", "<b>climate   finance</b>", "москва"],
+               "bylines": ["Anna Editor", "Press Service"]}),
         None,
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{tagged}");
     assert_eq!(tagged["tags"], json!(["Москва", "climate finance"]));
+    assert_eq!(tagged["bylines"], json!(["Anna Editor", "Press Service"]));
     let id = tagged["id"].as_i64().unwrap();
     let (status, draft) = send(
         &s,
@@ -123,12 +125,15 @@ async fn tags_are_written_shown_listed_and_filtered(backend: Backend) {
         &token,
         reqwest::Method::PATCH,
         &format!("/api/v1/articles/{id}"),
-        json!({"tags": ["summit"]}),
+        json!({"tags": ["summit"], "bylines": ["Pavel Reporter"]}),
         Some(1),
     )
     .await;
     assert_eq!(status, 200, "{changed}");
     assert_eq!(changed["tags"], json!(["summit"]));
+    assert_eq!(changed["bylines"], json!(["Pavel Reporter"]));
+    assert!(s.page("/en/author/pavel-reporter").await.contains("Ministers meet on climate finance"));
+    assert_eq!(s.get("/en/author/press-service").await.status(), 404, "no published article credits it now");
     assert_eq!(s.get("/en/tag/moskva").await.status(), 404, "no published article carries it now");
     assert!(s.page("/en/tag/summit").await.contains("Ministers meet on climate finance"));
 
@@ -136,7 +141,9 @@ async fn tags_are_written_shown_listed_and_filtered(backend: Backend) {
     let first = s.state.store.revisions(id).await.unwrap().into_iter().map(|r| r.id).min().unwrap();
     let admin = Actor::system("test");
     let restored = s.state.newsroom.restore_revision(&admin, id, Some(2), first).await.expect("restored");
-    assert_eq!(restored.after.unwrap().tags, vec!["Москва", "climate finance"]);
+    let restored = restored.after.unwrap();
+    assert_eq!(restored.tags, vec!["Москва", "climate finance"]);
+    assert_eq!(restored.bylines, vec!["Anna Editor", "Press Service"], "a revision keeps its bylines");
     assert!(s.page("/en/tag/moskva").await.contains("Ministers meet on climate finance"));
 
     // What cannot be a tag is refused against its field, in the caller's language.
@@ -156,5 +163,17 @@ async fn tags_are_written_shown_listed_and_filtered(backend: Backend) {
         let message = problem["errors"][0]["message"].as_str().unwrap();
         assert!(message.contains(says) && message.to_lowercase().contains("тег"), "{message}");
     }
+    let (status, problem) = send(
+        &s,
+        &token,
+        post.clone(),
+        "/api/v1/articles",
+        json!({"lang": "en", "title": "Bad bylines", "section": section, "bylines": ["д".repeat(61)]}),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "bylines");
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("Подпись"), "{problem}");
     s.stop().await;
 }

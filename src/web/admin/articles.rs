@@ -178,6 +178,8 @@ pub struct ArticleForm {
     lead_image: Option<String>,
     /// Tag names, comma-separated. A form without the field keeps the current ones.
     tags: Option<String>,
+    /// Bylines, comma-separated. A form without the field keeps the current ones.
+    bylines: Option<String>,
 }
 
 /// The form's fields as the newsroom takes them; what cannot even be read (a date that is not
@@ -227,6 +229,7 @@ fn form_fields(state: &AppState, f: &ArticleForm) -> Result<Fields, Vec<FieldErr
         publish_at,
         lead_image,
         tags: f.tags.as_deref().map(crate::domain::tag::split_list),
+        bylines: f.bylines.as_deref().map(crate::domain::tag::split_list),
     })
 }
 
@@ -359,6 +362,7 @@ async fn editor_page(
             body => value(form.map(|f| &f.body), article.map(|a| a.body_html.clone())),
             slug => value(form.and_then(|f| f.slug.as_ref()), article.map(|a| a.slug.clone())),
             tags => value(form.and_then(|f| f.tags.as_ref()), article.map(|a| a.tags.join(", "))),
+            bylines => value(form.and_then(|f| f.bylines.as_ref()), article.map(|a| a.bylines.join(", "))),
             section => form.and_then(|f| f.section.parse::<i64>().ok()).or(article.map(|a| a.section_id)).unwrap_or_else(|| sections.first().map(|s| s.id).unwrap_or(0)),
             lang => lang.as_str(),
             publish_at => value(form.map(|f| &f.publish_at).filter(|p| !p.is_empty()), article.map(|a| a.publish_at.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M").to_string())),

@@ -87,6 +87,7 @@ pub async fn create(
         publish_at,
         lead_image: body.lead_image_id.map_or(LeadImage::Keep, LeadImage::Set),
         tags: body.tags,
+        bylines: body.bylines,
     };
     let written = match body.translation_of {
         None => state.newsroom.create(&caller.actor, lang, fields, action).await?,
@@ -152,6 +153,7 @@ pub async fn patch(
             Some(Some(id)) => LeadImage::Set(id),
         },
         tags: body.tags,
+        bylines: body.bylines,
     };
     let written = state.newsroom.save(&caller.actor, id, version, fields, Action::Save).await?;
     let article = written.article().ok_or_else(ApiError::not_found)?;

@@ -42,6 +42,8 @@ pub struct ArticleOut {
     pub lead_image_id: Option<i64>,
     /// Tag names, most important first.
     pub tags: Vec<String>,
+    /// Who it is credited to, in order.
+    pub bylines: Vec<String>,
 }
 
 impl ArticleOut {
@@ -72,6 +74,7 @@ impl ArticleOut {
             url,
             lead_image_id,
             tags: a.tags.clone(),
+            bylines: a.bylines.clone(),
         }
     }
 }
@@ -251,6 +254,10 @@ pub struct ArticleCreate {
     /// Tag names, most important first (at most 20, each up to 60 characters).
     #[serde(default)]
     pub tags: Option<Vec<String>>,
+    /// Who the article is credited to, in order: people or a desk ("Press Service"); the same
+    /// limits as tags.
+    #[serde(default)]
+    pub bylines: Option<Vec<String>>,
 }
 
 /// A section named by slug or by id.
@@ -277,6 +284,8 @@ pub struct ArticlePatch {
     pub lead_image_id: Option<Option<i64>>,
     /// Tag names; replaces the article's tags (`[]` removes them all).
     pub tags: Option<Vec<String>>,
+    /// Bylines; replaces the article's (`[]` removes them all).
+    pub bylines: Option<Vec<String>>,
 }
 
 /// Tells "absent" (keep) from `null` (remove).
