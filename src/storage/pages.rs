@@ -57,6 +57,17 @@ impl Store {
     }
 
     /// A page's revisions, newest first.
+    /// One revision's text, `(title, slug, body_html, status)`, to load into the editor.
+    pub async fn page_revision(
+        &self,
+        page_id: i64,
+        version: i64,
+    ) -> Result<Option<(String, String, String, String)>> {
+        const SQL: &str = "SELECT title, slug, body_html, status FROM page_revisions \
+                           WHERE page_id = $1 AND version = $2 ORDER BY id DESC LIMIT 1";
+        Ok(with_pool!(self, p => sqlx::query_as(SQL).bind(page_id).bind(version).fetch_optional(p).await?))
+    }
+
     pub async fn page_revisions(&self, page_id: i64) -> Result<Vec<PageRevision>> {
         const SQL: &str = "SELECT r.version, r.at, u.email, r.title, r.status FROM page_revisions r \
                            LEFT JOIN users u ON u.id = r.user_id WHERE r.page_id = $1 ORDER BY r.version DESC";

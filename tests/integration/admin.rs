@@ -560,6 +560,21 @@ async fn editors_keep_static_pages(backend: Backend) {
     assert!(s.page("/ru/pravila-akkreditatsii").await.contains("(новые)"));
     let history = editor.page(&edit_path).await;
     assert!(history.contains("editor@example.org"), "each save is in the history");
+    // An earlier version is loaded into the form, and restored only when saved.
+    assert!(history.contains("?revision=1"), "{history}");
+    let loaded = editor.page(&format!("{edit_path}?revision=1")).await;
+    assert!(
+        loaded.contains(r#"value="Правила аккредитации""#) && loaded.contains("Version 1 is loaded"),
+        "{loaded}"
+    );
+    assert!(s.page("/ru/pravila-akkreditatsii").await.contains("(новые)"), "loading changes nothing");
+    let version = crate::harness::between(&loaded, "name=\"version\" value=\"", "\"").to_string();
+    let mut restore = form("Правила аккредитации", "published");
+    restore.push(("version", version));
+    restore[3].1 = "pravila-akkreditatsii".into();
+    assert_eq!(post(edit_path.clone(), restore).await.status(), 303);
+    assert!(!s.page("/ru/pravila-akkreditatsii").await.contains("(новые)"), "restored by saving");
+    assert_eq!(editor.get(&format!("{edit_path}?revision=99")).await.status(), 404);
     s.stop().await;
 }
 

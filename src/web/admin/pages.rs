@@ -13,7 +13,7 @@ use crate::newsroom::NewsroomError;
 use crate::web::AppState;
 use crate::web::error::{WebError, WebResult};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{Extensions, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
@@ -95,9 +95,11 @@ async fn form_page(
         status => value(form.map(|f| &f.status), page.map(|p| p.status.as_str())),
         version => page.map(|p| p.version),
     };
-    let (status, error) = match refused {
-        Some((status, message)) => (status, Some(message)),
-        None => (StatusCode::OK, None),
+    // A message with 200 is a notice (a version loaded), any other a refusal.
+    let (status, error, notice) = match refused {
+        Some((StatusCode::OK, message)) => (StatusCode::OK, None, Some(message)),
+        Some((status, message)) => (status, Some(message), None),
+        None => (StatusCode::OK, None, None),
     };
     let title = match page {
         Some(p) => p.title.clone(),
@@ -106,7 +108,7 @@ async fn form_page(
     let languages: Vec<String> = state.site.languages.iter().map(|l| l.to_string()).collect();
     let ctx = context! {
         page_id => page.map(|p| p.id), public_href => page.filter(|p| p.is_published()).map(|p| format!("/{}/{}", p.lang, p.slug)),
-        fields, revisions, error, languages,
+        fields, revisions, error, notice, languages,
         ..chrome(state, Some(staff), ui, &title, "pages")
     };
     Ok((status, render(state, "admin/page_edit.html", ctx)?).into_response())
@@ -118,16 +120,39 @@ pub async fn new(State(state): State<AppState>, staff: Staff, headers: HeaderMap
     form_page(&state, &staff, &headers, None, None, None).await
 }
 
-/// `GET /admin/pages/{id}`.
+/// Which earlier version to load into the form.
+#[derive(Debug, Default, Deserialize)]
+pub struct Load {
+    revision: Option<i64>,
+}
+
+/// `GET /admin/pages/{id}`, or `?revision=N` to load version N's text into the form: saving
+/// it then restores it as a new version (nothing changes until the editor saves).
 pub async fn edit(
     State(state): State<AppState>,
     staff: Staff,
     headers: HeaderMap,
     Path(id): Path<i64>,
+    Query(load): Query<Load>,
 ) -> WebResult<Response> {
     staff.require(NEEDED)?;
     let page = state.store.page_by_id(id).await?.ok_or(WebError::NotFound)?;
-    form_page(&state, &staff, &headers, Some(&page), None, None).await
+    let Some(version) = load.revision else {
+        return form_page(&state, &staff, &headers, Some(&page), None, None).await;
+    };
+    let (title, slug, body, status) =
+        state.store.page_revision(id, version).await?.ok_or(WebError::NotFound)?;
+    let form = PageForm {
+        lang: page.lang.to_string(),
+        title,
+        slug,
+        body,
+        status,
+        version: page.version.to_string(),
+    };
+    let ui = ui_lang(&headers);
+    let notice = i18n::text(ui, "admin_page_revision_loaded", &[("version", &version.to_string())]);
+    form_page(&state, &staff, &headers, Some(&page), Some(&form), Some((StatusCode::OK, notice))).await
 }
 
 /// `POST /admin/pages`: a new page.
