@@ -5,6 +5,7 @@ use super::Global;
 use crate::config::Config;
 use crate::domain::{Clock, SystemClock};
 use crate::storage::{ListFilter, Store};
+use anyhow::Context;
 use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
@@ -67,8 +68,46 @@ pub async fn fill_demo_if_empty(store: &Store, config: &Config, clock: &dyn Cloc
         return Ok(false);
     }
     let now = clock.now();
-    let (sections, articles) = crate::demo::demo_site(now);
+    let (sections, mut articles) = crate::demo::demo_site(now);
+    let photos = demo_photos(store, config, now).await?;
+    for article in &mut articles {
+        let story = article.translation_key.as_deref().and_then(|k| k.strip_prefix("demo-"));
+        let story: usize = story.and_then(|n| n.parse().ok()).unwrap_or(0);
+        if let Some(index) = PHOTO_STORIES.iter().position(|n| *n == story) {
+            article.extras.lead_image_id = photos.get(index).map(|p| p.id);
+        }
+    }
     let outcome = store.save_articles(&sections, &articles, now, &|| {}).await?;
-    eprintln!("added demo content: {} articles in {} sections", outcome.created, sections.len());
+    eprintln!(
+        "added demo content: {} articles in {} sections, {} photos",
+        outcome.created,
+        sections.len(),
+        photos.len()
+    );
     Ok(true)
+}
+
+/// The demo stories that have a lead photo (the others show how a story without one looks).
+const PHOTO_STORIES: [usize; 6] = [1, 2, 4, 5, 7, 9];
+
+/// Draws the demo photos and adds them to the media library, as an import would.
+async fn demo_photos(
+    store: &Store,
+    config: &Config,
+    now: jiff::Timestamp,
+) -> anyhow::Result<Vec<crate::io::photos::Stored>> {
+    let scratch =
+        tempfile::tempdir_in(&config.data_dir).context("cannot make a scratch folder for demo photos")?;
+    let mut files = Vec::new();
+    for (i, story) in PHOTO_STORIES.iter().enumerate() {
+        let path = scratch.path().join(format!("demo-{story}.jpg"));
+        std::fs::write(&path, crate::demo::photos::photo(i)).context("cannot write a demo photo")?;
+        files.push(crate::io::photos::PhotoFile {
+            path,
+            name: format!("demo-{story}.jpg"),
+            alt: crate::demo::photos::describe(i).into(),
+            caption: String::new(),
+        });
+    }
+    Ok(crate::io::photos::store_all(store, &config.data_dir, &files, now).await?)
 }

@@ -1,7 +1,9 @@
 //! Demo content: a small, hand-written bilingual site for first runs and screenshots
-//! ([`site`]), and large generated corpora for benchmarks ([`corpus`]).
+//! ([`site`]) with photos drawn at run time ([`photos`]), and large generated corpora for
+//! benchmarks ([`corpus`]).
 
 mod corpus;
+pub mod photos;
 mod site;
 
 pub use corpus::corpus_chunk;

@@ -144,6 +144,25 @@ async fn demo_fills_an_empty_site_once(backend: Backend) {
     assert!(article_lines(&exported) >= 60, "demo has at least 60 articles");
     let err = failed(&newsdesk(&db, &["demo"]));
     assert!(err.contains("already has articles"), "{err}");
+
+    // The demo looks like a press site: a lead story with its photo, thumbnails in the list,
+    // each section's newest; photos served in every variant they list.
+    let s =
+        crate::harness::TestServer::start_on(db, std::sync::Arc::new(newsdesk::domain::SystemClock)).await;
+    let home = s.page("/en/").await;
+    let lead = crate::harness::between(&home, r#"<article class="lead-story""#, "</article>");
+    assert!(lead.contains(r#"fetchpriority="high""#) && lead.contains("srcset="), "{lead}");
+    let lead_href =
+        crate::harness::between(lead, r#"<h2 id="lead-title" class="lead-title"><a href=""#, "\"");
+    let latest = crate::harness::between(&home, r#"<ol class="news-list">"#, "</ol>");
+    assert!(!latest.contains(lead_href), "the lead story is not listed twice");
+    assert!(latest.matches(r#"class="news-thumb""#).count() >= 2, "{latest}");
+    assert!(home.matches(r#"<section class="section-block""#).count() >= 3, "each section's newest");
+    let src = crate::harness::between(lead, r#"src=""#, "\"");
+    let photo = s.get(src).await;
+    assert_eq!(photo.status(), 200);
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    s.stop().await;
 }
 
 #[test]

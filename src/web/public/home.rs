@@ -1,6 +1,7 @@
-//! `GET /{lang}/`: the language's home page, the latest news first.
+//! `GET /{lang}/`: the language's home page as a press site has it: the lead story with its
+//! photo, the latest news with thumbnails, the latest of each section and the most read.
 
-use super::{PageCtx, urls};
+use super::{PageCtx, media, urls};
 use crate::i18n;
 use crate::storage::ListFilter;
 use crate::web::AppState;
@@ -9,11 +10,46 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use minijinja::context;
 
+/// Stories per section in the home page's section blocks.
+const PER_SECTION: u32 = 3;
+
+/// How far down the latest news the lead story is looked for: the newest story with a photo
+/// leads, so the top of the page is never a bare headline while a photo story is this fresh.
+const LEAD_WINDOW: usize = 5;
+
 pub async fn show(State(state): State<AppState>, Path(lang): Path<String>) -> WebResult<Html<String>> {
     let ctx = PageCtx::new(&state, &lang).await?;
     let filter = ListFilter::all(ctx.lang.clone());
-    let (_, latest) = state.listing.page(&state, &filter, state.site.page_size, 0).await?;
-    let items: Vec<_> = latest.iter().map(|a| ctx.item(a)).collect();
+    let (_, latest) = state.listing.page(&state, &filter, state.site.page_size + 1, 0).await?;
+    // The lead story: the newest with a photo among the freshest few, else the newest.
+    let lead_index = latest.iter().take(LEAD_WINDOW).position(|a| a.lead_image.is_some()).unwrap_or(0);
+    let lead = latest.get(lead_index).map(|a| {
+        let photo =
+            a.lead_image.as_ref().map(|i| media::image_view(i.id, &i.file_key, i.width, i.height, 960));
+        context! { photo, item => ctx.item(a) }
+    });
+    let items: Vec<_> = latest
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != lead_index)
+        .map(|(_, a)| ctx.item(a))
+        .take(state.site.page_size as usize)
+        .collect();
+    let mut sections = Vec::new();
+    if ctx.sections.len() > 1 {
+        for section in ctx.sections.iter() {
+            let filter = ListFilter { section_id: Some(section.id), ..ListFilter::all(ctx.lang.clone()) };
+            let (_, newest) = state.listing.page(&state, &filter, PER_SECTION, 0).await?;
+            if newest.is_empty() {
+                continue;
+            }
+            sections.push(context! {
+                name => section.name(&ctx.lang),
+                href => urls::section(&ctx.lang, &section.slug),
+                items => newest.iter().map(|a| ctx.item(a)).collect::<Vec<_>>(),
+            });
+        }
+    }
     let most_read = ctx.most_read().await?;
     let l = ctx.lang.as_str();
     let chrome = ctx.chrome(
@@ -25,6 +61,6 @@ pub async fn show(State(state): State<AppState>, Path(lang): Path<String>) -> We
     );
     ctx.render(
         "public/home.html",
-        context! { items, most_read, all_news_href => urls::archive(&ctx.lang), ..chrome },
+        context! { lead, items, sections, most_read, all_news_href => urls::archive(&ctx.lang), ..chrome },
     )
 }
