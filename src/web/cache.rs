@@ -119,7 +119,11 @@ impl Entry {
         let h = response.headers_mut();
         h.insert(header::ETAG, self.etag.clone());
         h.insert(header::LAST_MODIFIED, self.last_modified.clone());
-        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        // Pages differ by the low-vision cookie ([`crate::web::public::low_vision`]).
+        let html =
+            self.headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        let vary = HeaderValue::from_static(if html { "Accept-Encoding, Cookie" } else { "Accept-Encoding" });
+        h.insert(header::VARY, vary.clone());
         if let Some(cc) = self.headers.get(header::CACHE_CONTROL) {
             h.insert(header::CACHE_CONTROL, cc.clone());
         }
@@ -130,6 +134,7 @@ impl Entry {
         for (name, value) in &self.headers {
             h.insert(name.clone(), value.clone());
         }
+        h.insert(header::VARY, vary);
         let (body, encoding) = match preferred_encoding(request) {
             Encoding::Brotli => (self.brotli.clone(), Some("br")),
             Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
@@ -407,7 +412,7 @@ pub(crate) fn cache_key<B>(request: &axum::http::Request<B>) -> Option<String> {
     {
         return None;
     }
-    match uri.query() {
+    let key = match uri.query() {
         None | Some("") => Some(path.to_string()),
         Some(q) if q.len() <= 300 => {
             let known = q.split('&').all(|pair| {
@@ -417,6 +422,11 @@ pub(crate) fn cache_key<B>(request: &axum::http::Request<B>) -> Option<String> {
             known.then(|| format!("{path}?{q}"))
         }
         Some(_) => None,
+    };
+    // The version for the visually impaired is another page at the same address.
+    match crate::web::public::low_vision::LowVision::from_headers(request.headers()) {
+        Some(lv) => key.map(|k| format!("{k}#lv={}", lv.value())),
+        None => key,
     }
 }
 

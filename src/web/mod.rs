@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::serve))
         .route("/media/{file}", get(public::media::serve))
         .route("/favicon.ico", get(root::favicon))
+        .route("/low-vision", get(public::low_vision::set))
         .route("/robots.txt", get(sitemap::robots))
         .route("/sitemap.xml", get(sitemap::index))
         .route("/sitemap-news.xml", get(sitemap::news))
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(root::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), public::error_page::render))
+        .layer(axum::middleware::from_fn(public::low_vision::scope))
         .layer(axum::middleware::from_fn_with_state(state.cache.clone(), cache::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), views::count))
         // Inside the timeout: a write that outlives it still runs to its end in its own task.

@@ -336,3 +336,53 @@ on_both_backends!(
     security_headers_assets_and_head,
     scheduled_articles_appear_by_themselves,
 );
+
+/// The version for the visually impaired: one link from every page, settings kept in a
+/// cookie by plain links (no JavaScript), each reader getting their own version from the
+/// page cache and caches told so.
+async fn the_version_for_the_visually_impaired(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    let with = |cookie: &'static str, path: &'static str| {
+        let request = s.client.get(format!("{}{path}", s.base));
+        if cookie.is_empty() { request } else { request.header("cookie", format!("nd_lv={cookie}")) }
+    };
+    let normal = s.page("/ru/").await;
+    assert!(normal.contains(
+        r#"<a class="lv-link" href="/low-vision?on=1&amp;next=%2Fru%2F">Версия для слабовидящих</a>"#
+    ));
+    assert!(!normal.contains("lv-panel"));
+
+    let on = s.get("/low-vision?on=1&next=/ru/").await;
+    assert_eq!(on.status(), 303);
+    assert_eq!(on.headers()["location"], "/ru/");
+    let cookie = on.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("nd_lv=2.bw.i.n;")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+    );
+    let elsewhere = s.get("/low-vision?on=1&next=//evil.example/").await;
+    assert_eq!(elsewhere.headers()["location"], "/", "only back to this site");
+
+    // The same address, twice each way: the page cache keeps the versions apart.
+    for _ in 0..2 {
+        let page = with("3.wb.n.w", "/en/").send().await.unwrap();
+        assert!(page.headers()["vary"].to_str().unwrap().contains("Cookie"));
+        let html = page.text().await.unwrap();
+        assert!(html.contains(r#"<html lang="en" class="lv lv-s3 lv-wb lv-noimg lv-wide">"#), "{html}");
+        assert!(html.contains(r#"<nav class="lv-panel" aria-label="Settings for the visually impaired">"#));
+        assert!(html.contains(r#"href="/low-vision?off=1&amp;next=%2Fen%2F">Normal version</a>"#));
+        let plain = with("", "/en/").send().await.unwrap().text().await.unwrap();
+        assert!(plain.starts_with("<!doctype html>\n<html lang=\"en\">"), "{plain}");
+        let forged = with("9.<script>.x.y", "/en/").send().await.unwrap().text().await.unwrap();
+        assert_eq!(forged, plain, "a cookie that is not a setting is the normal version");
+    }
+    // Changing one setting keeps the others; off ends it.
+    let changed = with("3.wb.n.w", "/low-vision?scheme=brown&next=/en/").send().await.unwrap();
+    assert!(changed.headers()["set-cookie"].to_str().unwrap().starts_with("nd_lv=3.brown.n.w;"));
+    let off = s.get("/low-vision?off=1&next=/en/").await;
+    assert!(off.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    s.stop().await;
+}
+
+on_both_backends!(the_version_for_the_visually_impaired);

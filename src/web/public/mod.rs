@@ -7,6 +7,7 @@ pub mod error_page;
 pub mod feeds;
 pub mod home;
 pub mod lists;
+pub mod low_vision;
 pub mod media;
 pub mod old_addresses;
 pub mod page;
@@ -181,6 +182,8 @@ impl<'a> PageCtx<'a> {
             icon => super::assets::url("icon"),
             share_image => format!("{}{}", site.base_url, super::assets::url("share")),
             year => dates::civil_date(self.state.clock.now(), &site.time_zone).year(),
+            lv => low_vision::current().map(|lv| context! { classes => lv.classes(), size => lv.size, scheme => lv.scheme, images => lv.images, wide => lv.wide }),
+            lv_next => urls::percent(path),
         }
     }
 
