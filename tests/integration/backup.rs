@@ -101,7 +101,7 @@ async fn a_backup_restores_the_whole_site(backend: Backend) {
     let said = newsdesk(&s.db, &["backup", "--out", file.to_str().unwrap()]);
     ok(&said);
     assert!(
-        String::from_utf8_lossy(&said.stderr).contains("1 people"),
+        String::from_utf8_lossy(&said.stderr).contains("2 people"), // the editor and the imported author
         "{}",
         String::from_utf8_lossy(&said.stderr)
     );

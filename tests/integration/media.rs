@@ -690,7 +690,10 @@ async fn a_lead_photo_shows_on_the_article_lists_and_feeds(backend: Backend) {
 
     // Lists show a thumbnail with its size; feeds carry an enclosure.
     let home = s.page("/en/").await;
-    let item = crate::harness::between(&home, "<li class=\"news-item\">", "</li>");
+    let lead = crate::harness::between(&home, "<article class=\"lead-story\"", "</article>");
+    assert!(lead.contains(&format!("src=\"/media/{key}-960.jpg\"")), "the home page leads with it: {lead}");
+    let archive = s.page("/en/archive").await;
+    let item = crate::harness::between(&archive, "<li class=\"news-item\">", "</li>");
     assert!(item.contains(&format!("class=\"news-thumb\" src=\"/media/{key}-480.jpg\"")), "{item}");
     assert!(item.contains("width=\"480\" height=\"320\""));
     let rss = s.page("/en/feed.xml").await;
