@@ -1,6 +1,7 @@
 //! `newsdesk user add EMAIL --role admin|editor|author`: creates a back-office account. The
 //! password is read from standard input when it is piped in; otherwise a one-time link to set
-//! it is printed (valid for 72 hours).
+//! it is printed (valid for 72 hours). `newsdesk user reset EMAIL` prints such a link for an
+//! existing account (a forgotten password, on a site that sends no mail).
 
 use super::Global;
 use crate::accounts::{hash_password, new_token, token_hash};
@@ -28,10 +29,19 @@ pub enum Action {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Print a one-time link (valid for 72 hours) with which a person sets a new password; using
+    /// it ends their sessions. For sites without mail: pass the link on yourself.
+    Reset {
+        /// The person's sign-in e-mail address.
+        email: String,
+    },
 }
 
 pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
-    let Action::Add { email, role, name } = opts.action;
+    let (email, role, name) = match opts.action {
+        Action::Add { email, role, name } => (email, role, name),
+        Action::Reset { email } => return reset(global, &email).await,
+    };
     let (config, store) = super::open(global).await?;
     let email = normalize_email(&email).with_context(|| format!("'{email}' is not an e-mail address"))?;
     let role = Role::parse(&role).context("unknown role")?;
@@ -71,6 +81,25 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         eprintln!("created {role} {email}; set the password within 72 hours at:");
         println!("{}/admin/set-password/{token}", config.site.base_url);
     }
+    store.close().await;
+    Ok(())
+}
+
+/// `newsdesk user reset EMAIL`.
+async fn reset(global: &Global, email: &str) -> anyhow::Result<()> {
+    let (config, store) = super::open(global).await?;
+    let email = normalize_email(email).with_context(|| format!("'{email}' is not an e-mail address"))?;
+    let Some((user, _)) = store.user_for_login(&email).await? else {
+        bail!("there is no user with the e-mail {email}; `newsdesk user add` creates one");
+    };
+    let now = SystemClock.now();
+    let token = new_token();
+    store
+        .create_password_token(&token_hash(&token), user.id, now + jiff::SignedDuration::from_hours(72))
+        .await?;
+    store.audit(None, "user.reset", &email, "", "command line", now).await?;
+    eprintln!("{email} sets a new password within 72 hours at:");
+    println!("{}/admin/set-password/{token}", config.site.base_url);
     store.close().await;
     Ok(())
 }

@@ -165,6 +165,23 @@ async fn demo_fills_an_empty_site_once(backend: Backend) {
     s.stop().await;
 }
 
+/// A forgotten password on a site without mail: `user reset` prints a one-time link that
+/// works, for people who exist.
+async fn a_forgotten_password_gets_a_one_time_link(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    ok(&newsdesk(&db, &["user", "add", "chief@example.org", "--role", "admin"]));
+    let link = ok(&newsdesk(&db, &["user", "reset", "Chief@Example.org"]));
+    let path =
+        link.trim().split_once("/admin/set-password/").map(|(_, t)| format!("/admin/set-password/{t}"));
+    let path = path.expect("a link");
+    let err = failed(&newsdesk(&db, &["user", "reset", "nobody@example.org"]));
+    assert!(err.contains("there is no user with the e-mail nobody@example.org"), "{err}");
+    let s =
+        crate::harness::TestServer::start_on(db, std::sync::Arc::new(newsdesk::domain::SystemClock)).await;
+    assert!(s.page(&path).await.contains("name=\"new\""), "the link opens the set-password form");
+    s.stop().await;
+}
+
 #[test]
 fn bad_database_urls_and_directories_get_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
@@ -250,6 +267,7 @@ async fn redirect_lists_import_whole_or_not_at_all(backend: Backend) {
 }
 
 on_both_backends!(
+    a_forgotten_password_gets_a_one_time_link,
     redirect_lists_import_whole_or_not_at_all,
     import_export_round_trip,
     feeds_import_idempotently,

@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users", get(people::users).post(people::create_user))
         .route("/users/{id}", post(people::update_user))
         .route("/users/{id}/invite", post(people::invite_user))
+        .route("/users/{id}/reset", post(people::invite_user))
         .route("/sections", get(people::sections).post(people::save_section))
         .route("/audit", get(people::audit))
         .route("/pages", get(pages::list).post(pages::create))

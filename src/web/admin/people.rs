@@ -102,8 +102,9 @@ pub async fn create_user(
     users_page(&state, &staff, &headers, StatusCode::OK, None, Some(link)).await
 }
 
-/// `POST /admin/users/{id}/invite`: a one-time set-password link for someone who has no
-/// password yet (an imported author, or a link that expired), shown once.
+/// `POST /admin/users/{id}/invite` and `…/reset`: a one-time set-password link, shown once, for
+/// someone who has no password yet (an imported author, or a link that expired) or who forgot
+/// theirs (using it sets the new password and ends their sessions).
 pub async fn invite_user(
     State(state): State<AppState>,
     staff: Staff,
@@ -113,15 +114,13 @@ pub async fn invite_user(
 ) -> WebResult<Response> {
     staff.require(Permission::ManageUsers)?;
     let user = state.store.user_by_id(id).await?.ok_or(WebError::NotFound)?;
-    if !state.store.awaiting_invitation().await?.contains(&id) {
-        let message = i18n::text(ui_lang(&headers), "admin_already_signed_up", &[]);
-        return users_page(&state, &staff, &headers, StatusCode::CONFLICT, Some(message), None).await;
-    }
+    let action =
+        if state.store.awaiting_invitation().await?.contains(&id) { "user.invite" } else { "user.reset" };
     let link = password_link(&state, id).await?;
     let now = state.clock.now();
     state
         .store
-        .audit(Some(staff.user.id), "user.invite", &user.email, "", &client_address(&extensions), now)
+        .audit(Some(staff.user.id), action, &user.email, "", &client_address(&extensions), now)
         .await?;
     users_page(&state, &staff, &headers, StatusCode::OK, None, Some(link)).await
 }
