@@ -171,6 +171,16 @@ impl Newsroom {
         self.finish(self.store.save_article(id, version, &edit, ctx).await?)
     }
 
+    /// Makes an article the lead story of its language's home page, or no longer. Editors and
+    /// admins (those who publish) choose it.
+    pub async fn pin(&self, actor: &Actor, id: i64, pinned: bool) -> Result<Written> {
+        if !actor.role.can(crate::domain::user::Permission::Publish) {
+            return Err(NewsroomError::Forbidden);
+        }
+        let written = self.store.pin_article(id, pinned, actor.user_id, self.clock.now()).await?;
+        Ok(self.done(written))
+    }
+
     /// To the trash: off the public site at once.
     pub async fn trash(&self, actor: &Actor, id: i64, version: Option<i64>) -> Result<Written> {
         self.trash_or_restore(actor, id, version, true).await

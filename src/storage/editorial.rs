@@ -178,6 +178,44 @@ const AUDIT: &str =
     "INSERT INTO audit_log (at, user_id, action, target, detail, address) VALUES ($1, $2, $3, $4, $5, $6)";
 
 impl Store {
+    /// Makes an article its language's lead story on the home page (`pinned`), or no longer
+    /// (`!pinned`): one lead per language, so pinning one unpins the others. Logged as a public
+    /// update of the article, which sends its home page and every node's copy of it afresh.
+    pub async fn pin_article(
+        &self,
+        id: i64,
+        pinned: bool,
+        user_id: Option<i64>,
+        now: Timestamp,
+    ) -> Result<Written> {
+        let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1 AND deleted_at IS NULL");
+        let written: Written = with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let row: Option<ArticleRow> = sqlx::query_as(&select).bind(id).fetch_optional(&mut *tx).await?;
+            let article = Article::try_from(row.ok_or(StoreError::NotFound)?)?;
+            if pinned {
+                sqlx::query("UPDATE articles SET pinned_at = NULL WHERE lang = $1 AND pinned_at IS NOT NULL")
+                    .bind(article.lang.as_str()).execute(&mut *tx).await?;
+            }
+            sqlx::query("UPDATE articles SET pinned_at = $1 WHERE id = $2")
+                .bind(pinned.then_some(now.as_second())).bind(id).execute(&mut *tx).await?;
+            let change_id: i64 = sqlx::query_scalar(&format!("{LOG_CHANGE} RETURNING id"))
+                .bind(id).bind(ChangeKind::Updated.as_str()).bind(article.status.as_str()).bind(article.status.as_str())
+                .bind(1i64).bind(user_id).bind(article.lang.as_str()).bind(article.section_id).bind(now.as_second())
+                .fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            Written { change_id, kind: ChangeKind::Updated, public: true, before: Some(article.clone()), after: Some(article) }
+        });
+        Ok(written)
+    }
+
+    /// The language's pinned lead story, if it is published.
+    pub async fn pinned_article(&self, lang: &Lang) -> Result<Option<i64>> {
+        const SQL: &str = "SELECT id FROM articles WHERE lang = $1 AND pinned_at IS NOT NULL \
+                           AND status = 'published' AND deleted_at IS NULL ORDER BY pinned_at DESC LIMIT 1";
+        Ok(with_pool!(self, p => sqlx::query_scalar(SQL).bind(lang.as_str()).fetch_optional(p).await?))
+    }
+
     /// Creates an article; the slug comes from the title (with a numeric suffix if taken)
     /// unless given. One transaction: the row, its first revision, the change-log entry and,
     /// for a publication, the audit entry.

@@ -578,7 +578,49 @@ async fn editors_keep_static_pages(backend: Backend) {
     s.stop().await;
 }
 
+/// Editors choose the home page's lead story; authors cannot.
+async fn editors_pin_the_lead_story(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    make_user(&s, "author@example.org", Role::Author).await;
+    let editor = sign_in(&s, "editor@example.org").await;
+    let (_, older) = write(&editor, "Older story to pin", "publish", "").await;
+    let older = older.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    write(&editor, "Newest story", "publish", "").await;
+    s.wait_followed().await;
+    let lead =
+        |home: &str| crate::harness::between(home, "<article class=\"lead-story", "</article>").to_string();
+    assert!(lead(&s.page("/en/").await).contains("Newest story"));
+
+    let page = editor.page(&format!("/admin/articles/{older}")).await;
+    assert!(page.contains("Make it the lead story on the home page"), "{page}");
+    let author = sign_in(&s, "author@example.org").await;
+    let refused = author
+        .post(
+            &format!("/admin/articles/{older}/pin"),
+            &[("csrf", &csrf_in(&author.page("/admin").await)), ("pinned", "1")],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    let pinned = editor
+        .post(&format!("/admin/articles/{older}/pin"), &[("csrf", &csrf_in(&page)), ("pinned", "1")])
+        .await;
+    assert_eq!(pinned.status(), 303);
+    s.wait_followed().await;
+    let home = s.page("/en/").await;
+    assert!(lead(&home).contains("Older story to pin"), "the pinned story leads at once");
+    assert_eq!(home.matches("Older story to pin").count(), 1, "and is not listed twice");
+    let page = editor.page(&format!("/admin/articles/{older}")).await;
+    assert!(page.contains("No longer the lead story"));
+    editor.post(&format!("/admin/articles/{older}/pin"), &[("csrf", &csrf_in(&page)), ("pinned", "0")]).await;
+    s.wait_followed().await;
+    assert!(lead(&s.page("/en/").await).contains("Newest story"));
+    s.stop().await;
+}
+
 on_both_backends!(
+    editors_pin_the_lead_story,
     editors_keep_static_pages,
     admins_keep_old_addresses_working,
     signed_out_requests_go_to_sign_in,

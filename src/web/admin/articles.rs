@@ -375,6 +375,10 @@ async fn editor_page(
         sections => sections.iter().map(|s| context! { id => s.id, name => s.name(lang) }).collect::<Vec<_>>(),
         can_publish => role.can(Permission::Publish),
         can_delete => role.can(Permission::DeleteArticle),
+        pinned => match article.filter(|a| a.status == Status::Published) {
+            Some(a) => state.store.pinned_article(&a.lang).await? == Some(a.id),
+            None => false,
+        },
         translations, error, conflict, notice,
         lead_image, media_choices, lead_preview,
         time_zone => &state.site.time_zone_name,
@@ -672,6 +676,31 @@ pub async fn trash(
         .await
         .map_err(|e| WebError::refused(e, ui))?;
     Ok(Redirect::to("/admin/trash").into_response())
+}
+
+/// What the lead-story button sends.
+#[derive(Debug, Deserialize)]
+pub struct PinForm {
+    /// `1` to make the article its language's lead story, `0` to stop.
+    pinned: String,
+}
+
+/// `POST /admin/articles/{id}/pin`: the lead story of its language's home page, or no longer.
+pub async fn pin(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Path(id): Path<i64>,
+    Form(f): Form<PinForm>,
+) -> WebResult<Response> {
+    let ui = ui_lang(&headers);
+    state
+        .newsroom
+        .pin(&actor(&staff, &extensions), id, f.pinned == "1")
+        .await
+        .map_err(|e| WebError::refused(e, ui))?;
+    Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
 }
 
 /// `POST /admin/articles/{id}/restore`: back from the trash, as a draft.

@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/articles/{id}/translate", post(articles::translate))
         .route("/articles/{id}/delete", post(articles::trash))
         .route("/articles/{id}/restore", post(articles::restore))
+        .route("/articles/{id}/pin", post(articles::pin))
         .route("/articles/{id}/revisions", get(history::list))
         .route("/articles/{id}/diff", get(history::diff))
         .route("/articles/{id}/revisions/{rev}/restore", post(history::restore))

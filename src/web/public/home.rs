@@ -21,9 +21,17 @@ pub async fn show(State(state): State<AppState>, Path(lang): Path<String>) -> We
     let ctx = PageCtx::new(&state, &lang).await?;
     let filter = ListFilter::all(ctx.lang.clone());
     let (_, latest) = state.listing.page(&state, &filter, state.site.page_size + 1, 0).await?;
-    // The lead story: the newest with a photo among the freshest few, else the newest.
-    let lead_index = latest.iter().take(LEAD_WINDOW).position(|a| a.lead_image.is_some()).unwrap_or(0);
-    let lead = latest.get(lead_index).map(|a| {
+    // The lead story: the one an editor pinned, else the newest with a photo among the
+    // freshest few, else the newest.
+    let pinned = match state.store.pinned_article(&ctx.lang).await? {
+        Some(id) => state.store.summaries_by_ids(&[id]).await?.into_iter().next(),
+        None => None,
+    };
+    let lead_index = match &pinned {
+        Some(p) => latest.iter().position(|a| a.id == p.id).unwrap_or(usize::MAX),
+        None => latest.iter().take(LEAD_WINDOW).position(|a| a.lead_image.is_some()).unwrap_or(0),
+    };
+    let lead = pinned.as_ref().or(latest.get(lead_index)).map(|a| {
         let photo =
             a.lead_image.as_ref().map(|i| media::image_view(i.id, &i.file_key, i.width, i.height, 960));
         context! { photo, item => ctx.item(a) }
