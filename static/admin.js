@@ -10,6 +10,15 @@
       theme: "snow",
       formats: ["header", "bold", "italic", "link", "list", "blockquote"],
       modules: {
+        // Tab and Shift+Tab move between the form's fields, as everywhere else, instead of
+        // inserting tab characters (or indenting lists) that would be saved into the text.
+        keyboard: {
+          bindings: {
+            tab: { key: "Tab", handler: function () { return true; } },
+            indent: { key: "Tab", format: ["blockquote", "indent", "list"], handler: function () { return true; } },
+            outdent: { key: "Tab", shiftKey: true, format: ["blockquote", "indent", "list"], handler: function () { return true; } }
+          }
+        },
         toolbar: [
           [{ header: [2, 3, false] }],
           ["bold", "italic", "link"],
@@ -31,7 +40,27 @@
     var sync = function () { field.value = quill.getSemanticHTML().replace(/&nbsp;/g, " "); };
     quill.on("text-change", sync);
     field.form.addEventListener("submit", sync);
+    quill.on("text-change", function (delta, old, source) {
+      if (source === "user") { markDirty(); }
+    });
     window.newsdeskEditor = quill;
+  }
+  // Leaving a form with unsaved changes asks first (the browser's own question); saving or
+  // any other submit of the form does not.
+  var dirty = false;
+  function markDirty() { dirty = true; }
+  var watched = document.querySelector("form[data-unsaved]");
+  if (watched) {
+    watched.addEventListener("input", markDirty);
+    watched.addEventListener("change", markDirty);
+    watched.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+    window.newsdeskDirty = function () { return dirty; };
   }
   // Buttons that destroy or publish ask first.
   document.addEventListener("click", function (event) {

@@ -234,6 +234,18 @@ async fn editor_pastes_and_publishes(d: Arc<Desk>) {
         field.contains("<h2>") && field.contains("<li>") && !field.contains("style="),
         "the hidden body field follows the editor as clean HTML: {field}"
     );
+    // Tab leaves the text for the next field and inserts nothing; what was typed counts as
+    // unsaved until the form is submitted.
+    b.send_keys(&editor, "\u{E004}").await;
+    let left = b.execute("return document.activeElement.closest('#body-editor') === null", vec![]).await;
+    assert_eq!(left, json!(true), "Tab moves the focus out of the editor");
+    let field = b.execute("return document.getElementById('body').value", vec![]).await;
+    assert!(!field.as_str().unwrap_or_default().contains('\t'), "no tab character in the text");
+    assert_eq!(
+        b.execute("return window.newsdeskDirty()", vec![]).await,
+        json!(true),
+        "unsaved changes are known"
+    );
 
     assert_eq!(buttons(b, "schedule").await, 1, "an editor may schedule");
     let publish = b.find("button[name=action][value=publish]").await;
