@@ -110,6 +110,21 @@ pub struct EditorialFilter {
     pub text: Option<String>,
     /// Show the trash instead of live articles.
     pub trash: bool,
+    /// Only drafts whose author asked for review.
+    pub review_only: bool,
+    pub order: EditorialOrder,
+}
+
+/// How an editorial list is sorted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EditorialOrder {
+    /// Last edited first (the back office's article list).
+    #[default]
+    Edited,
+    /// By publication time, newest first ("recently published").
+    PublishedNewest,
+    /// By publication time, soonest first ("scheduled").
+    PublishedSoonest,
 }
 
 #[derive(sqlx::FromRow)]
@@ -465,6 +480,9 @@ impl Store {
             ints.push(a);
             cond.push(format!("a.author_id = $I{}", ints.len()));
         }
+        if f.review_only {
+            cond.push("a.review_requested = 1".to_string());
+        }
         let mut where_sql = cond.join(" AND ");
         for i in (1..=ints.len()).rev() {
             where_sql = where_sql.replace(&format!("$I{i}"), &format!("${}", texts.len() + i));
@@ -477,7 +495,12 @@ impl Store {
             "SELECT a.id, a.lang, a.section_id, a.slug, a.title, a.status, a.publish_at, a.updated_at, a.author_id, \
              u.name AS author, a.review_requested, a.translation_key, a.version \
              FROM articles a LEFT JOIN users u ON u.id = a.author_id WHERE {where_sql} \
-             ORDER BY a.updated_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+             ORDER BY {} LIMIT ${} OFFSET ${}",
+            match f.order {
+                EditorialOrder::Edited => "a.updated_at DESC, a.id DESC",
+                EditorialOrder::PublishedNewest => "a.publish_at DESC, a.id DESC",
+                EditorialOrder::PublishedSoonest => "a.publish_at ASC, a.id ASC",
+            },
             n + 1,
             n + 2
         );

@@ -578,6 +578,35 @@ async fn editors_keep_static_pages(backend: Backend) {
     s.stop().await;
 }
 
+/// The dashboard lists every draft awaiting review, however many drafts came after it, and
+/// what was published by publication time, not by last edit.
+async fn the_dashboard_shows_what_needs_attention(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "author@example.org", Role::Author).await;
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    let author = sign_in(&s, "author@example.org").await;
+    write(&author, "Please review this one", "submit", "").await;
+    for n in 0..11 {
+        write(&author, &format!("Plain draft {n}"), "save", "").await;
+    }
+    let editor = sign_in(&s, "editor@example.org").await;
+    let (_, first) = write(&editor, "Published long ago", "publish", "2024-01-10 10:00").await;
+    write(&editor, "Published recently", "publish", "2025-06-01 10:00").await;
+    // Editing the older one later does not move it up the "recently published" list.
+    let first = first.unwrap();
+    let form = editor.page(&format!("/admin/articles/{first}")).await;
+    let version = crate::harness::between(&form, "name=\"version\" value=\"", "\"").to_string();
+    assert_eq!(save(&editor, first, "Published long ago (corrected)", &version, "save").await.status(), 303);
+    let dashboard = editor.page("/admin").await;
+    let review = crate::harness::between(&dashboard, "id=\"review-h\"", "</section>");
+    assert!(review.contains("Please review this one") && !review.contains("Plain draft"), "{review}");
+    let published = crate::harness::between(&dashboard, "id=\"published-h\"", "</section>");
+    let recent = published.find("Published recently").expect("listed");
+    let old = published.find("Published long ago").expect("listed");
+    assert!(recent < old, "newest publication first: {published}");
+    s.stop().await;
+}
+
 /// Editors choose the home page's lead story; authors cannot.
 async fn editors_pin_the_lead_story(backend: Backend) {
     let Some(s) = TestServer::start(backend).await else { return };
@@ -620,6 +649,7 @@ async fn editors_pin_the_lead_story(backend: Backend) {
 }
 
 on_both_backends!(
+    the_dashboard_shows_what_needs_attention,
     editors_pin_the_lead_story,
     editors_keep_static_pages,
     admins_keep_old_addresses_working,

@@ -85,6 +85,7 @@ async fn list_page(
         },
         text: nonempty(&q.q),
         trash,
+        ..EditorialFilter::default()
     };
     let (rows, total) = state.store.editorial_list(&filter, PAGE, (page - 1) * u64::from(PAGE)).await?;
     let tz = &state.site.time_zone;

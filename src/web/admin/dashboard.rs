@@ -5,7 +5,7 @@ use super::session::Staff;
 use super::{chrome, render, ui_lang};
 use crate::domain::dates;
 use crate::i18n;
-use crate::storage::editorial::{EditorialFilter, at};
+use crate::storage::editorial::{EditorialFilter, EditorialOrder, at};
 use crate::web::AppState;
 use crate::web::error::WebResult;
 use axum::extract::State;
@@ -18,19 +18,25 @@ pub async fn show(State(state): State<AppState>, staff: Staff, headers: HeaderMa
     let ui = ui_lang(&headers);
     let tz = &state.site.time_zone;
     let mine = (staff.user.role == crate::domain::user::Role::Author).then_some(staff.user.id);
-    let list = |status: &str| EditorialFilter {
+    let list = |status: &str, order: EditorialOrder| EditorialFilter {
         status: Some(status.into()),
         author_id: mine,
+        order,
         ..EditorialFilter::default()
     };
     let row = |r: &crate::storage::editorial::EditorialRow| {
         context! { id => r.id, title => &r.title, lang => &r.lang, author => &r.author, review => r.review_requested != 0,
         date => format!("{} {}", dates::short(at(r.publish_at), tz), at(r.publish_at).to_zoned(tz.clone()).strftime("%H:%M")) }
     };
-    let (drafts, _) = state.store.editorial_list(&list("draft"), 10, 0).await?;
-    let review: Vec<Value> = drafts.iter().filter(|r| r.review_requested != 0).map(row).collect();
-    let (scheduled, _) = state.store.editorial_list(&list("scheduled"), 10, 0).await?;
-    let (published, _) = state.store.editorial_list(&list("published"), 10, 0).await?;
+    // Every draft awaiting review (oldest request first would need the request's time; the
+    // last edited come first), the next scheduled, and the latest by publication time.
+    let awaiting = EditorialFilter { review_only: true, ..list("draft", EditorialOrder::Edited) };
+    let (drafts, _) = state.store.editorial_list(&awaiting, 50, 0).await?;
+    let review: Vec<Value> = drafts.iter().map(row).collect();
+    let (scheduled, _) =
+        state.store.editorial_list(&list("scheduled", EditorialOrder::PublishedSoonest), 10, 0).await?;
+    let (published, _) =
+        state.store.editorial_list(&list("published", EditorialOrder::PublishedNewest), 10, 0).await?;
     // Twelve months of publications per language.
     let today = dates::civil_date(state.clock.now(), tz);
     let first = today.first_of_month().checked_sub(11.months()).unwrap_or(today);
