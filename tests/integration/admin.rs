@@ -278,8 +278,17 @@ async fn scheduled_from_the_editor_publishes_by_itself(backend: Backend) {
         write(&c, "Scheduled announcement", "schedule", &at(start + jiff::SignedDuration::from_hours(2)))
             .await;
     assert_eq!(r.status(), 303);
-    let edit = c.page(&format!("/admin/articles/{}", id.unwrap())).await;
+    let edit = c.page(&location(&r)).await;
     assert!(edit.contains("status-scheduled"), "shown as scheduled");
+    let when = start + jiff::SignedDuration::from_hours(2);
+    let local = when
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())
+        .strftime("%d.%m.%Y %H:%M")
+        .to_string();
+    assert!(
+        edit.contains(&format!("Scheduled for {local} (Europe/Moscow)")),
+        "the message says when: {edit}"
+    );
     assert!(!s.page("/en/").await.contains("Scheduled announcement"));
     // The injected clock moves past the time; the scheduler publishes on its next round.
     clock.set(start + jiff::SignedDuration::from_mins(121));

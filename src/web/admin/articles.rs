@@ -433,7 +433,7 @@ pub async fn create(
     match state.newsroom.create(&actor(&staff, &extensions), lang.clone(), fields, action).await {
         Ok(written) => {
             let id = written.article().map(|a| a.id).unwrap_or(0);
-            Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
+            Ok(Redirect::to(&format!("/admin/articles/{id}?saved={}", done_word(action))).into_response())
         }
         Err(e @ (NewsroomError::Invalid(_) | NewsroomError::Taken(_) | NewsroomError::Missing(_))) => {
             let status = if matches!(e, NewsroomError::Taken(_)) {
@@ -473,6 +473,41 @@ pub struct EditQuery {
     saved: Option<String>,
 }
 
+/// The word a redirect after a workflow step carries, for the message that says what happened.
+fn done_word(action: Action) -> &'static str {
+    match action {
+        Action::Save => "saved",
+        Action::Submit => "submitted",
+        Action::SendBack => "sent-back",
+        Action::Publish => "published",
+        Action::Schedule => "scheduled",
+        Action::Unpublish => "unpublished",
+    }
+}
+
+/// "Published", "Sent back to the author", "Scheduled for 12.05.2026 10:00 (Europe/Moscow)": what
+/// the last step did, in the back office's language.
+fn done_message(state: &AppState, ui: &str, done: &str, article: &crate::domain::Article) -> String {
+    let tz = &state.site.time_zone;
+    let key = match done {
+        "submitted" => "admin_done_submitted",
+        "sent-back" => "admin_done_sent_back",
+        "published" => "admin_done_published",
+        "scheduled" => "admin_done_scheduled",
+        "unpublished" => "admin_done_unpublished",
+        "restored" => "admin_done_restored",
+        "pinned" => "admin_done_pinned",
+        _ => "admin_saved",
+    };
+    let when = format!(
+        "{} {} ({})",
+        dates::short(article.publish_at, tz),
+        article.publish_at.to_zoned(tz.clone()).strftime("%H:%M"),
+        state.site.time_zone_name
+    );
+    i18n::text(ui, key, &[("when", &when)])
+}
+
 /// `GET /admin/articles/{id}`.
 pub async fn edit(
     State(state): State<AppState>,
@@ -484,7 +519,7 @@ pub async fn edit(
 ) -> WebResult<Response> {
     let article = load_for(&state, &staff, &extensions, id).await?;
     let ui = ui_lang(&headers);
-    let notice = q.saved.map(|_| i18n::text(ui, "admin_saved", &[]));
+    let notice = q.saved.as_deref().map(|done| done_message(&state, ui, done, &article));
     let lang = article.lang.clone();
     editor_page(&state, &staff, &headers, Some(&article), &lang, Shown { notice, ..Shown::default() }).await
 }
@@ -511,7 +546,9 @@ pub async fn save(
         }
     };
     match state.newsroom.save(&actor(&staff, &extensions), id, f.version, fields, action).await {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/admin/articles/{id}?saved={}", done_word(action))).into_response())
+        }
         Err(NewsroomError::Conflict(conflict)) => {
             // Keep this person's text in the form, show what the other person changed, and let
             // the next save go through against the version they have now seen.
@@ -701,7 +738,8 @@ pub async fn pin(
         .pin(&actor(&staff, &extensions), id, f.pinned == "1")
         .await
         .map_err(|e| WebError::refused(e, ui))?;
-    Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
+    let done = if f.pinned == "1" { "pinned" } else { "saved" };
+    Ok(Redirect::to(&format!("/admin/articles/{id}?saved={done}")).into_response())
 }
 
 /// `POST /admin/articles/{id}/restore`: back from the trash, as a draft.
@@ -719,5 +757,5 @@ pub async fn restore(
         .restore(&actor(&staff, &extensions), id, f.version)
         .await
         .map_err(|e| WebError::refused(e, ui))?;
-    Ok(Redirect::to(&format!("/admin/articles/{id}?saved=1")).into_response())
+    Ok(Redirect::to(&format!("/admin/articles/{id}?saved=restored")).into_response())
 }
