@@ -616,6 +616,27 @@ async fn the_dashboard_shows_what_needs_attention(backend: Backend) {
     s.stop().await;
 }
 
+/// An author opening their own article once it is published sees why it cannot be saved,
+/// not a Save button that answers 403.
+async fn authors_see_their_published_articles_read_only(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "author@example.org", Role::Author).await;
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    let author = sign_in(&s, "author@example.org").await;
+    let (_, id) = write(&author, "Author's story", "submit", "").await;
+    let id = id.unwrap();
+    let draft = author.page(&format!("/admin/articles/{id}")).await;
+    assert!(draft.contains(r#"name="action" value="save""#), "a draft is the author's to save");
+    let editor = sign_in(&s, "editor@example.org").await;
+    let form = editor.page(&format!("/admin/articles/{id}")).await;
+    let version = crate::harness::between(&form, "name=\"version\" value=\"", "\"").to_string();
+    assert_eq!(save(&editor, id, "Author's story", &version, "publish").await.status(), 303);
+    let published = author.page(&format!("/admin/articles/{id}")).await;
+    assert!(!published.contains(r#"name="action" value="save""#), "{published}");
+    assert!(published.contains("an editor changes it now"));
+    s.stop().await;
+}
+
 /// Editors choose the home page's lead story; authors cannot.
 async fn editors_pin_the_lead_story(backend: Backend) {
     let Some(s) = TestServer::start(backend).await else { return };
@@ -658,6 +679,7 @@ async fn editors_pin_the_lead_story(backend: Backend) {
 }
 
 on_both_backends!(
+    authors_see_their_published_articles_read_only,
     the_dashboard_shows_what_needs_attention,
     editors_pin_the_lead_story,
     editors_keep_static_pages,
