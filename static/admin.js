@@ -27,6 +27,28 @@
         ]
       }
     });
+    // The toolbar speaks the back office's language: each button and the heading picker get a
+    // name (read by screen readers, shown as a tooltip) from the page's data-label-* attributes.
+    var toolbar = holder.previousElementSibling;
+    var named = function (selector, label) {
+      var text = holder.getAttribute("data-label-" + label);
+      if (!toolbar || !text) { return; }
+      Array.prototype.forEach.call(toolbar.querySelectorAll(selector), function (el) {
+        el.setAttribute("aria-label", text);
+        el.setAttribute("title", text);
+      });
+    };
+    named("button.ql-bold", "bold");
+    named("button.ql-italic", "italic");
+    named("button.ql-link", "link");
+    named("button.ql-list[value=ordered]", "list-ordered");
+    named("button.ql-list[value=bullet]", "list-bullet");
+    named("button.ql-blockquote", "blockquote");
+    named("button.ql-clean", "clean");
+    named(".ql-header .ql-picker-label", "header");
+    named(".ql-header .ql-picker-item[data-value='2']", "header-2");
+    named(".ql-header .ql-picker-item[data-value='3']", "header-3");
+    named(".ql-header .ql-picker-item:not([data-value])", "paragraph");
     quill.setContents(quill.clipboard.convert({ html: field.value }), "silent");
     field.hidden = true;
     holder.hidden = false;

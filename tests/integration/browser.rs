@@ -246,6 +246,17 @@ async fn editor_pastes_and_publishes(d: Arc<Desk>) {
         json!(true),
         "unsaved changes are known"
     );
+    let names = b
+        .execute(
+            "return [...document.querySelectorAll('.ql-toolbar button')].map((e) => e.getAttribute('aria-label'))",
+            vec![],
+        )
+        .await;
+    let names: Vec<String> =
+        names.as_array().unwrap().iter().map(|v| v.as_str().unwrap_or("").to_string()).collect();
+    for name in ["Bold", "Italic", "Link", "Numbered list", "Bulleted list", "Quote", "Remove formatting"] {
+        assert!(names.iter().any(|n| n == name), "every toolbar button is named ({name}): {names:?}");
+    }
 
     assert_eq!(buttons(b, "schedule").await, 1, "an editor may schedule");
     let publish = b.find("button[name=action][value=publish]").await;
