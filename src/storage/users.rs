@@ -170,13 +170,27 @@ impl Store {
         csrf_token: &str,
         now: Timestamp,
         expires_at: Timestamp,
+        device: (&str, &str),
     ) -> Result<()> {
-        const SQL: &str = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
-                           VALUES ($1, $2, $3, $4, $5)";
+        const SQL: &str = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, \
+                           user_agent, address) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        let agent: String = device.0.chars().take(300).collect();
         with_pool!(self, p => sqlx::query(SQL)
             .bind(token_hash).bind(user_id).bind(csrf_token).bind(now.as_second()).bind(expires_at.as_second())
+            .bind(&agent).bind(device.1)
             .execute(p).await.map(|_| ())?);
         Ok(())
+    }
+
+    /// A person's live sessions, newest first: `(token_hash, created_at, user_agent, address)`.
+    pub async fn sessions_of(
+        &self,
+        user_id: i64,
+        now: Timestamp,
+    ) -> Result<Vec<(String, i64, String, String)>> {
+        const SQL: &str = "SELECT token_hash, created_at, user_agent, address FROM sessions \
+                           WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC";
+        Ok(with_pool!(self, p => sqlx::query_as(SQL).bind(user_id).bind(now.as_second()).fetch_all(p).await?))
     }
 
     /// The live session for a token hash: not expired, user not disabled.

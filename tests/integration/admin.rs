@@ -637,6 +637,44 @@ async fn authors_see_their_published_articles_read_only(backend: Backend) {
     s.stop().await;
 }
 
+/// A person sees where they are signed in and signs one of those places out, or all others.
+async fn people_see_and_end_their_sessions(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    let here = sign_in(&s, "editor@example.org").await;
+    let laptop = sign_in(&s, "editor@example.org").await;
+    let phone = sign_in(&s, "editor@example.org").await;
+    let account = here.page("/admin/password").await;
+    assert_eq!(
+        account.matches("name=\"session\" value=\"").count(),
+        3,
+        "two others and 'everywhere else': {account}"
+    );
+    assert!(account.contains("This browser"));
+    // End one (the first listed other session), then all others.
+    let reference = crate::harness::between(&account, "name=\"session\" value=\"", "\"").to_string();
+    let ended =
+        here.post("/admin/sessions/end", &[("csrf", &csrf_in(&account)), ("session", &reference)]).await;
+    assert_eq!(ended.status(), 303);
+    let still = [laptop.get("/admin").await.status(), phone.get("/admin").await.status()];
+    assert_eq!(
+        still.iter().filter(|s| **s == 200).count(),
+        1,
+        "exactly one of them was signed out: {still:?}"
+    );
+    let account = here.page("/admin/password").await;
+    assert!(account.contains("Signed out there.") || account.contains("This browser"));
+    let others =
+        here.post("/admin/sessions/end", &[("csrf", &csrf_in(&account)), ("session", "others")]).await;
+    assert_eq!(others.status(), 303);
+    assert_ne!(laptop.get("/admin").await.status(), 200);
+    assert_ne!(phone.get("/admin").await.status(), 200);
+    assert_eq!(here.get("/admin").await.status(), 200, "this one stays signed in");
+    let bogus = here.post("/admin/sessions/end", &[("csrf", &csrf_in(&account)), ("session", "0000")]).await;
+    assert_eq!(bogus.status(), 404);
+    s.stop().await;
+}
+
 /// Editors choose the home page's lead story; authors cannot.
 async fn editors_pin_the_lead_story(backend: Backend) {
     let Some(s) = TestServer::start(backend).await else { return };
@@ -679,6 +717,7 @@ async fn editors_pin_the_lead_story(backend: Backend) {
 }
 
 on_both_backends!(
+    people_see_and_end_their_sessions,
     authors_see_their_published_articles_read_only,
     the_dashboard_shows_what_needs_attention,
     editors_pin_the_lead_story,

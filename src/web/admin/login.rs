@@ -129,7 +129,11 @@ pub async fn submit(
             let token = new_token();
             let csrf = new_token();
             let expires = now + SignedDuration::from_hours(SESSION_HOURS);
-            state.store.create_session(&token_hash(&token), user.id, &csrf, now, expires).await?;
+            let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+            state
+                .store
+                .create_session(&token_hash(&token), user.id, &csrf, now, expires, (agent, &address))
+                .await?;
             state.store.clear_login_attempts("account", &email).await?;
             state.store.uncount_login_attempt("address", &address).await?;
             state.store.audit(Some(user.id), "login", &user.email, "", &address, now).await?;
@@ -194,11 +198,17 @@ pub async fn password_form(
     State(state): State<AppState>,
     staff: Staff,
     headers: HeaderMap,
+    Query(q): Query<AccountQuery>,
 ) -> WebResult<Response> {
     let lang = ui_lang(&headers);
-    let ctx = context! { error => None::<String>, notice => None::<String>,
-    ..chrome(&state, Some(&staff), lang, &i18n::text(lang, "admin_change_password", &[]), "") };
-    Ok(render(&state, "admin/password.html", ctx)?.into_response())
+    let notice = q.ended.map(|_| i18n::text(lang, "admin_session_ended", &[]));
+    super::account::account_page(&state, &staff, &headers, StatusCode::OK, None, notice).await
+}
+
+/// `?ended=1` after a session was signed out.
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountQuery {
+    ended: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,13 +236,9 @@ pub async fn password_change(
     } else {
         password_problem(lang, &f.new, &f.confirm)
     };
-    let title = i18n::text(lang, "admin_change_password", &[]);
     if let Some(error) = error {
-        let ctx =
-            context! { error, notice => None::<String>, ..chrome(&state, Some(&staff), lang, &title, "") };
-        return Ok(
-            (StatusCode::UNPROCESSABLE_ENTITY, render(&state, "admin/password.html", ctx)?).into_response()
-        );
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return super::account::account_page(&state, &staff, &headers, status, Some(error), None).await;
     }
     let new = f.new.clone();
     let hashed = with_hashing_slot(move || hash_password(&new)).await.map_err(busy)?.map_err(|e| {
@@ -252,9 +258,8 @@ pub async fn password_change(
             now,
         )
         .await?;
-    let ctx = context! { error => None::<String>, notice => i18n::text(lang, "admin_password_changed", &[]),
-    ..chrome(&state, Some(&staff), lang, &title, "") };
-    Ok(render(&state, "admin/password.html", ctx)?.into_response())
+    let notice = Some(i18n::text(lang, "admin_password_changed", &[]));
+    super::account::account_page(&state, &staff, &headers, StatusCode::OK, None, notice).await
 }
 
 /// `GET /admin/set-password/{token}`: the page behind a one-time link.

@@ -3,6 +3,7 @@
 //! takes [`Staff`] (signed in or sent to sign in) and checks the permission it needs on the
 //! server; the CSRF guard in [`session`] stands in front of every state-changing request.
 
+mod account;
 mod articles;
 mod dashboard;
 mod history;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/password", get(login::password_form).post(login::password_change))
+        .route("/sessions/end", post(account::end_session))
         .route("/set-password/{token}", get(login::set_password_form).post(login::set_password))
         .route("/lang/{code}", get(login::ui_language))
         .route("/articles", get(articles::list).post(articles::create).layer(article_form()))
