@@ -329,6 +329,8 @@ async fn preview_shows_unsaved_text(d: Arc<Desk>) {
     assert_eq!(b.text(&b.wait_for("article h1").await).await, title, "the preview shows the unsaved title");
     let lead = b.text(&b.find(".article-lead").await).await;
     assert_eq!(lead, "Nothing of this is saved yet.", "the preview shows the lead");
+    let banner = b.text(&b.find(".preview-banner[role=status]").await).await;
+    assert!(banner.starts_with("Preview — not published."), "a preview says it is one: {banner:?}");
     let body = b.text(&b.find(".article-body").await).await;
     assert!(body.contains("Typed straight into the editor."), "the preview shows the typed body: {body:?}");
     assert!(

@@ -647,11 +647,21 @@ pub async fn preview(
         updated_at: now,
         version: 0,
         tags: edit.tags,
-        bylines: existing.as_ref().map(|a| a.bylines.clone()).unwrap_or_default(),
+        bylines: edit.bylines,
     };
     let html =
         crate::web::public::article::render_article_with(&ctx, &article, &section, lead_image.as_ref())
             .await?;
+    // Nobody mistakes a preview for the published page, and no search engine keeps it.
+    let banner = format!(
+        "<body>\n<p class=\"preview-banner\" role=\"status\">{}</p>",
+        crate::domain::markup::escape(&i18n::text(ui, "admin_preview_banner", &[]))
+    );
+    let html = axum::response::Html(html.0.replacen("<body>", &banner, 1).replacen(
+        "<head>",
+        "<head>\n<meta name=\"robots\" content=\"noindex\">",
+        1,
+    ));
     Ok((
         [
             (axum::http::header::CACHE_CONTROL, "no-store"),
