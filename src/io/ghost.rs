@@ -118,11 +118,7 @@ pub fn read(
         if is_page {
             let published = text(post, "status") == "published"
                 && matches!(text(post, "visibility").as_str(), "" | "public");
-            let html = post
-                .get("html")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .unwrap_or_else(|| paragraphs(&text(post, "plaintext")));
+            let html = body_of(post);
             let html = photos.rewrite(&html.replace("__GHOST_URL__", ""), batch);
             let ghost_slug = text(post, "slug");
             let slug = Some(ghost_slug.clone())
@@ -195,18 +191,7 @@ pub fn read(
             }
         }
 
-        // Text: `html`, or rendered from Lexical, or the plain text as paragraphs.
-        let html = match post.get("html").and_then(Value::as_str) {
-            Some(html) if !html.trim().is_empty() => html.to_string(),
-            _ => match post
-                .get("lexical")
-                .and_then(Value::as_str)
-                .and_then(|l| serde_json::from_str::<Value>(l).ok())
-            {
-                Some(lexical) => lexical_html(&lexical),
-                None => paragraphs(&text(post, "plaintext")),
-            },
-        };
+        let html = body_of(post);
         let html = photos.rewrite(&html.replace("__GHOST_URL__", ""), batch);
         let body_html = markup::sanitize_html(&html);
         let lead: String = markup::plain_text(&text(post, "custom_excerpt"))
@@ -296,6 +281,124 @@ fn paragraphs(text: &str) -> String {
         .filter(|p| !p.is_empty())
         .map(|p| format!("<p>{}</p>", escape(p).replace('\n', "<br>")))
         .collect()
+}
+
+/// A post's or page's text: `html`, or rendered from Lexical (Ghost 5+) or mobiledoc (older
+/// Ghost), or the plain text as paragraphs.
+fn body_of(post: &Value) -> String {
+    if let Some(html) = post.get("html").and_then(Value::as_str).filter(|h| !h.trim().is_empty()) {
+        return html.to_string();
+    }
+    let document = |field: &str| {
+        post.get(field).and_then(Value::as_str).and_then(|l| serde_json::from_str::<Value>(l).ok())
+    };
+    if let Some(lexical) = document("lexical") {
+        return lexical_html(&lexical);
+    }
+    if let Some(mobiledoc) = document("mobiledoc") {
+        return mobiledoc_html(&mobiledoc);
+    }
+    paragraphs(post.get("plaintext").and_then(Value::as_str).unwrap_or(""))
+}
+
+/// HTML from a mobiledoc document (Ghost before Lexical): markup sections (paragraphs,
+/// headings, quotes), lists, images and the cards that carry text or a picture (`image`,
+/// `html`, `markdown`, `hr`); other cards become links where they have a URL.
+fn mobiledoc_html(doc: &Value) -> String {
+    let list = |name: &str| doc.get(name).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let (markups, cards, sections) = (list("markups"), list("cards"), list("sections"));
+    // Markers: [type, opened markup indexes, how many to close, text]; atoms (type 1) are skipped.
+    let markers = |items: &[Value], out: &mut String| {
+        let mut open: Vec<String> = Vec::new();
+        for marker in items {
+            let m = marker.as_array().map(Vec::as_slice).unwrap_or(&[]);
+            for index in m.get(1).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]) {
+                let markup = index.as_u64().and_then(|i| markups.get(i as usize)).and_then(Value::as_array);
+                let tag = markup.and_then(|m| m.first()).and_then(Value::as_str).unwrap_or("span");
+                let tag = match tag {
+                    "a" | "strong" | "b" | "em" | "i" | "u" | "s" | "code" | "sup" | "sub" => tag,
+                    _ => "span",
+                };
+                let attrs = markup.and_then(|m| m.get(1)).and_then(Value::as_array);
+                let href = attrs.and_then(|a| a.chunks(2).find(|p| p[0] == "href")).and_then(|p| p.get(1));
+                match (tag, href.and_then(Value::as_str)) {
+                    ("a", Some(href)) => out.push_str(&format!("<a href=\"{}\">", escape(href))),
+                    _ => out.push_str(&format!("<{tag}>")),
+                }
+                open.push(tag.to_string());
+            }
+            if m.first().and_then(Value::as_i64) == Some(0) {
+                out.push_str(&escape(m.get(3).and_then(Value::as_str).unwrap_or("")));
+            }
+            for _ in 0..m.get(2).and_then(Value::as_u64).unwrap_or(0) {
+                if let Some(tag) = open.pop() {
+                    out.push_str(&format!("</{tag}>"));
+                }
+            }
+        }
+        while let Some(tag) = open.pop() {
+            out.push_str(&format!("</{tag}>"));
+        }
+    };
+    let mut out = String::new();
+    for section in sections {
+        let s = section.as_array().map(Vec::as_slice).unwrap_or(&[]);
+        let field = |i: usize| s.get(i).and_then(Value::as_str).unwrap_or("");
+        match s.first().and_then(Value::as_i64) {
+            Some(1) => {
+                let tag = match field(1).to_ascii_lowercase().as_str() {
+                    t @ ("h1" | "h2" | "h3" | "h4" | "h5" | "h6") => t.to_string(),
+                    "blockquote" | "aside" | "pull-quote" => "blockquote".into(),
+                    _ => "p".into(),
+                };
+                out.push_str(&format!("<{tag}>"));
+                markers(s.get(2).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]), &mut out);
+                out.push_str(&format!("</{tag}>"));
+            }
+            Some(2) => out.push_str(&format!("<figure><img src=\"{}\" alt=\"\"></figure>", escape(field(1)))),
+            Some(3) => {
+                let tag = if field(1) == "ol" { "ol" } else { "ul" };
+                out.push_str(&format!("<{tag}>"));
+                for item in s.get(2).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]) {
+                    out.push_str("<li>");
+                    markers(item.as_array().map(Vec::as_slice).unwrap_or(&[]), &mut out);
+                    out.push_str("</li>");
+                }
+                out.push_str(&format!("</{tag}>"));
+            }
+            Some(10) => {
+                let card = s.get(1).and_then(Value::as_u64).and_then(|i| cards.get(i as usize));
+                let card = card.and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+                let name = card.first().and_then(Value::as_str).unwrap_or("");
+                let payload = card.get(1);
+                let get = |key: &str| payload.and_then(|p| p.get(key)).and_then(Value::as_str).unwrap_or("");
+                match name {
+                    "hr" => out.push_str("<hr>"),
+                    "html" => out.push_str(get("html")),
+                    "markdown" => out.push_str(&markup::markdown_to_html(get("markdown"))),
+                    "image" => {
+                        out.push_str(&format!(
+                            "<figure><img src=\"{}\" alt=\"{}\">",
+                            escape(get("src")),
+                            escape(get("alt"))
+                        ));
+                        if !get("caption").is_empty() {
+                            out.push_str(&format!("<figcaption>{}</figcaption>", get("caption")));
+                        }
+                        out.push_str("</figure>");
+                    }
+                    _ => {
+                        let url = get("url");
+                        if !url.is_empty() {
+                            out.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape(url)));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn escape(text: &str) -> String {
@@ -398,6 +501,26 @@ mod tests {
         assert_eq!(ghost_date("2025-05-14 09:00:00"), Some(t));
         assert_eq!(ghost_date("2025-05-14T09:00:00.000Z"), Some(t));
         assert_eq!(ghost_date("yesterday"), None);
+    }
+
+    #[test]
+    fn mobiledoc_renders_to_plain_html() {
+        let doc: Value = serde_json::from_str(r#"{"version":"0.3.1","atoms":[],
+            "cards":[["hr",{}],["image",{"src":"__GHOST_URL__/content/images/a.jpg","alt":"A <b>","caption":"Cap"}],
+                     ["markdown",{"markdown":"**md**"}],["bookmark",{"url":"https://example.org/x"}]],
+            "markups":[["a",["href","https://example.org/?a=1&b=2"]],["strong"],["script"]],
+            "sections":[[1,"h2",[[0,[],0,"Title <x>"]]],
+              [1,"p",[[0,[1],1,"bold"],[0,[],0," and "],[0,[0],1,"a link"],[0,[2],1,"x"]]],
+              [3,"ol",[[[0,[],0,"one"]],[[0,[1],1,"two"]]]],
+              [10,0],[10,1],[10,2],[10,3],[2,"/p.jpg"]]}"#)
+        .unwrap();
+        assert_eq!(
+            mobiledoc_html(&doc),
+            "<h2>Title &lt;x&gt;</h2><p><strong>bold</strong> and <a href=\"https://example.org/?a=1&amp;b=2\">a link</a><span>x</span></p>\
+             <ol><li>one</li><li><strong>two</strong></li></ol><hr>\
+             <figure><img src=\"__GHOST_URL__/content/images/a.jpg\" alt=\"A &lt;b&gt;\"><figcaption>Cap</figcaption></figure>\
+             <p><strong>md</strong></p><p><a href=\"https://example.org/x\">https://example.org/x</a></p><figure><img src=\"/p.jpg\" alt=\"\"></figure>"
+        );
     }
 
     #[test]
