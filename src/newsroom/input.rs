@@ -178,29 +178,29 @@ pub(crate) fn resolve(
 
 /// A tag problem as a field error in the writer's language.
 fn tag_error(e: &crate::domain::tag::TagError) -> FieldError {
-    use crate::domain::tag::{MAX_TAG_LEN, MAX_TAGS, TagError};
-    match e {
-        TagError::TooMany { count } => {
-            FieldError::new("tags", "error_too_many_tags").with("count", count).with("max", MAX_TAGS)
-        }
-        TagError::TooLong { name, len } => FieldError::new("tags", "error_tag_too_long")
-            .with("name", name)
-            .with("len", len)
-            .with("max", MAX_TAG_LEN),
-    }
+    label_error(e, "tags", "error_too_many_tags", "error_tag_too_long")
 }
 
 /// A byline problem (bylines follow the tags' rules) as a field error.
 fn byline_error(e: &crate::domain::tag::TagError) -> FieldError {
+    label_error(e, "bylines", "error_too_many_bylines", "error_byline_too_long")
+}
+
+/// A problem with a list of names (tags, bylines) against `field`, with its two messages.
+fn label_error(
+    e: &crate::domain::tag::TagError,
+    field: &'static str,
+    too_many: &'static str,
+    too_long: &'static str,
+) -> FieldError {
     use crate::domain::tag::{MAX_TAG_LEN, MAX_TAGS, TagError};
     match e {
         TagError::TooMany { count } => {
-            FieldError::new("bylines", "error_too_many_bylines").with("count", count).with("max", MAX_TAGS)
+            FieldError::new(field, too_many).with("count", count).with("max", MAX_TAGS)
         }
-        TagError::TooLong { name, len } => FieldError::new("bylines", "error_byline_too_long")
-            .with("name", name)
-            .with("len", len)
-            .with("max", MAX_TAG_LEN),
+        TagError::TooLong { name, len } => {
+            FieldError::new(field, too_long).with("name", name).with("len", len).with("max", MAX_TAG_LEN)
+        }
     }
 }
 
