@@ -83,6 +83,9 @@ pub struct RawServer {
     /// (`"10.0.0.0/8"`, `"127.0.0.1"`): only from them are `Forwarded` and `X-Forwarded-For`
     /// believed.
     pub trusted_proxies: Option<Vec<String>>,
+    /// Where `/metrics` is served instead of the site's own address (`"127.0.0.1:9100"`), so
+    /// that only the monitoring network reaches it.
+    pub metrics_address: Option<String>,
 }
 
 impl RawServer {
@@ -92,6 +95,22 @@ impl RawServer {
             self.trusted_proxies =
                 Some(v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
         }
+        if let Some(v) = get("NEWSDESK_METRICS_ADDR") {
+            self.metrics_address = Some(v.trim().to_string());
+        }
+    }
+
+    /// The separate address for `/metrics`, if one is set.
+    pub fn metrics_address(&self) -> Result<Option<std::net::SocketAddr>, ConfigError> {
+        self.metrics_address
+            .as_deref()
+            .map(|raw| {
+                raw.parse().map_err(|_| ConfigError::Invalid {
+                    key: "server.metrics_address",
+                    message: format!("'{raw}' is not an address and port such as 127.0.0.1:9100"),
+                })
+            })
+            .transpose()
     }
 
     pub fn validate(self) -> Result<TrustedProxies, ConfigError> {
@@ -162,6 +181,8 @@ pub struct SiteConfig {
     /// Kept here so every part of a node that has the site settings has these too.
     pub webhooks: WebhookSettings,
     pub trusted_proxies: TrustedProxies,
+    /// Where `/metrics` is served when not at the site's own address.
+    pub metrics_address: Option<std::net::SocketAddr>,
 }
 
 impl SiteConfig {
@@ -270,6 +291,7 @@ impl RawSite {
             page_size,
             webhooks: WebhookSettings::default(),
             trusted_proxies: TrustedProxies::default(),
+            metrics_address: None,
         })
     }
 }
@@ -310,6 +332,7 @@ impl Config {
         site.webhooks = webhooks.validate();
         let mut server = raw.server;
         server.apply_env(env);
+        site.metrics_address = server.metrics_address()?;
         site.trusted_proxies = server.validate()?;
         let database_url =
             database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("newsdesk.db").display()));
@@ -391,7 +414,9 @@ mod tests {
         let mut raw = RawServer::default();
         raw.apply_env(|k| (k == "NEWSDESK_TRUSTED_PROXIES").then(|| "127.0.0.1, 10.1.0.0/16".into()));
         assert_eq!(raw.validate().unwrap().0.len(), 2);
-        let bad = RawServer { trusted_proxies: Some(vec!["the load balancer".into()]) }.validate();
+        let bad =
+            RawServer { trusted_proxies: Some(vec!["the load balancer".into()]), ..RawServer::default() }
+                .validate();
         assert!(matches!(bad, Err(ConfigError::Invalid { key: "server.trusted_proxies", .. })));
         assert!(SiteConfig::default_for_test().trusted_proxies.is_empty(), "nobody is trusted by default");
     }

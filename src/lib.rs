@@ -13,6 +13,7 @@
 //!   scheduler, command line) goes through it: permissions, validation, the workflow, one
 //!   post-commit step.
 //! * [`media`]: photos: checking uploads, resized WebP variants, file names under `DATA/media`.
+//! * [`metrics`]: the node's counters and levels for Prometheus (`/metrics`).
 //! * [`search`]: the full-text index (Tantivy) with Russian and English stemming.
 //! * [`server`]: one node: the HTTP server plus its background jobs (scheduled publishing).
 //! * [`webhooks`]: signed event deliveries to subscribed URLs, following the change log.
@@ -28,6 +29,7 @@ pub mod domain;
 pub mod i18n;
 pub mod io;
 pub mod media;
+pub mod metrics;
 pub mod newsroom;
 pub mod search;
 pub mod server;

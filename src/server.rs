@@ -130,7 +130,10 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
             Err(e) => tracing::warn!(error = %e, "search index catch-up failed; will retry"),
         }
         match latest {
-            Ok(latest) => state.read_models.followed_up_to(latest),
+            Ok(latest) => {
+                state.read_models.followed_up_to(latest);
+                crate::metrics::metrics().followed_now();
+            }
             Err(e) => tracing::warn!(error = %e, "cannot read the change log; will retry"),
         }
         let notified = async {
@@ -190,8 +193,10 @@ async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
             }
             last_prune = Some(std::time::Instant::now());
         }
+        crate::metrics::metrics().scheduler_runs.inc();
         match state.newsroom.publish_due().await {
             Ok(published) if !published.is_empty() => {
+                crate::metrics::metrics().scheduled_published.inc_by(published.len() as u64);
                 tracing::info!(count = published.len(), "published scheduled articles");
             }
             Ok(_) => {}

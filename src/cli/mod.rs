@@ -75,7 +75,7 @@ pub enum Command {
 /// Parses the command line, runs the command and turns any error into a message and exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    let log_writer = init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -83,7 +83,11 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli));
+    drop(runtime);
+    // Every log line is written before the closing message.
+    drop(log_writer);
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -113,9 +117,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 const QUIET: &[&str] = &["html5ever", "markup5ever", "selectors", "tantivy", "hyper", "h2", "rustls"];
 
 /// Logs go to standard error: `info` and the request log by default, `NEWSDESK_LOG` to choose
-/// (`debug`, `warn,newsdesk::access=info`, …). Colours only on a terminal, so files and
-/// journals get plain text.
-fn init_tracing() {
+/// (`debug`, `warn,newsdesk::access=info`, …); one JSON object per line with
+/// `NEWSDESK_LOG_FORMAT=json`. Colours only on a terminal, so files and journals get plain
+/// text. Lines go through a writer thread, so a slow terminal or journal never holds up a
+/// request (past 64,000 lines waiting, new ones are dropped rather than block); the returned
+/// guard writes what is left when dropped.
+fn init_tracing() -> tracing_appender::non_blocking::WorkerGuard {
     use std::io::IsTerminal;
     let asked = std::env::var("NEWSDESK_LOG").ok().filter(|v| !v.trim().is_empty());
     let mut directives = asked.clone().unwrap_or_else(|| "info,sqlx=warn".into());
@@ -128,11 +135,26 @@ fn init_tracing() {
         eprintln!("NEWSDESK_LOG: {e}; logging at info");
         tracing_subscriber::EnvFilter::new("info,sqlx=warn")
     });
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .try_init();
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(64_000)
+        .lossy(true)
+        .thread_name("newsdesk-log")
+        .finish(std::io::stderr());
+    let format = std::env::var("NEWSDESK_LOG_FORMAT").unwrap_or_default();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
+    match format.trim().to_ascii_lowercase().as_str() {
+        "json" => {
+            let _ =
+                builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init();
+        }
+        other => {
+            if !other.is_empty() && other != "text" {
+                eprintln!("NEWSDESK_LOG_FORMAT: '{other}' is neither text nor json; logging text");
+            }
+            let _ = builder.with_ansi(std::io::stderr().is_terminal()).try_init();
+        }
+    }
+    guard
 }
 
 /// Loads the settings and opens (and migrates) the database, making sure the data directory

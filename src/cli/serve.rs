@@ -37,8 +37,22 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         }
     }
     let state = crate::server::state(store.clone(), site, clock, &config.data_dir)?;
+    let metrics = match state.site.metrics_address {
+        Some(addr) => {
+            let apart = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} for metrics (server.metrics_address)"))?;
+            tracing::info!("metrics are served on http://{addr}/metrics");
+            Some(tokio::spawn(crate::web::metrics::serve_apart(apart, state.clone())))
+        }
+        None => None,
+    };
     tracing::info!(backend = store.backend(), "Newsdesk is serving on http://{local}/");
-    crate::server::run(state, listener, shutdown_signal()).await.context("the server stopped")?;
+    let served = crate::server::run(state, listener, shutdown_signal()).await;
+    if let Some(task) = metrics {
+        task.abort();
+    }
+    served.context("the server stopped")?;
     store.close().await;
     Ok(())
 }

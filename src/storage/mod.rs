@@ -229,6 +229,14 @@ impl Store {
         migrator(self.backend()).iter().map(|m| m.version).max().unwrap_or(0)
     }
 
+    /// Open connections and how many of them are idle, for the metrics.
+    pub fn pool_usage(&self) -> (u32, usize) {
+        match &self.pool {
+            Pool::Sqlite(p) => (p.size(), p.num_idle()),
+            Pool::Postgres(p) => (p.size(), p.num_idle()),
+        }
+    }
+
     /// `sqlite` or `postgres`, for logs and health checks.
     pub fn backend(&self) -> &'static str {
         match self.pool {

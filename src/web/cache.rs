@@ -232,7 +232,49 @@ impl quick_cache::Weighter<String, Arc<Entry>> for ByBytes {
     }
 }
 
-type Store = quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>;
+/// Counts the pages pushed out to make room, for the metrics.
+#[derive(Debug, Clone, Copy, Default)]
+struct CountEvictions;
+
+impl quick_cache::Lifecycle<String, Arc<Entry>> for CountEvictions {
+    type RequestState = ();
+
+    fn begin_request(&self) {}
+
+    fn on_evict(&self, _state: &mut (), _key: String, _entry: Arc<Entry>) {
+        crate::metrics::metrics().cache_evictions.inc();
+    }
+}
+
+type Store =
+    quick_cache::sync::Cache<String, Arc<Entry>, ByBytes, quick_cache::DefaultHashBuilder, CountEvictions>;
+
+/// Whether a page came from the cache, for the request log (a response extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheStatus {
+    Hit,
+    Miss,
+}
+
+impl CacheStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheStatus::Hit => "hit",
+            CacheStatus::Miss => "miss",
+        }
+    }
+}
+
+/// Marks a response with where it came from and counts it.
+fn marked(mut response: Response, status: CacheStatus) -> Response {
+    let metrics = crate::metrics::metrics();
+    match status {
+        CacheStatus::Hit => metrics.cache_hits.inc(),
+        CacheStatus::Miss => metrics.cache_misses.inc(),
+    };
+    response.extensions_mut().insert(status);
+    response
+}
 
 /// Slots for article scopes; more slots, fewer pages re-rendered needlessly.
 const ARTICLE_SLOTS: usize = 4096;
@@ -281,7 +323,9 @@ impl PageCache {
     /// A cache holding at most about `max_bytes` of pages (bodies and their compressed forms),
     /// plus an eighth of that for search result pages.
     pub fn new(max_bytes: usize) -> PageCache {
-        let store = |bytes: usize| Store::with_weighter(bytes / 8192 + 16, bytes as u64, ByBytes);
+        let store = |bytes: usize| {
+            Store::with(bytes / 8192 + 16, bytes as u64, ByBytes, Default::default(), CountEvictions)
+        };
         PageCache {
             fast_answers: AtomicU64::new(0),
             seq: AtomicU64::new(1),
@@ -338,6 +382,11 @@ impl PageCache {
     /// without the router: for tests and metrics.
     pub fn fast_answers(&self) -> u64 {
         self.fast_answers.load(Ordering::Relaxed)
+    }
+
+    /// The bytes and the pages held now (search results included), for the metrics.
+    pub fn usage(&self) -> (u64, u64) {
+        (self.pages.weight() + self.searches.weight(), (self.pages.len() + self.searches.len()) as u64)
     }
 
     pub(crate) fn count_fast_answer(&self) {
@@ -458,7 +507,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, request: Request, next: 
     };
     if let Some(entry) = cache.get(&key) {
         // The hot path: no copies of the request, just the entry's bytes.
-        return entry.respond(request.method(), request.headers());
+        return marked(entry.respond(request.method(), request.headers()), CacheStatus::Hit);
     }
     // One render per page at a time: after a publication, the readers of a page that became
     // stale get its previous version for the few milliseconds its new one takes to render
@@ -467,11 +516,11 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, request: Request, next: 
         Flight::Lead(flight) => flight,
         Flight::Follow(mut done) => {
             if let Some(previous) = cache.previous(&key) {
-                return previous.respond(request.method(), request.headers());
+                return marked(previous.respond(request.method(), request.headers()), CacheStatus::Hit);
             }
             let _ = done.wait_for(|finished| *finished).await;
             if let Some(entry) = cache.get(&key) {
-                return entry.respond(request.method(), request.headers());
+                return marked(entry.respond(request.method(), request.headers()), CacheStatus::Hit);
             }
             // The render failed or was not cacheable: answer this request on its own.
             return next.run(request).await;
@@ -486,7 +535,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, request: Request, next: 
         // to anyone waiting.
         cache.forget(&key);
         drop(flight);
-        return response;
+        return marked(response, CacheStatus::Miss);
     }
     let (parts, body) = response.into_parts();
     let deps = PageCache::deps(&key, parts.extensions.get::<CacheTags>());
@@ -505,7 +554,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, request: Request, next: 
     let Ok(entry) = made else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
     cache.put(key, entry.clone());
     drop(flight);
-    entry.respond(&method, &request_headers)
+    marked(entry.respond(&method, &request_headers), CacheStatus::Miss)
 }
 
 /// A render in progress, or a wait for one.

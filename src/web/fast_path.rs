@@ -4,6 +4,7 @@
 //! answer is the same as through the router: the entry's headers, the security headers, and a
 //! view counted for a person reading an article. Everything else goes to the router.
 
+use super::access_log::{self, RequestId};
 use super::cache::{PageCache, cache_key};
 use super::views::{self, ViewCounter};
 use super::{ClientAddr, headers};
@@ -30,10 +31,8 @@ impl FastPath {
         let key = cache_key(request)?;
         let entry = self.cache.get(&key)?;
         self.cache.count_fast_answer();
+        crate::metrics::metrics().cache_hits.inc();
         let mut response = entry.respond(request.method(), request.headers());
-        if tracing::enabled!(target: "newsdesk::access", tracing::Level::DEBUG) {
-            super::access_log::cached(request.method(), request.uri().path(), response.status().as_u16());
-        }
         headers::add_security(response.headers_mut(), self.https);
         let path = request.uri().path();
         if views::counts(response.status()) && views::countable(request.method(), path, request.headers()) {
@@ -48,11 +47,17 @@ impl FastPath {
         peer: ClientAddr,
         mut request: Request<hyper::body::Incoming>,
     ) -> Result<Response<Body>, Infallible> {
-        if let Some(response) = self.cached(&request) {
+        let started = std::time::Instant::now();
+        let id = RequestId::for_request(peer.0, request.headers(), &self.trusted);
+        if let Some(mut response) = self.cached(&request) {
+            let client = super::client::resolve(peer.0, request.headers(), &self.trusted);
+            access_log::cached(&request, &response, &id, client, started);
+            response.headers_mut().insert(access_log::X_REQUEST_ID.clone(), id.header());
             return Ok(response);
         }
         let client = ClientAddr(super::client::resolve(peer.0, request.headers(), &self.trusted));
         request.extensions_mut().insert(client);
+        request.extensions_mut().insert(id);
         tower::ServiceExt::oneshot(self.router, request).await
     }
 }

@@ -63,6 +63,12 @@ impl Listing {
 
     /// Applies changed articles: each is removed from the lists it was in and, when it is
     /// published now, inserted where it belongs. `hint` speeds up finding where it was.
+    /// Published articles in the current snapshot (0 when none is loaded), for the metrics.
+    pub fn articles(&self) -> usize {
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
+        current.map(|s| s.timeline.read().unwrap_or_else(|e| e.into_inner()).len()).unwrap_or(0)
+    }
+
     pub fn apply(&self, removed: &[(i64, Option<TimelineHint>)], published: &[TimelineEntry]) {
         let Some(snapshot) = self.current.read().unwrap_or_else(|e| e.into_inner()).clone() else {
             // Nothing loaded: the next request loads what is current.

@@ -17,6 +17,7 @@ pub mod error;
 mod fast_path;
 mod headers;
 pub mod listing;
+pub mod metrics;
 pub mod public;
 pub mod read_models;
 pub mod redirect;
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(root::language_redirect))
         .route("/healthz", get(root::healthz))
         .route("/readyz", get(root::readyz))
+        .route("/metrics", get(metrics::scrape))
         .route("/static/{name}", get(assets::serve))
         .route("/media/{file}", get(public::media::serve))
         .route("/favicon.ico", get(root::favicon))
@@ -115,6 +117,7 @@ pub fn router(state: AppState) -> Router {
             admin::router(state.clone()).layer(tower_http::limit::RequestBodyLimitLayer::new(ADMIN_MAX_BODY)),
         )
         .fallback(root::not_found)
+        .route_layer(axum::middleware::from_fn(access_log::mark_route))
         .layer(axum::middleware::from_fn_with_state(state.clone(), public::error_page::render))
         .layer(axum::middleware::from_fn(public::low_vision::scope))
         .layer(axum::middleware::from_fn_with_state(state.cache.clone(), cache::layer))

@@ -295,6 +295,11 @@ impl Worker {
                     None => AttemptOutcome::GaveUp,
                 }
             };
+            crate::metrics::metrics().record_delivery(match outcome {
+                AttemptOutcome::Delivered => "delivered",
+                AttemptOutcome::RetryAt(_) => "failed",
+                AttemptOutcome::GaveUp => "gave_up",
+            });
             match outcome {
                 AttemptOutcome::Delivered => {}
                 AttemptOutcome::RetryAt(next) => tracing::debug!(
