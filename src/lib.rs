@@ -15,6 +15,7 @@
 //! * [`media`]: photos: checking uploads, resized WebP variants, file names under `DATA/media`.
 //! * [`metrics`]: the node's counters and levels for Prometheus (`/metrics`).
 //! * [`search`]: the full-text index (Tantivy) with Russian and English stemming.
+//! * [`outage`]: how background jobs report failures that last (once, then a summary).
 //! * [`server`]: one node: the HTTP server plus its background jobs (scheduled publishing).
 //! * [`webhooks`]: signed event deliveries to subscribed URLs, following the change log.
 //! * [`cli`]: the `newsdesk` command line, one file per subcommand.
@@ -31,6 +32,7 @@ pub mod io;
 pub mod media;
 pub mod metrics;
 pub mod newsroom;
+pub mod outage;
 pub mod search;
 pub mod server;
 pub mod storage;

@@ -4,6 +4,7 @@
 use crate::config::SiteConfig;
 use crate::domain::Clock;
 use crate::newsroom::Newsroom;
+use crate::outage::Outage;
 use crate::search::{CatchUp, Search, SearchError};
 use crate::storage::Store;
 use crate::storage::notify::ChangeListener;
@@ -104,19 +105,23 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
     // stays as the fallback, and covers notifications lost with a connection.
     let mut listener: Option<ChangeListener> = None;
     let mut next_listen = std::time::Instant::now();
+    let mut outage = Outage::new("following changes");
     loop {
+        let mut trouble: Option<String> = None;
         if listener.is_none() && std::time::Instant::now() >= next_listen {
             match state.store.change_listener().await {
                 Ok(found) => listener = found,
                 Err(e) => {
-                    tracing::warn!(error = %e, "cannot listen for change notifications; polling meanwhile")
+                    trouble = Some(format!("cannot listen for change notifications (polling meanwhile): {e}"))
                 }
             }
             next_listen = std::time::Instant::now() + LISTEN_RETRY;
         }
         // Read before catching up: once caught up, everything up to here is applied.
         let latest = state.store.latest_change().await;
-        match state.search.catch_up(&state.store).await {
+        let caught_up = state.search.catch_up(&state.store).await;
+        let index_ok = caught_up.is_ok();
+        match caught_up {
             Ok(CatchUp::Applied(changes)) if !changes.is_empty() => {
                 if let Err(e) = state.read_models.follow(&state.store, &changes).await {
                     tracing::warn!(error = %e, "cannot apply changes to the listing; reloading it");
@@ -127,14 +132,20 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
             // Built from scratch (a new index, or the log was pruned past its position):
             // nothing derived can be trusted to be current.
             Ok(CatchUp::Rebuilt) => state.read_models.everything_changed(),
-            Err(e) => tracing::warn!(error = %e, "search index catch-up failed; will retry"),
+            Err(e) => trouble = Some(format!("search index catch-up failed: {e}")),
         }
         match latest {
             Ok(latest) => {
                 state.read_models.followed_up_to(latest);
-                crate::metrics::metrics().followed_now();
+                if index_ok {
+                    crate::metrics::metrics().followed_now();
+                }
             }
-            Err(e) => tracing::warn!(error = %e, "cannot read the change log; will retry"),
+            Err(e) => trouble = Some(format!("cannot read the change log: {e}")),
+        }
+        match &trouble {
+            Some(t) => outage.failed(t),
+            None => outage.worked(),
         }
         let notified = async {
             match listener.as_mut() {
@@ -169,6 +180,7 @@ pub const WEBHOOK_LOG_RETENTION: jiff::SignedDuration = jiff::SignedDuration::fr
 async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut last_flush = std::time::Instant::now();
     let mut last_prune: Option<std::time::Instant> = None;
+    let mut outage = Outage::new("scheduled publishing");
     loop {
         if last_flush.elapsed() >= crate::web::views::FLUSH_INTERVAL {
             crate::web::views::flush(&state).await;
@@ -195,12 +207,14 @@ async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         crate::metrics::metrics().scheduler_runs.inc();
         match state.newsroom.publish_due().await {
-            Ok(published) if !published.is_empty() => {
-                crate::metrics::metrics().scheduled_published.inc_by(published.len() as u64);
-                tracing::info!(count = published.len(), "published scheduled articles");
+            Ok(published) => {
+                outage.worked();
+                if !published.is_empty() {
+                    crate::metrics::metrics().scheduled_published.inc_by(published.len() as u64);
+                    tracing::info!(count = published.len(), "published scheduled articles");
+                }
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "scheduled publishing failed; will retry"),
+            Err(e) => outage.failed(&e),
         }
         tokio::select! {
             _ = tokio::time::sleep(SCHEDULER_INTERVAL) => {}

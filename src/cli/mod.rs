@@ -60,8 +60,8 @@ pub enum Command {
     Restore(restore::Opts),
     /// Fill an empty site with demo content, or with a large generated corpus.
     Demo(demo::Opts),
-    /// Create or update the database schema, then exit.
-    Migrate,
+    /// Create or update the database schema, then exit (`--check`: only say whether it is needed).
+    Migrate(migrate::Opts),
     /// Manage back-office users.
     User(user::Opts),
     /// Rebuild the search index from the database.
@@ -88,7 +88,7 @@ pub fn main() -> ExitCode {
     // Every log line is written before the closing message.
     drop(log_writer);
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -96,20 +96,22 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let done = match cli.command {
+        // The one command whose exit status says more than success or failure.
+        Command::Migrate(opts) => return migrate::run(&cli.global, opts).await,
         Command::Serve(opts) => serve::run(&cli.global, opts).await,
         Command::Import(opts) => import::run(&cli.global, opts).await,
         Command::Export(opts) => export::run(&cli.global, opts).await,
         Command::Backup(opts) => backup::run(&cli.global, opts).await,
         Command::Restore(opts) => restore::run(&cli.global, opts).await,
         Command::Demo(opts) => demo::run(&cli.global, opts).await,
-        Command::Migrate => migrate::run(&cli.global).await,
         Command::User(opts) => user::run(&cli.global, opts).await,
         Command::Reindex(opts) => reindex::run(&cli.global, opts).await,
         Command::Token(opts) => token::run(&cli.global, opts).await,
         Command::Redirects(opts) => redirects::run(&cli.global, opts).await,
-    }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 /// Libraries that speak far more at `debug` than an operator can use (the HTML parser logs
@@ -166,7 +168,7 @@ pub(crate) async fn open(global: &Global) -> anyhow::Result<(Config, Store)> {
     Ok((config, store))
 }
 
-fn ensure_writable_dir(dir: &Path) -> anyhow::Result<()> {
+pub(crate) fn ensure_writable_dir(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
     let probe = dir.join(format!(".newsdesk-write-test-{}", std::process::id()));

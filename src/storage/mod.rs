@@ -143,6 +143,18 @@ impl From<sqlx::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The schema against this binary's migrations (see [`Store::schema_status`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaStatus {
+    /// How many migrations the database records as applied.
+    pub applied: usize,
+    /// This binary's migrations not applied yet: version and description.
+    pub pending: Vec<(i64, String)>,
+    /// Versions applied by a newer release that this binary does not know (it serves the
+    /// database all the same: migrations are expand-then-contract).
+    pub newer: Vec<i64>,
+}
+
 /// Which backend a store talks to.
 #[derive(Debug, Clone)]
 pub enum Pool {
@@ -200,6 +212,36 @@ impl Store {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::BadUrl(format!("'{}' is not a PostgreSQL URL: {e}", redact(url))))?;
+            // Without a name the server picks one (the user's), and the schema would land in
+            // a database nobody meant, such as `postgres`.
+            if options.get_database().is_none_or(|d| d.trim().is_empty()) {
+                return Err(StoreError::BadUrl(format!(
+                    "'{}' names no database; add it: postgres://USER@HOST/DATABASE",
+                    redact(url)
+                )));
+            }
+            // One plain attempt first: the pool retries a refused connection until its timeout,
+            // and an operator should hear "connection refused" at once, not "timed out" later.
+            {
+                use sqlx::Connection;
+                match tokio::time::timeout(
+                    Duration::from_secs(10),
+                    sqlx::PgConnection::connect_with(&options),
+                )
+                .await
+                {
+                    Ok(Ok(probe)) => {
+                        let _ = probe.close().await;
+                    }
+                    Ok(Err(e)) => return Err(StoreError::Connect(describe_connect_error(url, &e))),
+                    Err(_) => {
+                        return Err(StoreError::Connect(format!(
+                            "{}: no answer within 10 s (is the host reachable?)",
+                            redact(url)
+                        )));
+                    }
+                }
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -222,6 +264,32 @@ impl Store {
             Pool::Postgres(p) => migrator("postgres").run(p).await?,
         }
         Ok(())
+    }
+
+    /// Where the schema stands against this binary's migrations, read without changing it.
+    pub async fn schema_status(&self) -> Result<SchemaStatus> {
+        const SQLITE_HAS: &str =
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'";
+        const PG_HAS: &str = "SELECT COUNT(*) FROM pg_tables WHERE tablename = '_sqlx_migrations' \
+             AND schemaname = current_schema()";
+        const APPLIED: &str = "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version";
+        let has: i64 = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query_scalar(SQLITE_HAS).fetch_one(p).await?,
+            Pool::Postgres(p) => sqlx::query_scalar(PG_HAS).fetch_one(p).await?,
+        };
+        let applied: Vec<i64> = if has == 0 {
+            Vec::new()
+        } else {
+            with_pool!(self, p => sqlx::query_scalar(APPLIED).fetch_all(p).await?)
+        };
+        let known = migrator(self.backend());
+        let pending = known
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .map(|m| (m.version, m.description.to_string()))
+            .collect();
+        let newer = applied.iter().copied().filter(|v| !known.iter().any(|m| m.version == *v)).collect();
+        Ok(SchemaStatus { applied: applied.len(), pending, newer })
     }
 
     /// The newest migration this binary knows: a backup made with a newer schema is refused.

@@ -64,11 +64,15 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         }
     };
     let mut worker = Worker { state, holder: holder_id(), client, lease_until: None, cursor: None };
+    let mut outage = crate::outage::Outage::new("webhook deliveries");
     loop {
         let busy = match worker.round().await {
-            Ok(busy) => busy,
+            Ok(busy) => {
+                outage.worked();
+                busy
+            }
             Err(e) => {
-                tracing::warn!(error = %e, "webhook round failed; will retry");
+                outage.failed(&e);
                 // Read the position again from the database: what was in memory may be ahead
                 // of what was committed.
                 worker.cursor = None;

@@ -191,6 +191,7 @@ fn bad_database_urls_and_directories_get_clear_errors() {
     let data = dir.path().to_str().unwrap();
     let e = failed(&run(&["--data", data, "--database-url", "mysql://x", "migrate"]));
     assert!(e.contains("is not a database URL"), "{e}");
+    let started = std::time::Instant::now();
     let e = failed(&run(&[
         "--data",
         data,
@@ -199,6 +200,11 @@ fn bad_database_urls_and_directories_get_clear_errors() {
         "migrate",
     ]));
     assert!(e.contains("cannot open the database") && !e.contains("secret"), "{e}");
+    assert!(e.to_lowercase().contains("connection refused"), "said as it is: {e}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "at once, not after a timeout");
+    // Without a database name the schema would land in the server's default database.
+    let e = failed(&run(&["--data", data, "--database-url", "postgres://postgres@127.0.0.1:1", "migrate"]));
+    assert!(e.contains("names no database"), "{e}");
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
     let e = failed(&run(&["--data", file.to_str().unwrap(), "migrate"]));
@@ -266,7 +272,49 @@ async fn redirect_lists_import_whole_or_not_at_all(backend: Backend) {
     assert_eq!(ok(&newsdesk(&db, &["redirects", "list", "/press/"])), "/press\t/en/archive\n");
 }
 
+/// A deploy script's view of `migrate`: what it applied, and `--check` answering in its exit
+/// status (0 nothing to do, 2 pending), a newer release's migrations named but no obstacle.
+async fn migrate_says_what_it_did_and_check_answers_in_its_exit_status(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let check = || newsdesk(&db, &["migrate", "--check"]);
+    let pending = check();
+    assert_eq!(pending.status.code(), Some(2), "a new database needs every migration");
+    let listed = String::from_utf8_lossy(&pending.stdout).into_owned();
+    assert!(listed.contains("migration(s) pending") && listed.contains("  1 "), "{listed}");
+    let applied = ok(&newsdesk(&db, &["migrate"]));
+    assert!(applied.starts_with("applied ") && applied.contains("to a new database"), "{applied}");
+    assert!(applied.lines().count() > 10, "each migration is named: {applied}");
+    assert_eq!(check().status.code(), Some(0));
+    assert!(ok(&newsdesk(&db, &["migrate"])).contains("nothing to apply"));
+
+    // The newest migration forgotten (as on a database an older release left) and a newer
+    // release's one added: the first is pending, the second only mentioned.
+    const FORGET: &str =
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)";
+    const NEWER: &str = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                         VALUES (99990101, 'a later release', TRUE, $1, 0)";
+    match backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            sqlx::query(FORGET).execute(&pool).await.unwrap();
+            sqlx::query(NEWER).bind(vec![0u8; 48]).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            sqlx::query(FORGET).execute(&pool).await.unwrap();
+            sqlx::query(NEWER).bind(vec![0u8; 48]).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+    let out = check();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("1 migration(s) pending") && text.contains("newer release (99990101)"), "{text}");
+}
+
 on_both_backends!(
+    migrate_says_what_it_did_and_check_answers_in_its_exit_status,
     a_forgotten_password_gets_a_one_time_link,
     redirect_lists_import_whole_or_not_at_all,
     import_export_round_trip,
