@@ -162,6 +162,88 @@ pub struct RawConfig {
     pub site: RawSite,
     pub server: RawServer,
     pub webhooks: RawWebhooks,
+    pub media: RawMedia,
+}
+
+/// The `[media]` table: where photos live.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawMedia {
+    /// `local` (the default: `DATA/media`) or `s3`.
+    pub store: Option<String>,
+    pub bucket: Option<String>,
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    /// Where readers fetch photos instead of through the node (a CDN before the bucket).
+    pub public_url: Option<String>,
+}
+
+impl RawMedia {
+    /// Applies `NEWSDESK_MEDIA_STORE`, `NEWSDESK_MEDIA_S3_ENDPOINT`, `NEWSDESK_MEDIA_S3_BUCKET`,
+    /// `NEWSDESK_MEDIA_S3_REGION` and `NEWSDESK_MEDIA_PUBLIC_URL`.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) {
+        let fields: [(&str, &mut Option<String>); 5] = [
+            ("NEWSDESK_MEDIA_STORE", &mut self.store),
+            ("NEWSDESK_MEDIA_S3_ENDPOINT", &mut self.endpoint),
+            ("NEWSDESK_MEDIA_S3_BUCKET", &mut self.bucket),
+            ("NEWSDESK_MEDIA_S3_REGION", &mut self.region),
+            ("NEWSDESK_MEDIA_PUBLIC_URL", &mut self.public_url),
+        ];
+        for (name, field) in fields {
+            if let Some(v) = get(name) {
+                *field = Some(v.trim().to_string());
+            }
+        }
+    }
+
+    /// The store these settings describe; S3 credentials come from `AWS_ACCESS_KEY_ID` and
+    /// `AWS_SECRET_ACCESS_KEY` (never from the file, which is often readable by more people).
+    pub fn validate(
+        self,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<crate::media::StoreConfig, ConfigError> {
+        use crate::media::{S3Config, StoreConfig};
+        let invalid = |key: &'static str, message: String| ConfigError::Invalid { key, message };
+        match self.store.as_deref().map(str::trim).unwrap_or("local") {
+            "local" | "" => Ok(StoreConfig::Local),
+            "s3" => {
+                let required = |value: Option<String>, key: &'static str, env: &str| {
+                    value.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                        invalid(key, format!("is required with media.store = \"s3\" (or set {env})"))
+                    })
+                };
+                let endpoint = required(self.endpoint, "media.endpoint", "NEWSDESK_MEDIA_S3_ENDPOINT")?;
+                if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+                    return Err(invalid(
+                        "media.endpoint",
+                        format!("'{endpoint}' is not an http(s) address such as http://127.0.0.1:3900"),
+                    ));
+                }
+                let bucket = required(self.bucket, "media.bucket", "NEWSDESK_MEDIA_S3_BUCKET")?;
+                let region = self.region.filter(|r| !r.is_empty()).unwrap_or_else(|| "us-east-1".into());
+                let credential = |name: &str| {
+                    get(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                        invalid(
+                            "media.store",
+                            "\"s3\" needs the bucket's credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                                .into(),
+                        )
+                    })
+                };
+                let (access_key, secret_key) =
+                    (credential("AWS_ACCESS_KEY_ID")?, credential("AWS_SECRET_ACCESS_KEY")?);
+                let public_url =
+                    self.public_url.filter(|u| !u.is_empty()).map(|u| u.trim_end_matches('/').to_string());
+                if let Some(u) = &public_url
+                    && !(u.starts_with("https://") || u.starts_with("http://"))
+                {
+                    return Err(invalid("media.public_url", format!("'{u}' is not an http(s) address")));
+                }
+                Ok(StoreConfig::S3(S3Config { endpoint, bucket, region, access_key, secret_key, public_url }))
+            }
+            other => Err(invalid("media.store", format!("'{other}' is neither \"local\" nor \"s3\""))),
+        }
+    }
 }
 
 /// Validated site settings.
@@ -302,6 +384,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub site: SiteConfig,
+    /// Where photos live.
+    pub media: crate::media::StoreConfig,
 }
 
 impl Config {
@@ -334,9 +418,12 @@ impl Config {
         server.apply_env(env);
         site.metrics_address = server.metrics_address()?;
         site.trusted_proxies = server.validate()?;
+        let mut media = raw.media;
+        media.apply_env(env);
+        let media = media.validate(env)?;
         let database_url =
             database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("newsdesk.db").display()));
-        Ok(Config { data_dir: data_dir.to_path_buf(), database_url, site })
+        Ok(Config { data_dir: data_dir.to_path_buf(), database_url, site, media })
     }
 }
 
@@ -401,6 +488,57 @@ mod tests {
         let mut raw = RawWebhooks::default();
         assert!(raw.apply_env(|_| Some("maybe".into())).is_err());
         assert!(toml::from_str::<RawConfig>("[webhooks]\nallow_private = true").is_err());
+    }
+
+    #[test]
+    fn media_on_s3_needs_a_bucket_an_endpoint_and_credentials() {
+        use crate::media::{S3Config, StoreConfig};
+        let creds = |k: &str| match k {
+            "AWS_ACCESS_KEY_ID" => Some("GK1".to_string()),
+            "AWS_SECRET_ACCESS_KEY" => Some("s3cret".to_string()),
+            _ => None,
+        };
+        assert_eq!(RawMedia::default().validate(creds).unwrap(), StoreConfig::Local);
+        let raw: RawConfig = toml::from_str(
+            "[media]\nstore = \"s3\"\nbucket = \"photos\"\nendpoint = \"http://127.0.0.1:3900\"\n\
+             public_url = \"https://cdn.example.org/photos/\"",
+        )
+        .unwrap();
+        let StoreConfig::S3(s3) = raw.media.validate(creds).unwrap() else { panic!("s3 expected") };
+        assert_eq!(
+            (s3.bucket.as_str(), s3.region.as_str(), s3.access_key.as_str()),
+            ("photos", "us-east-1", "GK1")
+        );
+        assert_eq!(s3.public_url.as_deref(), Some("https://cdn.example.org/photos"));
+
+        let mut env_only = RawMedia::default();
+        env_only.apply_env(|k| match k {
+            "NEWSDESK_MEDIA_STORE" => Some("s3".into()),
+            "NEWSDESK_MEDIA_S3_ENDPOINT" => Some("http://garage:3900".into()),
+            "NEWSDESK_MEDIA_S3_BUCKET" => Some("b".into()),
+            "NEWSDESK_MEDIA_S3_REGION" => Some("garage".into()),
+            _ => None,
+        });
+        assert!(
+            matches!(env_only.validate(creds), Ok(StoreConfig::S3(S3Config { ref region, .. })) if region == "garage")
+        );
+
+        let err =
+            |raw: RawMedia, env: &dyn Fn(&str) -> Option<String>| raw.validate(env).unwrap_err().to_string();
+        let s3 = |bucket: Option<&str>, endpoint: Option<&str>| RawMedia {
+            store: Some("s3".into()),
+            bucket: bucket.map(Into::into),
+            endpoint: endpoint.map(Into::into),
+            ..RawMedia::default()
+        };
+        assert!(err(s3(None, Some("http://h:1")), &creds).contains("media.bucket"));
+        assert!(err(s3(Some("b"), None), &creds).contains("media.endpoint"));
+        assert!(err(s3(Some("b"), Some("h:1")), &creds).contains("not an http(s) address"));
+        assert!(err(s3(Some("b"), Some("http://h:1")), &|_| None).contains("AWS_ACCESS_KEY_ID"));
+        assert!(
+            err(RawMedia { store: Some("ftp".into()), ..RawMedia::default() }, &creds)
+                .contains("media.store")
+        );
     }
 
     #[test]

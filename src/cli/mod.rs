@@ -6,6 +6,7 @@ mod backup;
 mod demo;
 mod export;
 mod import;
+mod media;
 mod migrate;
 mod redirects;
 mod reindex;
@@ -66,6 +67,8 @@ pub enum Command {
     User(user::Opts),
     /// Rebuild the search index from the database.
     Reindex(reindex::Opts),
+    /// Photo storage: copy a library kept on disk into S3-compatible object storage.
+    Media(media::Opts),
     /// Manage bearer tokens for the JSON API.
     Token(token::Opts),
     /// Old addresses of an imported site: import a list, or print them.
@@ -109,6 +112,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(opts) => user::run(&cli.global, opts).await,
         Command::Reindex(opts) => reindex::run(&cli.global, opts).await,
         Command::Token(opts) => token::run(&cli.global, opts).await,
+        Command::Media(opts) => media::run(&cli.global, opts).await,
         Command::Redirects(opts) => redirects::run(&cli.global, opts).await,
     };
     done.map(|()| ExitCode::SUCCESS)
@@ -164,6 +168,7 @@ fn init_tracing() -> tracing_appender::non_blocking::WorkerGuard {
 pub(crate) async fn open(global: &Global) -> anyhow::Result<(Config, Store)> {
     ensure_writable_dir(&global.data)?;
     let config = Config::load(&global.data, global.database_url.clone(), global.config.as_deref())?;
+    crate::media::configure(&config.data_dir, &config.media)?;
     let store = Store::open(&config.database_url).await?;
     Ok((config, store))
 }

@@ -49,7 +49,8 @@ pub async fn store_all(
     photos: &[PhotoFile],
     now: jiff::Timestamp,
 ) -> Result<Vec<Stored>, ImportError> {
-    let media_dir = &media::settings(data_dir).dir;
+    let settings = media::settings(data_dir);
+    let media_store = &settings.store;
     let mut out = Vec::with_capacity(photos.len());
     for photo in photos {
         if let Some(existing) = store.media_by_original_name(&photo.name).await? {
@@ -69,9 +70,9 @@ pub async fn store_all(
                 }
             })?;
         let key = media::new_key();
-        media::save(media_dir, &key, &bytes, &processed)
+        media::save(media_store, &key, &bytes, &processed)
             .await
-            .map_err(|source| ImportError::Read { path: media_dir.to_path_buf(), source })?;
+            .map_err(|source| ImportError::Read { path: settings.dir.clone(), source })?;
         let new = NewMedia {
             file_key: &key,
             original_name: &photo.name,
@@ -86,7 +87,7 @@ pub async fn store_all(
         let id = match store.create_media(&new, None, now).await {
             Ok(id) => id,
             Err(e) => {
-                media::remove(media_dir, &key, processed.kind, processed.width).await;
+                media::remove(media_store, &key, processed.kind, processed.width).await;
                 return Err(e.into());
             }
         };

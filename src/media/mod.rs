@@ -23,8 +23,10 @@
 
 mod gate;
 pub mod jpeg;
+pub mod store;
 
 pub use gate::{GATE_BYTES, GATE_LEAST_BYTES, GATE_WAIT, Gate, Pass, RETRY_AFTER_SECS, gate, set_gate};
+pub use store::{Fetched, MediaStore, S3Config, StoreConfig, StoreSetupError};
 
 use image::imageops::FilterType;
 use image::metadata::Orientation;
@@ -516,6 +518,13 @@ impl FileName<'_> {
             FileName::Original { key, .. } | FileName::Variant { key, .. } => key,
         }
     }
+
+    /// The file's format.
+    pub fn kind(&self) -> Kind {
+        match self {
+            FileName::Original { kind, .. } | FileName::Variant { kind, .. } => *kind,
+        }
+    }
 }
 
 /// Parses `KEY.EXT` or `KEY-WIDTH.jpg` (or `.webp`), exactly as this module writes them; anything else
@@ -537,12 +546,26 @@ pub fn parse_file_name(name: &str) -> Option<FileName<'_>> {
 }
 
 /// Media settings of one site.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// `DATA/media`.
     pub dir: PathBuf,
     /// The largest upload accepted, in bytes.
     pub max_upload_bytes: u64,
+    /// Where the files are kept.
+    pub store: Arc<MediaStore>,
+}
+
+/// The store of each site (by data directory) that said where its photos live; a site not
+/// listed keeps them in `DATA/media`.
+static STORES: LazyLock<RwLock<HashMap<PathBuf, Arc<MediaStore>>>> = LazyLock::new(Default::default);
+
+/// Sets where the photos of the site in `data_dir` live, from its `[media]` settings. Called
+/// once when the settings are loaded.
+pub fn configure(data_dir: &Path, config: &StoreConfig) -> Result<(), StoreSetupError> {
+    let store = Arc::new(MediaStore::new(data_dir, config)?);
+    STORES.write().unwrap_or_else(|e| e.into_inner()).insert(data_dir.to_path_buf(), store);
+    Ok(())
 }
 
 /// Upload limits set for one data directory, over the environment's (see [`set_max_upload`]).
@@ -571,41 +594,52 @@ pub fn set_max_upload(data_dir: &Path, bytes: Option<u64>) {
 /// The media settings for a data directory.
 pub fn settings(data_dir: &Path) -> Settings {
     let overridden = LIMIT_OVERRIDES.read().unwrap_or_else(|e| e.into_inner()).get(data_dir).copied();
-    Settings { dir: data_dir.join("media"), max_upload_bytes: overridden.unwrap_or(*ENV_LIMIT) }
+    let store = STORES.read().unwrap_or_else(|e| e.into_inner()).get(data_dir).cloned();
+    let dir = data_dir.join("media");
+    let store = store.unwrap_or_else(|| Arc::new(MediaStore::Local { dir: dir.clone() }));
+    Settings { dir, max_upload_bytes: overridden.unwrap_or(*ENV_LIMIT), store }
 }
 
-/// Writes an accepted upload's original and variants into `dir`; each file appears whole
-/// (written under a temporary name, then renamed) and on any failure none is left behind.
-pub async fn save(dir: &Path, key: &str, original: &[u8], processed: &Processed) -> std::io::Result<()> {
-    tokio::fs::create_dir_all(dir).await?;
-    let mut files: Vec<(String, &[u8])> = vec![(original_name(key, processed.kind), original)];
-    files.extend(processed.variants.iter().map(|v| (variant_name(key, v.width), v.bytes.as_slice())));
-    let mut written: Vec<PathBuf> = Vec::new();
-    for (name, bytes) in files {
-        let path = dir.join(&name);
-        let part = dir.join(format!("{name}.part"));
-        let result = async {
-            tokio::fs::write(&part, bytes).await?;
-            tokio::fs::rename(&part, &path).await
-        }
-        .await;
-        if let Err(e) = result {
-            let _ = tokio::fs::remove_file(&part).await;
-            for p in &written {
-                let _ = tokio::fs::remove_file(p).await;
+/// Writes an accepted upload's original and variants into `store`; each file appears whole
+/// and on any failure none is left behind.
+pub async fn save(
+    store: &MediaStore,
+    key: &str,
+    original: &[u8],
+    processed: &Processed,
+) -> std::io::Result<()> {
+    let mut files: Vec<(String, &[u8], &str)> =
+        vec![(original_name(key, processed.kind), original, processed.kind.mime())];
+    files.extend(
+        processed
+            .variants
+            .iter()
+            .map(|v| (variant_name(key, v.width), v.bytes.as_slice(), VARIANT_KIND.mime())),
+    );
+    let mut written: Vec<String> = Vec::new();
+    for (name, bytes, mime) in files {
+        if let Err(e) = store.put(&name, bytes, mime).await {
+            for done in &written {
+                let _ = store.delete(done).await;
             }
             return Err(e);
         }
-        written.push(path);
+        written.push(name);
     }
     Ok(())
 }
 
+/// Every file name of a media item: its original and its variants.
+pub fn file_names(key: &str, kind: Kind, width: u32) -> Vec<String> {
+    let mut names = vec![original_name(key, kind)];
+    names.extend(variant_widths(width).into_iter().map(|w| variant_name(key, w)));
+    names
+}
+
 /// Removes every file of a media item (after a failed database insert).
-pub async fn remove(dir: &Path, key: &str, kind: Kind, width: u32) {
-    let _ = tokio::fs::remove_file(dir.join(original_name(key, kind))).await;
-    for w in variant_widths(width) {
-        let _ = tokio::fs::remove_file(dir.join(variant_name(key, w))).await;
+pub async fn remove(store: &MediaStore, key: &str, kind: Kind, width: u32) {
+    for name in file_names(key, kind, width) {
+        let _ = store.delete(&name).await;
     }
 }
 

@@ -26,6 +26,8 @@ mod hardening;
 mod harness;
 /// Photos: uploads, variants, serving, refusals, lead photos on pages, lists and feeds.
 mod media;
+/// Photos on real S3-compatible object storage (Garage): shared by every node, synced from disk.
+mod object_store;
 /// What an operator sees: the request log (text and JSON, request ids) and `/metrics`.
 mod observability;
 /// The public site over HTTP: lists, pagination, archive, articles, languages, errors.

@@ -46,17 +46,17 @@ async fn sign_in<'a>(s: &'a TestServer, email: &str, role: Role) -> Client<'a> {
 }
 
 /// A multipart body built by hand, so tests control every byte (and every lie) in it.
-struct Multipart {
-    boundary: String,
-    bytes: Vec<u8>,
+pub(crate) struct Multipart {
+    pub(crate) boundary: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
 impl Multipart {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Multipart { boundary: "newsdesk-test-boundary-7MA4YWxkTrZu0gW".into(), bytes: Vec::new() }
     }
 
-    fn text(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn text(mut self, name: &str, value: &str) -> Self {
         let head = format!("--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n", self.boundary);
         self.bytes.extend_from_slice(head.as_bytes());
         self.bytes.extend_from_slice(value.as_bytes());
@@ -64,7 +64,7 @@ impl Multipart {
         self
     }
 
-    fn file(mut self, file_name: &str, content_type: &str, data: &[u8]) -> Self {
+    pub(crate) fn file(mut self, file_name: &str, content_type: &str, data: &[u8]) -> Self {
         let head = format!(
             "--{}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n",
             self.boundary
@@ -75,7 +75,7 @@ impl Multipart {
         self
     }
 
-    fn done(mut self) -> Self {
+    pub(crate) fn done(mut self) -> Self {
         self.bytes.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
         self
     }

@@ -344,8 +344,8 @@ pub(crate) async fn store_photo(
         Err(r) => return Ok(Err(r)),
     };
     let key = media::new_key();
-    if let Err(e) = media::save(&settings.dir, &key, &bytes, &processed).await {
-        tracing::error!(error = %e, dir = %settings.dir.display(), "cannot write media files");
+    if let Err(e) = media::save(&settings.store, &key, &bytes, &processed).await {
+        tracing::error!(error = %e, store = settings.store.kind(), "cannot write media files");
         return Err(WebError::Store(StoreError::Corrupt(format!("cannot write media files: {e}"))));
     }
     let now = state.clock.now();
@@ -363,7 +363,7 @@ pub(crate) async fn store_photo(
     let id = match state.store.create_media(&new, Some(user_id), now).await {
         Ok(id) => id,
         Err(e) => {
-            media::remove(&settings.dir, &key, processed.kind, processed.width).await;
+            media::remove(&settings.store, &key, processed.kind, processed.width).await;
             return Err(e.into());
         }
     };

@@ -6,7 +6,7 @@
 //! table are served: a request never names an arbitrary path. Names are unique and files never
 //! change, so they are cached for a year, immutably.
 
-use crate::media::{self, FileName, Kind};
+use crate::media::{self, Fetched, FileName, Kind};
 use crate::storage::media::{ImageRef, Media};
 use crate::web::AppState;
 use crate::web::error::{WebError, WebResult};
@@ -14,7 +14,7 @@ use crate::web::public::feeds::FeedImage;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -107,7 +107,7 @@ pub fn thumb(i: &ImageRef) -> ImageView {
 pub async fn feed_image(state: &AppState, i: &ImageRef) -> FeedImage {
     let view = thumb(i);
     let name = media::variant_name(&i.file_key, view.large_width);
-    let length = tokio::fs::metadata(settings(state).dir.join(name)).await.map(|m| m.len()).unwrap_or(0);
+    let length = settings(state).store.size(&name).await.ok().flatten().unwrap_or(0);
     FeedImage {
         url: format!("{}{}", state.site.base_url, view.large),
         mime_type: media::VARIANT_KIND.mime().into(),
@@ -144,27 +144,33 @@ pub async fn serve(
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let dir = &settings(&state).dir;
-        let opened = match tokio::fs::File::open(dir.join(&file)).await {
-            Ok(f) => f,
-            // A photo uploaded before variants were JPEG has WebP ones: serve those.
-            Err(_) if content_type == Kind::Jpeg => {
-                content_type = Kind::Webp;
-                match tokio::fs::File::open(dir.join(file.replace(".jpg", ".webp"))).await {
-                    Ok(f) => f,
-                    Err(e) => return Err(missing(&file, &e)),
-                }
+        let store = &settings(&state).store;
+        let mut fetched = store.fetch(&file).await.map_err(|e| unreadable(&file, &e))?;
+        // A photo uploaded before variants were JPEG has WebP ones: serve those.
+        if fetched.is_none() && content_type == Kind::Jpeg {
+            content_type = Kind::Webp;
+            fetched = store.fetch(&file.replace(".jpg", ".webp")).await.map_err(|e| unreadable(&file, &e))?;
+        }
+        let mut r = match fetched {
+            None => return Err(missing(&file)),
+            Some(Fetched::Elsewhere(url)) => {
+                return Ok(Redirect::temporary(&url).into_response());
             }
-            Err(e) => return Err(missing(&file, &e)),
+            Some(Fetched::File { file, length }) => {
+                let mut r =
+                    Body::new(FileBody { file, remaining: length, buf: vec![0; 64 * 1024] }).into_response();
+                r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+                r
+            }
+            Some(Fetched::Stream { length, body }) => {
+                let mut r = Body::from_stream(body.bytes_stream()).into_response();
+                if let Some(length) = length {
+                    r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                r
+            }
         };
-        let length = match opened.metadata().await {
-            Ok(m) => m.len(),
-            Err(_) => return Err(WebError::NotFound),
-        };
-        let mut r =
-            Body::new(FileBody { file: opened, remaining: length, buf: vec![0; 64 * 1024] }).into_response();
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type.mime()));
-        r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
         r
     };
     let h = response.headers_mut();
@@ -176,11 +182,18 @@ pub async fn serve(
     Ok(response)
 }
 
-/// Logs a library file missing on disk (a damaged or half-restored media directory) and
-/// answers 404.
-fn missing(file: &str, error: &std::io::Error) -> WebError {
-    tracing::warn!(file = %file, error = %error, "a media file in the library is missing on disk");
+/// Logs a library file missing from the store (a damaged or half-restored media directory, a
+/// bucket not synced) and answers 404.
+fn missing(file: &str) -> WebError {
+    tracing::warn!(file = %file, "a media file in the library is missing from the media store");
     WebError::NotFound
+}
+
+/// Logs a store that cannot be read (the bucket unreachable) and answers 503: the photo is
+/// there, only not reachable now.
+fn unreadable(file: &str, error: &std::io::Error) -> WebError {
+    tracing::error!(file = %file, error = %error, "cannot read a media file");
+    WebError::Unavailable
 }
 
 /// A file streamed in chunks, so a 20 MB original never sits whole in memory.

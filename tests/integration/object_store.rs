@@ -1,0 +1,263 @@
+//! Photos on S3-compatible object storage, against a real Garage server started here (no
+//! mock): two nodes on one PostgreSQL database share a bucket, so a photo uploaded through
+//! one is served by the other; `newsdesk media sync --to s3` moves a library kept on disk into
+//! the bucket. `.ci/run` installs Garage when it is missing; where it is not installed, the
+//! tests say loudly that they skipped.
+
+use crate::harness::{Backend, TestDb, say_skipped};
+use crate::media::Multipart;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A throw-away single-node Garage with one bucket and one key, removed when dropped.
+pub struct Garage {
+    child: Child,
+    _dir: tempfile::TempDir,
+    pub endpoint: String,
+    pub bucket: String,
+    pub key: String,
+    pub secret: String,
+}
+
+impl Drop for Garage {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn garage_binary() -> Option<std::path::PathBuf> {
+    if let Ok(p) = std::env::var("GARAGE_BIN") {
+        return Some(p.into());
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    let candidates =
+        [format!("{home}/.cargo/bin/garage"), "/usr/local/bin/garage".into(), "/usr/bin/garage".into()];
+    candidates.iter().map(std::path::PathBuf::from).find(|p| p.exists())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    getrandom::fill(&mut b).unwrap();
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+impl Garage {
+    /// Starts one, or says why not (and the test skips) when Garage is not installed.
+    pub async fn start() -> Option<Garage> {
+        let Some(binary) = garage_binary() else {
+            say_skipped(
+                "Garage is not installed (cargo install garage; .ci/run does it): S3 media store not tested",
+            );
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let root = dir.path().display();
+        let config = format!(
+            "metadata_dir = \"{root}/meta\"\ndata_dir = \"{root}/data\"\ndb_engine = \"lmdb\"\n\
+             replication_factor = 1\nrpc_bind_addr = \"127.0.0.1:0\"\nrpc_public_addr = \"127.0.0.1:0\"\n\
+             rpc_secret = \"{}\"\n\n[s3_api]\ns3_region = \"garage\"\napi_bind_addr = \"127.0.0.1:{port}\"\n",
+            hex(32)
+        );
+        std::fs::write(dir.path().join("garage.toml"), config).unwrap();
+        let (key, secret, bucket) = (format!("GK{}", hex(12)), hex(32), "newsdesk-photos".to_string());
+        let child = Command::new(binary)
+            .arg("-c")
+            .arg(dir.path().join("garage.toml"))
+            .args(["server", "--single-node", "--default-bucket"])
+            .env("GARAGE_DEFAULT_ACCESS_KEY", &key)
+            .env("GARAGE_DEFAULT_SECRET_KEY", &secret)
+            .env("GARAGE_DEFAULT_BUCKET", &bucket)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("garage.log")).unwrap())
+            .spawn()
+            .expect("start garage");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let garage = Garage { child, _dir: dir, endpoint, bucket, key, secret };
+        // The S3 listener opens once the layout, key and bucket exist; an anonymous request is
+        // then refused with 403.
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(r) = client.get(format!("{}/", garage.endpoint)).send().await
+                && r.status() == 403
+            {
+                return Some(garage);
+            }
+            assert!(Instant::now() < deadline, "Garage never became ready");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The environment that points a node at this bucket.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("NEWSDESK_MEDIA_STORE", "s3".into()),
+            ("NEWSDESK_MEDIA_S3_ENDPOINT", self.endpoint.clone()),
+            ("NEWSDESK_MEDIA_S3_BUCKET", self.bucket.clone()),
+            ("NEWSDESK_MEDIA_S3_REGION", "garage".into()),
+            ("AWS_ACCESS_KEY_ID", self.key.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.secret.clone()),
+        ]
+    }
+}
+
+/// A child process killed when dropped.
+struct Node(Child);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn newsdesk(data: &std::path::Path, db: &str, env: &[(&'static str, String)]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+    c.arg("--data").arg(data).args(["--database-url", db]).env("NEWSDESK_LOG", "warn");
+    for k in [
+        "NEWSDESK_MEDIA_STORE",
+        "NEWSDESK_MEDIA_S3_ENDPOINT",
+        "NEWSDESK_MEDIA_S3_BUCKET",
+        "AWS_ACCESS_KEY_ID",
+    ] {
+        c.env_remove(k);
+    }
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c
+}
+
+async fn start_node(data: &std::path::Path, db: &str, env: &[(&'static str, String)]) -> (Node, String) {
+    let port = free_port();
+    let node = Node(
+        newsdesk(data, db, env)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(r) = client.get(format!("{base}/readyz")).send().await
+            && r.status() == 200
+        {
+            return (node, base);
+        }
+        assert!(Instant::now() < deadline, "a node never became ready");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// An editor's API token, made by the command line.
+fn token(data: &std::path::Path, db: &str) -> String {
+    let out = newsdesk(data, db, &[])
+        .args(["token", "create", "--role", "editor", "--name", "Photo desk"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().last().unwrap().trim().to_string()
+}
+
+/// Uploads a photo through the API of the node at `base`; answers the URL of its 960 variant.
+async fn upload(base: &str, token: &str, photo: &[u8]) -> String {
+    let body =
+        Multipart::new().text("alt", "A press conference").file("press.jpg", "image/jpeg", photo).done();
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/photos"))
+        .bearer_auth(token)
+        .header("content-type", format!("multipart/form-data; boundary={}", body.boundary))
+        .body(body.bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let json: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(status, 201, "{json}");
+    json["url"].as_str().unwrap().to_string()
+}
+
+fn path_of(url: &str) -> String {
+    let rest = url.split_once("://").unwrap().1;
+    rest[rest.find('/').unwrap()..].to_string()
+}
+
+fn local_files(data: &std::path::Path) -> usize {
+    std::fs::read_dir(data.join("media")).map(|d| d.count()).unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_uploaded_through_one_node_is_served_by_the_other() {
+    let Some(db) = TestDb::new(Backend::Postgres).await else { return };
+    let Some(garage) = Garage::start().await else { return };
+    let env = garage.env();
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (_a, a) = start_node(a_dir.path(), &db.url, &env).await;
+    let (_b, b) = start_node(b_dir.path(), &db.url, &env).await;
+    let photo = newsdesk::demo::photos::photo(0);
+    let url = upload(&a, &token(a_dir.path(), &db.url), &photo).await;
+    let path = path_of(&url);
+    let client = reqwest::Client::new();
+    let from_a = client.get(format!("{a}{path}")).send().await.unwrap();
+    assert_eq!(from_a.status(), 200);
+    let from_a = from_a.bytes().await.unwrap();
+    let from_b = client.get(format!("{b}{path}")).send().await.unwrap();
+    assert_eq!(from_b.status(), 200, "the other node serves it from the bucket");
+    assert_eq!(from_b.headers()["content-type"], "image/jpeg");
+    assert_eq!(from_b.headers()["content-length"].to_str().unwrap(), from_a.len().to_string());
+    assert!(from_b.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert_eq!(from_b.bytes().await.unwrap(), from_a, "the same bytes through either node");
+    assert!(from_a.starts_with(&[0xFF, 0xD8]), "a JPEG");
+    assert_eq!(local_files(a_dir.path()) + local_files(b_dir.path()), 0, "nothing on the nodes' disks");
+    // The original stays private on the bucket too, and a name never uploaded is a 404.
+    let original = path.replace("-960.jpg", ".jpg");
+    assert_eq!(client.get(format!("{b}{original}")).send().await.unwrap().status(), 404);
+    let unknown = format!("/media/{}-960.jpg", "0".repeat(32));
+    assert_eq!(client.get(format!("{b}{unknown}")).send().await.unwrap().status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_library_on_disk_moves_to_the_bucket_with_media_sync() {
+    let Some(db) = TestDb::new(Backend::Sqlite).await else { return };
+    let Some(garage) = Garage::start().await else { return };
+    let data = db.data_dir().to_path_buf();
+    let url = {
+        let (_node, base) = start_node(&data, &db.url, &[]).await;
+        upload(&base, &token(&data, &db.url), &newsdesk::demo::photos::photo(1)).await
+    };
+    let on_disk = local_files(&data);
+    assert!(on_disk >= 2, "the original and its variants are on disk");
+    let env = garage.env();
+    let without = newsdesk(&data, &db.url, &[]).args(["media", "sync", "--to", "s3"]).output().unwrap();
+    assert!(!without.status.success());
+    assert!(String::from_utf8_lossy(&without.stderr).contains("no bucket to copy to"));
+    let sync = newsdesk(&data, &db.url, &env).args(["media", "sync", "--to", "s3"]).output().unwrap();
+    let said = String::from_utf8_lossy(&sync.stdout).into_owned();
+    assert!(sync.status.success(), "{}", String::from_utf8_lossy(&sync.stderr));
+    assert!(said.contains(&format!("copied {on_disk} file(s)")), "{said}");
+    let again = newsdesk(&data, &db.url, &env).args(["media", "sync", "--to", "s3"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&again.stdout)
+            .contains(&format!("copied 0 file(s) to the bucket; {on_disk} were there"))
+    );
+    // A node with an empty disk, on the bucket, serves the photo.
+    std::fs::rename(data.join("media"), data.join("media-old")).unwrap();
+    let (_node, base) = start_node(&data, &db.url, &env).await;
+    let r = reqwest::get(format!("{base}{}", path_of(&url))).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.bytes().await.unwrap().len() as u64,
+        std::fs::metadata(data.join("media-old").join(path_of(&url).trim_start_matches("/media/")))
+            .unwrap()
+            .len()
+    );
+}
