@@ -1,18 +1,19 @@
 //! `newsdesk migrate`: bring the database schema up to date and exit, saying what was applied
 //! (the other commands migrate too; this one is for release scripts). `--check` changes
 //! nothing and answers in its exit status: 0 when the schema needs nothing from this binary,
-//! 2 when migrations are pending (listed), 1 on an error such as an unreachable database.
+//! 3 when migrations are pending (listed), 1 on an error such as an unreachable database
+//! (and 2, as for every command, on a command-line mistake).
 
 use super::Global;
 use crate::storage::{Store, redact};
 use std::process::ExitCode;
 
 /// The exit status of `migrate --check` when migrations are pending.
-pub const PENDING_EXIT: u8 = 2;
+pub const PENDING_EXIT: u8 = 3;
 
 #[derive(Debug, clap::Args)]
 pub struct Opts {
-    /// Change nothing: list pending migrations and exit with 2 if there are any, 0 if none.
+    /// Change nothing: list pending migrations and exit with 3 if there are any, 0 if none.
     #[arg(long)]
     pub check: bool,
 }

@@ -61,7 +61,7 @@ pub enum Command {
     Restore(restore::Opts),
     /// Fill an empty site with demo content, or with a large generated corpus.
     Demo(demo::Opts),
-    /// Create or update the database schema, then exit (`--check`: only say whether it is needed).
+    /// Create or update the database schema, then exit (`--check`: only say whether it is needed, exit 3 if so).
     Migrate(migrate::Opts),
     /// Manage back-office users.
     User(user::Opts),

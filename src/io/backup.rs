@@ -18,6 +18,7 @@
 //! folder that takes the media folder's name only after the commit, so a broken or truncated
 //! archive leaves nothing behind. Row counts are checked against the manifest.
 
+use crate::media::MediaStore;
 use crate::storage::backup::{self, Row};
 use crate::storage::{Store, StoreError};
 use std::collections::BTreeMap;
@@ -126,10 +127,15 @@ pub async fn backup(
         tables.insert(table.to_string(), count);
     }
 
-    // 2. The photo files there are now (a photo uploaded since is harmless extra).
-    let media_dir = crate::media::settings(data_dir).dir;
+    // 2. The photo files there are now (a photo uploaded since is harmless extra): the media
+    // folder's files, or in a bucket the files of every photo the library lists.
+    let media_settings = crate::media::settings(data_dir);
+    let media_dir = media_settings.dir.clone();
+    let in_bucket = !matches!(*media_settings.store, MediaStore::Local { .. });
     let mut media = Vec::new();
-    if media_dir.is_dir() {
+    if in_bucket {
+        media = bucket_files(store).await?;
+    } else if media_dir.is_dir() {
         list_files(&media_dir, &media_dir, &mut media)?;
     }
     media.sort();
@@ -162,6 +168,14 @@ pub async fn backup(
     }
     let mut vanished = 0;
     for relative in &media {
+        if in_bucket {
+            let name = relative.to_string_lossy();
+            match media_settings.store.read(&name).await.map_err(io(relative))? {
+                Some(bytes) => append_bytes(&mut tar, &format!("media/{name}"), &bytes).map_err(io(out))?,
+                None => vanished += 1,
+            }
+            continue;
+        }
         let path = media_dir.join(relative);
         match std::fs::File::open(&path) {
             Ok(mut file) => tar.append_file(Path::new("media").join(relative), &mut file).map_err(io(out))?,
@@ -208,6 +222,26 @@ fn list_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Bac
     Ok(())
 }
 
+/// The files of every photo in the library, for a backup of a site whose photos are in a
+/// bucket (listing a bucket would also find what other sites keep there).
+async fn bucket_files(store: &Store) -> Result<Vec<PathBuf>, BackupError> {
+    const PAGE: u32 = 500;
+    let mut names = Vec::new();
+    let mut offset = 0u64;
+    loop {
+        let (rows, _) = store.media_page(PAGE, offset).await?;
+        for m in &rows {
+            let kind = crate::media::Kind::from_mime(&m.mime).unwrap_or(crate::media::Kind::Jpeg);
+            let width = u32::try_from(m.width).unwrap_or(0);
+            names.extend(crate::media::file_names(&m.file_key, kind, width).into_iter().map(PathBuf::from));
+        }
+        if rows.len() < PAGE as usize {
+            return Ok(names);
+        }
+        offset += u64::from(PAGE);
+    }
+}
+
 /// Rebuilds an empty site from the backup `file`: the database rows, the photos into the data
 /// directory's media folder, and the settings file if the data directory has none.
 /// Returns the backup's manifest; the caller rebuilds the search index.
@@ -215,8 +249,10 @@ pub async fn restore(store: &Store, data_dir: &Path, file: &Path) -> Result<Summ
     if !store.is_blank().await? {
         return Err(BackupError::NotBlank);
     }
-    let media_dir = crate::media::settings(data_dir).dir;
-    if std::fs::read_dir(&media_dir).map(|mut d| d.next().is_some()).unwrap_or(false) {
+    let media_settings = crate::media::settings(data_dir);
+    let media_dir = media_settings.dir.clone();
+    let in_bucket = !matches!(*media_settings.store, MediaStore::Local { .. });
+    if !in_bucket && std::fs::read_dir(&media_dir).map(|mut d| d.next().is_some()).unwrap_or(false) {
         return Err(BackupError::MediaNotEmpty(media_dir));
     }
     let not_a_backup = |why: &str| BackupError::NotABackup { file: file.to_path_buf(), why: why.to_string() };
@@ -258,7 +294,20 @@ pub async fn restore(store: &Store, data_dir: &Path, file: &Path) -> Result<Summ
             return Err(e);
         }
     };
-    if staging.exists() {
+    if staging.exists() && in_bucket {
+        // The photos go to the bucket the settings name; the database rows are already in.
+        let mut files = Vec::new();
+        list_files(&staging, &staging, &mut files)?;
+        for relative in &files {
+            let path = staging.join(relative);
+            let bytes = std::fs::read(&path).map_err(io(&path))?;
+            let name = relative.to_string_lossy();
+            let kind =
+                crate::media::parse_file_name(&name).map(|n| n.kind()).unwrap_or(crate::media::Kind::Jpeg);
+            media_settings.store.put(&name, &bytes, kind.mime()).await.map_err(io(&path))?;
+        }
+        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    } else if staging.exists() {
         if media_dir.exists() {
             std::fs::remove_dir(&media_dir).map_err(io(&media_dir))?;
         }

@@ -174,7 +174,7 @@ fn line<B: http_body::Body>(l: &Line<'_>, response: &Response<B>) {
         method = %l.method,
         path = %l.path,
         status,
-        ms = format_args!("{:.2}", elapsed.as_secs_f64() * 1000.0),
+        ms = (elapsed.as_secs_f64() * 100_000.0).round() / 100.0,
         bytes = bytes.map(|b| b as i64).unwrap_or(-1),
         cache = %l.cache.map(CacheStatus::as_str).unwrap_or("-"),
         client = %l.client.map(|c| c.to_string()).unwrap_or_default(),

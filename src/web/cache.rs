@@ -535,7 +535,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, request: Request, next: 
         // to anyone waiting.
         cache.forget(&key);
         drop(flight);
-        return marked(response, CacheStatus::Miss);
+        return response;
     }
     let (parts, body) = response.into_parts();
     let deps = PageCache::deps(&key, parts.extensions.get::<CacheTags>());

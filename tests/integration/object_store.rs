@@ -261,3 +261,33 @@ async fn a_library_on_disk_moves_to_the_bucket_with_media_sync() {
             .len()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_of_a_site_on_a_bucket_carries_its_photos_to_another_bucket() {
+    let Some(db) = TestDb::new(Backend::Sqlite).await else { return };
+    let Some(first) = Garage::start().await else { return };
+    let Some(second) = Garage::start().await else { return };
+    let data = db.data_dir().to_path_buf();
+    let url = {
+        let (_node, base) = start_node(&data, &db.url, &first.env()).await;
+        upload(&base, &token(&data, &db.url), &newsdesk::demo::photos::photo(2)).await
+    };
+    let archive = tempfile::tempdir().unwrap();
+    let file = archive.path().join("site.tar.gz");
+    let made = newsdesk(&data, &db.url, &first.env()).args(["backup", "--out"]).arg(&file).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+
+    let Some(target) = TestDb::new(Backend::Sqlite).await else { return };
+    let restored = newsdesk(target.data_dir(), &target.url, &second.env())
+        .args(["restore"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
+    assert_eq!(local_files(target.data_dir()), 0, "the photos went to the bucket, not the disk");
+    let (_node, base) = start_node(target.data_dir(), &target.url, &second.env()).await;
+    let path = path_of(&url);
+    let r = reqwest::get(format!("{base}{path}")).await.unwrap();
+    assert_eq!(r.status(), 200, "the restored site serves the photo from its own bucket");
+    assert!(r.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
+}
