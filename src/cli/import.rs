@@ -69,16 +69,16 @@ fn parse_mapping(s: &str) -> Result<(String, String), String> {
 pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
     let (config, store) = super::open(global).await?;
     let lang = opts.lang.as_deref().map(Lang::parse).transpose()?;
-    if let Some(l) = &lang {
-        if !config.site.languages.contains(l) {
-            anyhow::bail!("--lang: '{l}' is not one of the site's languages");
-        }
+    if let Some(l) = &lang
+        && !config.site.languages.contains(l)
+    {
+        anyhow::bail!("--lang: '{l}' is not one of the site's languages");
     }
     let category_map: BTreeMap<String, String> = opts.map_category.into_iter().collect();
-    if let Some(dir) = &opts.uploads {
-        if !dir.is_dir() {
-            anyhow::bail!("--uploads: {} is not a folder", dir.display());
-        }
+    if let Some(dir) = &opts.uploads
+        && !dir.is_dir()
+    {
+        anyhow::bail!("--uploads: {} is not a folder", dir.display());
     }
     let options = ImportOptions {
         format: opts.format,

@@ -54,7 +54,7 @@ pub fn corpus_chunk(start: usize, count: usize, total: usize, now: Timestamp) ->
 /// Builds article `i`; `pairs` is the number of stories (translation keys) in the corpus.
 fn article(i: usize, pairs: u64, now: Timestamp, slugs: &[String], lang: &Lang) -> ArticleInput {
     let story = (i / 2) as u64;
-    let english = i % 2 == 0;
+    let english = i.is_multiple_of(2);
     let mut rng = Rng::new(story);
 
     // Oldest story first: story 0 is almost ten years old, the last one a moment ago.

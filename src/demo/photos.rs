@@ -43,7 +43,7 @@ pub fn photo(n: usize) -> Vec<u8> {
     for i in 0..count {
         let x0 = WIDTH / (count as u32 + 1) * (i as u32 + 1);
         let colour = Rgb(accents[i % accents.len()]);
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             fill(&mut img, x0, horizon - 260, 6, 300, Rgb([70, 70, 75]));
             fill(&mut img, x0 + 6, horizon - 258, 110, 70, colour);
             fill(&mut img, x0 + 6, horizon - 258 + 23, 110, 24, Rgb(accents[(i + 1) % accents.len()]));
@@ -83,7 +83,7 @@ fn fill(img: &mut RgbImage, x: u32, y: u32, w: u32, h: u32, colour: Rgb<u8>) {
 
 /// What each demo photo shows, for its alt text (photos are shared by a story's languages).
 pub fn describe(n: usize) -> &'static str {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         "Illustration: a row of flags on poles against the sky"
     } else {
         "Illustration: a row of office buildings under the sky"

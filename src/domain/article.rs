@@ -190,10 +190,10 @@ impl ArticleInput {
         }
         for (field, value) in [("external_id", &self.external_id), ("translation_key", &self.translation_key)]
         {
-            if let Some(v) = value {
-                if v.trim().is_empty() || v.len() > MAX_KEY {
-                    return Err(ValidationError::new(field, format!("must be 1 to {MAX_KEY} characters")));
-                }
+            if let Some(v) = value
+                && (v.trim().is_empty() || v.len() > MAX_KEY)
+            {
+                return Err(ValidationError::new(field, format!("must be 1 to {MAX_KEY} characters")));
             }
         }
         if self.section_slug.trim().is_empty() {

@@ -133,10 +133,8 @@ pub fn read(
                 created_at: ghost_date(&text(post, "created_at")),
             };
             page.validate(&site.languages).map_err(|e| invalid(e.to_string()))?;
-            if published {
-                if let Some(key) = source_key(&format!("/{ghost_slug}")).filter(|k| k != "/") {
-                    batch.redirects.push((key, format!("/{lang}/{}", page.wanted_slug())));
-                }
+            if published && let Some(key) = source_key(&format!("/{ghost_slug}")).filter(|k| k != "/") {
+                batch.redirects.push((key, format!("/{lang}/{}", page.wanted_slug())));
             }
             count(
                 &mut batch.report.posts,
@@ -183,10 +181,10 @@ pub fn read(
                 (format!("/tag/{old_slug}"), target.clone()),
                 (format!("/tag/{old_slug}/rss"), format!("{target}/feed.xml")),
             ] {
-                if let Some(key) = source_key(&old) {
-                    if !batch.redirects.iter().any(|(k, _)| *k == key) {
-                        batch.redirects.push((key, new));
-                    }
+                if let Some(key) = source_key(&old)
+                    && !batch.redirects.iter().any(|(k, _)| *k == key)
+                {
+                    batch.redirects.push((key, new));
                 }
             }
         }

@@ -199,12 +199,11 @@ impl Finder<'_> {
 /// `photo-300x188.jpg` → `photo.jpg`, Ghost's `size/w600/2026/12/photo.jpg` →
 /// `2026/12/photo.jpg`. The library makes its own variants from the original.
 fn original_of(uploads: &Path, relative: &str) -> String {
-    if let Some(rest) = relative.strip_prefix("size/") {
-        if let Some((_, path)) = rest.split_once('/') {
-            if uploads.join(path).is_file() {
-                return path.to_string();
-            }
-        }
+    if let Some(rest) = relative.strip_prefix("size/")
+        && let Some((_, path)) = rest.split_once('/')
+        && uploads.join(path).is_file()
+    {
+        return path.to_string();
     }
     let Some((stem, ext)) = relative.rsplit_once('.') else { return relative.to_string() };
     if let Some((base, size)) = stem.rsplit_once('-') {

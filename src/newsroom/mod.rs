@@ -279,12 +279,12 @@ impl Newsroom {
         if !errors.is_empty() {
             return Err(NewsroomError::Invalid(errors));
         }
-        if let Some(id) = edit.lead_image_id {
-            if self.store.media_by_id(id).await?.is_none() {
-                return Err(NewsroomError::Missing(
-                    FieldError::new("lead_image", "media_not_found").with("id", id),
-                ));
-            }
+        if let Some(id) = edit.lead_image_id
+            && self.store.media_by_id(id).await?.is_none()
+        {
+            return Err(NewsroomError::Missing(
+                FieldError::new("lead_image", "media_not_found").with("id", id),
+            ));
         }
         Ok(())
     }

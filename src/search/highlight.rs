@@ -116,12 +116,11 @@ impl Highlighter {
             start = text[start..anchor].find(char::is_whitespace).map(|i| start + i + 1).unwrap_or(anchor);
         }
         let mut end = advance_chars(text, start, length);
-        if end < text.len() {
-            if let Some(space) = text[start..end].rfind(char::is_whitespace) {
-                if start + space > anchor {
-                    end = start + space;
-                }
-            }
+        if end < text.len()
+            && let Some(space) = text[start..end].rfind(char::is_whitespace)
+            && start + space > anchor
+        {
+            end = start + space;
         }
         let mut out = String::with_capacity(end - start + 64);
         if start > 0 {

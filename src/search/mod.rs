@@ -623,10 +623,10 @@ impl Search {
         let (title_field, text_field) = (self.fields.title[k], self.fields.text[k]);
         let mut terms = Vec::new();
         user_query.query_terms(&mut |term, _| {
-            if term.field() == title_field || term.field() == text_field {
-                if let Some(s) = term.value().as_str() {
-                    terms.push(s.to_string());
-                }
+            if (term.field() == title_field || term.field() == text_field)
+                && let Some(s) = term.value().as_str()
+            {
+                terms.push(s.to_string());
             }
         });
         let filter = |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) {

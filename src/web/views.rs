@@ -80,10 +80,10 @@ pub async fn count(State(state): State<AppState>, request: Request, next: Next) 
     let countable = countable(request.method(), request.uri().path(), request.headers());
     let path = countable.then(|| request.uri().path().to_string());
     let response = next.run(request).await;
-    if let Some(path) = path {
-        if counts(response.status()) {
-            state.views.record(&path);
-        }
+    if let Some(path) = path
+        && counts(response.status())
+    {
+        state.views.record(&path);
     }
     response
 }

@@ -89,10 +89,10 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             }
         }
     }
-    if worker.lease_until.is_some() {
-        if let Err(e) = worker.state.store.release_lease(NAME, &worker.holder).await {
-            tracing::warn!(error = %e, "cannot release the webhook lease; another node takes it when it expires");
-        }
+    if worker.lease_until.is_some()
+        && let Err(e) = worker.state.store.release_lease(NAME, &worker.holder).await
+    {
+        tracing::warn!(error = %e, "cannot release the webhook lease; another node takes it when it expires");
     }
 }
 

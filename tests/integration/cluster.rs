@@ -58,10 +58,10 @@ fn haproxy_config(front: u16, nodes: &[u16]) -> String {
 async fn wait_for(client: &reqwest::Client, url: &str, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if let Ok(r) = client.get(url).send().await {
-            if r.status() == 200 {
-                return;
-            }
+        if let Ok(r) = client.get(url).send().await
+            && r.status() == 200
+        {
+            return;
         }
         assert!(Instant::now() < deadline, "{what} never became ready at {url}");
         tokio::time::sleep(Duration::from_millis(100)).await;

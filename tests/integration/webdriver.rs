@@ -425,13 +425,13 @@ async fn start_driver(http: &reqwest::Client) -> Driver {
                 break;
             }
             let ready = http.get(format!("{}/status", driver.url)).send().await;
-            if let Ok(r) = ready {
-                if let Ok(v) = r.json::<Value>().await {
-                    if v["value"]["ready"] == Value::Bool(true) {
-                        return driver;
-                    }
-                    last_error = format!("chromedriver not ready: {v}");
+            if let Ok(r) = ready
+                && let Ok(v) = r.json::<Value>().await
+            {
+                if v["value"]["ready"] == Value::Bool(true) {
+                    return driver;
                 }
+                last_error = format!("chromedriver not ready: {v}");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -408,10 +408,10 @@ impl<'a> Reader<'a> {
         let mut old_paths: Vec<String> = Vec::new();
         if !extras_state.1 {
             let mut push = |address: &str| {
-                if let Some(key) = source_key(address).filter(|k| k != "/") {
-                    if !old_paths.contains(&key) {
-                        old_paths.push(key);
-                    }
+                if let Some(key) = source_key(address).filter(|k| k != "/")
+                    && !old_paths.contains(&key)
+                {
+                    old_paths.push(key);
                 }
             };
             push(&item.link);
@@ -571,10 +571,10 @@ fn section_for(
 /// Redirects for a WordPress archive page (`/category/x/`, `/tag/x/`) and its feed.
 fn list_redirects(batch: &mut Batch, base: &str, nicename: &str, target: &str, feed: &str) {
     for (old, new) in [(format!("/{base}/{nicename}"), target), (format!("/{base}/{nicename}/feed"), feed)] {
-        if let Some(key) = source_key(&old) {
-            if !batch.redirects.iter().any(|(k, _)| *k == key) {
-                batch.redirects.push((key, new.to_string()));
-            }
+        if let Some(key) = source_key(&old)
+            && !batch.redirects.iter().any(|(k, _)| *k == key)
+        {
+            batch.redirects.push((key, new.to_string()));
         }
     }
 }

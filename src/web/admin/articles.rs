@@ -265,12 +265,11 @@ async fn lead_image_choices(
         },
     };
     let (mut photos, _) = state.store.media_page(LEAD_CHOICES, 0).await?;
-    if let Some(id) = selected {
-        if !photos.iter().any(|m| m.id == id) {
-            if let Some(m) = state.store.media_by_id(id).await? {
-                photos.insert(0, m);
-            }
-        }
+    if let Some(id) = selected
+        && !photos.iter().any(|m| m.id == id)
+        && let Some(m) = state.store.media_by_id(id).await?
+    {
+        photos.insert(0, m);
     }
     let mut preview = None;
     let choices = photos

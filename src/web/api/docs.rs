@@ -78,21 +78,21 @@ impl utoipa::Modify for Problems {
             ];
             for op in operations.into_iter().flatten() {
                 for (status, response) in op.responses.responses.iter_mut() {
-                    if let utoipa::openapi::RefOr::T(response) = response {
-                        if let Some(content) = response.content.shift_remove("application/json") {
-                            let is_problem = serde_json::to_value(&content.schema)
-                                .ok()
-                                .and_then(|v| {
-                                    v.get("$ref").and_then(|r| r.as_str()).map(|r| r.ends_with("/Problem"))
-                                })
-                                .unwrap_or(false);
-                            let kind = if is_problem || !status.starts_with('2') {
-                                "application/problem+json"
-                            } else {
-                                "application/json"
-                            };
-                            response.content.insert(kind.to_string(), content);
-                        }
+                    if let utoipa::openapi::RefOr::T(response) = response
+                        && let Some(content) = response.content.shift_remove("application/json")
+                    {
+                        let is_problem = serde_json::to_value(&content.schema)
+                            .ok()
+                            .and_then(|v| {
+                                v.get("$ref").and_then(|r| r.as_str()).map(|r| r.ends_with("/Problem"))
+                            })
+                            .unwrap_or(false);
+                        let kind = if is_problem || !status.starts_with('2') {
+                            "application/problem+json"
+                        } else {
+                            "application/json"
+                        };
+                        response.content.insert(kind.to_string(), content);
                     }
                 }
                 let reads_token = op.security.as_ref().is_some_and(|s| !s.is_empty());

@@ -38,11 +38,13 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
         return response;
     }
     // An address of the site this one replaced: send the reader on to the same story.
-    if response.status() == StatusCode::NOT_FOUND && reading && first != "admin" && first != "api" {
-        if let Some(redirect) = super::old_addresses::lookup(&state, address.as_deref().unwrap_or("/")).await
-        {
-            return redirect;
-        }
+    if response.status() == StatusCode::NOT_FOUND
+        && reading
+        && first != "admin"
+        && first != "api"
+        && let Some(redirect) = super::old_addresses::lookup(&state, address.as_deref().unwrap_or("/")).await
+    {
+        return redirect;
     }
     let Some(page) = error_page_for(&response) else {
         return response;

@@ -92,10 +92,10 @@ pub async fn all_news(
         filter.to = dates::day_span(to, to, tz).map(|(_, end)| end);
         query.push(format!("to={to}"));
     }
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            return Err(WebError::BadRequest(format!("the range starts ({f}) after it ends ({t})")));
-        }
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(WebError::BadRequest(format!("the range starts ({f}) after it ends ({t})")));
     }
     if !query.is_empty() {
         base = format!("{base}?{}", query.join("&"));

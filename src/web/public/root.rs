@@ -10,12 +10,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 /// site runs in it, otherwise in the site's default language.
 pub async fn language_redirect(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     // `/?p=123`: an old site's address of a story, when one was imported.
-    if uri.query().is_some() {
-        if let Some(redirect) =
+    if uri.query().is_some()
+        && let Some(redirect) =
             super::old_addresses::lookup(&state, uri.path_and_query().map_or("/", |p| p.as_str())).await
-        {
-            return redirect;
-        }
+    {
+        return redirect;
     }
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let codes: Vec<&str> = state.site.languages.iter().map(|l| l.as_str()).collect();
@@ -39,10 +38,10 @@ pub fn negotiate<'a>(accept: &str, available: &[&'a str]) -> Option<&'a str> {
         if q <= 0.0 {
             continue;
         }
-        if let Some(code) = available.iter().find(|c| **c == primary) {
-            if best.is_none_or(|(bq, _)| q > bq) {
-                best = Some((q, code));
-            }
+        if let Some(code) = available.iter().find(|c| **c == primary)
+            && best.is_none_or(|(bq, _)| q > bq)
+        {
+            best = Some((q, code));
         }
     }
     best.map(|(_, c)| c)

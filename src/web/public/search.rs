@@ -69,10 +69,10 @@ pub async fn show(
         }
     };
     let (from, to) = (parse(&params.from)?, parse(&params.to)?);
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            return Err(WebError::BadRequest(format!("the range starts ({f}) after it ends ({t})")));
-        }
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(WebError::BadRequest(format!("the range starts ({f}) after it ends ({t})")));
     }
     let section = match params.section.as_deref().map(str::trim) {
         None | Some("") => None,
