@@ -73,6 +73,7 @@ pub async fn store_all(
         media::save(media_store, &key, &bytes, &processed)
             .await
             .map_err(|source| ImportError::Read { path: settings.dir.clone(), source })?;
+        let sizes = media::variant_bytes(&processed);
         let new = NewMedia {
             file_key: &key,
             original_name: &photo.name,
@@ -83,6 +84,7 @@ pub async fn store_all(
             alt: &photo.alt,
             caption: &photo.caption,
             credit: "",
+            variant_bytes: &sizes,
         };
         let id = match store.create_media(&new, None, now).await {
             Ok(id) => id,

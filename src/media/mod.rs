@@ -629,6 +629,23 @@ pub async fn save(
     Ok(())
 }
 
+/// Each variant's width and size in bytes, as the media table keeps them:
+/// `"480:31337 960:90210"`.
+pub fn variant_bytes(processed: &Processed) -> String {
+    let mut pairs: Vec<String> =
+        processed.variants.iter().map(|v| format!("{}:{}", v.width, v.bytes.len())).collect();
+    pairs.sort();
+    pairs.join(" ")
+}
+
+/// The size of the variant `width` wide in a [`variant_bytes`] text.
+pub fn variant_size(variant_bytes: &str, width: u32) -> Option<u64> {
+    variant_bytes.split_whitespace().find_map(|pair| {
+        let (w, n) = pair.split_once(':')?;
+        (w.parse::<u32>().ok()? == width).then(|| n.parse().ok())?
+    })
+}
+
 /// Every file name of a media item: its original and its variants.
 pub fn file_names(key: &str, kind: Kind, width: u32) -> Vec<String> {
     let mut names = vec![original_name(key, kind)];
@@ -689,6 +706,14 @@ pub mod test_images {
 mod tests {
     use super::test_images::bomb_png;
     use super::*;
+
+    #[test]
+    fn variant_sizes_are_read_back_by_width() {
+        assert_eq!(variant_size("480:31337 960:90210", 960), Some(90210));
+        assert_eq!(variant_size("480:31337", 1600), None);
+        assert_eq!(variant_size("", 480), None);
+        assert_eq!(variant_size("x:1 480:oops", 480), None);
+    }
     use image::{ImageBuffer, Rgb, Rgba};
 
     fn encode(image: DynamicImage, format: ImageFormat) -> Vec<u8> {

@@ -57,6 +57,7 @@ struct FeedRow {
     lead_image_key: Option<String>,
     lead_image_width: Option<i64>,
     lead_image_height: Option<i64>,
+    lead_image_variant_bytes: Option<String>,
 }
 
 /// One non-empty article sitemap file: its number and when its newest change happened.
@@ -143,7 +144,9 @@ impl Store {
         let (cond, params) = filter.where_clause();
         let sql = format!(
             "SELECT id, lang, section_id, slug, title, lead, body_html, publish_at, created_at, updated_at, tags, \
-             {LEAD_IMAGE_COLUMNS} FROM articles {cond} ORDER BY publish_at DESC, id DESC LIMIT ${}",
+             {LEAD_IMAGE_COLUMNS}, \
+             (SELECT m.variant_bytes FROM media m WHERE m.id = articles.lead_image_id) AS lead_image_variant_bytes \
+             FROM articles {cond} ORDER BY publish_at DESC, id DESC LIMIT ${}",
             params.len() + 2
         );
         let rows: Vec<FeedRow> = with_pool!(self, p => {
@@ -172,7 +175,8 @@ impl Store {
                         r.lead_image_key,
                         r.lead_image_width,
                         r.lead_image_height,
-                    ),
+                    )
+                    .map(|i| ImageRef { variant_bytes: r.lead_image_variant_bytes.unwrap_or_default(), ..i }),
                 })
             })
             .collect()

@@ -40,6 +40,8 @@ pub struct NewMedia<'a> {
     pub alt: &'a str,
     pub caption: &'a str,
     pub credit: &'a str,
+    /// Each variant's width and size in bytes, as [`crate::media::variant_bytes`] writes them.
+    pub variant_bytes: &'a str,
 }
 
 /// What became of a change to a photo's texts (see [`Store::update_media_text`]).
@@ -55,6 +57,8 @@ pub enum TextEdit {
 /// Enough of a photo to link its files (lists and feeds; texts are not needed there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef {
+    /// Each variant's size in bytes where the query carried them (feeds), else empty.
+    pub variant_bytes: String,
     pub id: i64,
     pub file_key: String,
     pub width: i64,
@@ -70,7 +74,13 @@ impl ImageRef {
         width: Option<i64>,
         height: Option<i64>,
     ) -> Option<ImageRef> {
-        Some(ImageRef { id: id?, file_key: key?, width: width?, height: height? })
+        Some(ImageRef {
+            id: id?,
+            file_key: key?,
+            width: width?,
+            height: height?,
+            variant_bytes: String::new(),
+        })
     }
 }
 
@@ -95,13 +105,14 @@ impl Store {
     /// Adds a photo to the library; returns its id.
     pub async fn create_media(&self, m: &NewMedia<'_>, user_id: Option<i64>, now: Timestamp) -> Result<i64> {
         const SQL: &str = "INSERT INTO media (file_key, original_name, mime, width, height, bytes, alt, caption, \
-                           credit, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-                           RETURNING id";
+                           credit, user_id, created_at, variant_bytes) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
         let bytes = i64::try_from(m.bytes).map_err(|_| StoreError::Conflict("file too large".into()))?;
         let id: i64 = with_pool!(self, p => sqlx::query_scalar(SQL)
             .bind(m.file_key).bind(m.original_name).bind(m.mime)
             .bind(i64::from(m.width)).bind(i64::from(m.height)).bind(bytes)
             .bind(m.alt).bind(m.caption).bind(m.credit).bind(user_id).bind(now.as_second())
+            .bind(m.variant_bytes)
             .fetch_one(p).await?);
         Ok(id)
     }

@@ -404,6 +404,7 @@ async fn file_names_keep_no_bidi_or_invisible_characters(backend: Backend) {
         alt: "",
         caption: "",
         credit: "",
+        variant_bytes: "",
     };
     let old_id = s.state.store.create_media(&old, None, jiff::Timestamp::now()).await.unwrap();
     assert_eq!(s.state.store.media_by_id(old_id).await.unwrap().unwrap().original_name, "oldgpj.exe");

@@ -349,6 +349,7 @@ pub(crate) async fn store_photo(
         return Err(WebError::Store(StoreError::Corrupt(format!("cannot write media files: {e}"))));
     }
     let now = state.clock.now();
+    let sizes = media::variant_bytes(&processed);
     let new = NewMedia {
         file_key: &key,
         original_name: &original_name,
@@ -359,6 +360,7 @@ pub(crate) async fn store_photo(
         alt: &texts.alt,
         caption: &texts.caption,
         credit: &texts.credit,
+        variant_bytes: &sizes,
     };
     let id = match state.store.create_media(&new, Some(user_id), now).await {
         Ok(id) => id,

@@ -107,7 +107,11 @@ pub fn thumb(i: &ImageRef) -> ImageView {
 pub async fn feed_image(state: &AppState, i: &ImageRef) -> FeedImage {
     let view = thumb(i);
     let name = media::variant_name(&i.file_key, view.large_width);
-    let length = settings(state).store.size(&name).await.ok().flatten().unwrap_or(0);
+    // Sizes kept in the database when the photo was stored; older photos are looked up.
+    let length = match media::variant_size(&i.variant_bytes, view.large_width) {
+        Some(n) => n,
+        None => settings(state).store.size(&name).await.ok().flatten().unwrap_or(0),
+    };
     FeedImage {
         url: format!("{}{}", state.site.base_url, view.large),
         mime_type: media::VARIANT_KIND.mime().into(),
