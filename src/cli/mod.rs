@@ -145,7 +145,9 @@ fn init_tracing() -> tracing_appender::non_blocking::WorkerGuard {
         .buffered_lines_limit(64_000)
         .lossy(true)
         .thread_name("newsdesk-log")
-        .finish(std::io::stderr());
+        // Buffered: the writer thread writes what piled up in one go and flushes whenever the
+        // queue is empty, so a busy node makes one write per batch, not one per line.
+        .finish(std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr()));
     let format = std::env::var("NEWSDESK_LOG_FORMAT").unwrap_or_default();
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match format.trim().to_ascii_lowercase().as_str() {
