@@ -201,6 +201,13 @@ async fn root_negotiates_the_language(backend: Backend) {
         .unwrap();
     assert_eq!(ru.headers()["location"], "/ru/");
     assert_eq!(s.get("/en").await.headers()["location"], "/en/");
+    // Addresses without the language lead to the reader's language's page, query kept.
+    assert_eq!(s.get("/search?q=summit").await.headers()["location"], "/en/search?q=summit");
+    assert_eq!(s.get("/feed.xml").await.headers()["location"], "/en/feed.xml");
+    assert_eq!(s.get("/archive").await.headers()["location"], "/en/archive");
+    let ru_feed =
+        s.client.get(format!("{}/atom.xml", s.base)).header("accept-language", "ru").send().await.unwrap();
+    assert_eq!(ru_feed.headers()["location"], "/ru/atom.xml");
     s.stop().await;
 }
 

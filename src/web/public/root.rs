@@ -24,6 +24,21 @@ pub async fn language_redirect(State(state): State<AppState>, headers: HeaderMap
     response
 }
 
+/// `GET /search`, `/archive`, `/feed.xml`, `/atom.xml`, `/feed.json`: the reader's language's
+/// page (as for `/`), query string kept, for links and tools that leave out the language.
+pub async fn language_page(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let codes: Vec<&str> = state.site.languages.iter().map(|l| l.as_str()).collect();
+    let lang = negotiate(accept, &codes).unwrap_or(state.site.default_language.as_str());
+    let target = match uri.query() {
+        Some(q) => format!("/{lang}{}?{q}", uri.path()),
+        None => format!("/{lang}{}", uri.path()),
+    };
+    let mut response = Redirect::to(&target).into_response();
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    response
+}
+
 /// Picks the first of `available` with the highest `q` in an Accept-Language header, matching
 /// on the primary subtag (`ru-RU` matches `ru`).
 pub fn negotiate<'a>(accept: &str, available: &[&'a str]) -> Option<&'a str> {
