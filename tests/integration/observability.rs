@@ -179,3 +179,88 @@ fn metrics_on_a_separate_address_are_not_on_the_site() {
     assert!(text.trim_end().ends_with("# EOF"));
     stop(&mut child);
 }
+
+/// A TCP relay to PostgreSQL that the test can cut and restore, to make a database outage.
+struct Relay {
+    port: u16,
+    task: Option<tokio::task::JoinHandle<()>>,
+    upstream: String,
+}
+
+impl Relay {
+    async fn start(upstream: &str, port: u16) -> Relay {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        let up = upstream.to_string();
+        let task = tokio::spawn(async move {
+            let mut links = tokio::task::JoinSet::new();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let up = up.clone();
+                links.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&up).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        Relay { port, task: Some(task), upstream: upstream.to_string() }
+    }
+
+    /// Drops the listener and every connection through it: the database is gone.
+    fn cut(&mut self) {
+        if let Some(t) = self.task.take() {
+            t.abort();
+        }
+    }
+
+    async fn restore(&mut self) {
+        *self = Relay::start(&self.upstream, self.port).await;
+    }
+}
+
+/// During a database outage a node says so once per job, then nothing more until a summary a
+/// minute later, and says when it works again, instead of a warning every round.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_is_logged_once_then_its_end() {
+    let Some(db) = crate::harness::TestDb::new(crate::harness::Backend::Postgres).await else { return };
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (scheme_host, name) = db.url.rsplit_once('/').unwrap();
+    let (_, upstream) = scheme_host.rsplit_once('@').unwrap();
+    let mut relay = Relay::start(upstream, port).await;
+    let via_relay = format!("postgres://postgres@127.0.0.1:{port}/{name}");
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, log) = (free_addr(), dir.path().join("server.log"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["--data", dir.path().join("data").to_str().unwrap(), "--database-url", &via_relay])
+        .args(["serve", "--addr", &addr])
+        .env("NEWSDESK_LOG", "info,newsdesk::access=warn")
+        .env_remove("NEWSDESK_LOG_FORMAT")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while get(&format!("http://{addr}/readyz")).is_none_or(|(s, _, _)| s != 200) {
+        assert!(Instant::now() < deadline, "the server never became ready");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    relay.cut();
+    // Four seconds of outage: the follower runs every 250 ms and the scheduler every 500 ms,
+    // about 24 rounds that each fail.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let during = std::fs::read_to_string(&log).unwrap();
+    let warnings = during.lines().filter(|l| l.contains(" WARN ")).count();
+    assert!(during.contains("failing; retrying quietly"), "the outage is reported: {during}");
+    assert!(warnings <= 6, "once per job, not once per round ({warnings} warnings): {during}");
+    relay.restore().await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let text = std::fs::read_to_string(&log).unwrap();
+        if text.contains("working again") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the recovery is never reported: {text}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(get(&format!("http://{addr}/readyz")).map(|(s, _, _)| s), Some(200));
+    stop(&mut child);
+}
