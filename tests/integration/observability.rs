@@ -244,12 +244,21 @@ async fn a_database_outage_is_logged_once_then_its_end() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     relay.cut();
-    // Four seconds of outage: the follower runs every 250 ms and the scheduler every 500 ms,
-    // about 24 rounds that each fail.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // A query in flight fails at once; a new connection is given up on after the pool's
+    // 10-second wait. Then the rounds keep failing (the follower every 250 ms, the scheduler
+    // every 500 ms) and must stay quiet.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&log).unwrap().contains("failing; retrying quietly") {
+        assert!(
+            Instant::now() < deadline,
+            "the outage is never reported: {}",
+            std::fs::read_to_string(&log).unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(12)).await;
     let during = std::fs::read_to_string(&log).unwrap();
     let warnings = during.lines().filter(|l| l.contains(" WARN ")).count();
-    assert!(during.contains("failing; retrying quietly"), "the outage is reported: {during}");
     assert!(warnings <= 6, "once per job, not once per round ({warnings} warnings): {during}");
     relay.restore().await;
     let deadline = Instant::now() + Duration::from_secs(30);
