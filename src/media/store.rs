@@ -85,6 +85,29 @@ fn s3_error(what: &str, name: &str, detail: impl std::fmt::Display) -> std::io::
     std::io::Error::other(format!("object storage: {what} {name}: {detail}"))
 }
 
+impl S3Store {
+    /// A request to the bucket, signed in its URL (valid for [`SIGNED_FOR`]); every S3
+    /// implementation accepts an unsigned payload hash with a signed URL.
+    fn request(&self, method: reqwest::Method, signed: url::Url) -> reqwest::RequestBuilder {
+        self.client.request(method, signed).header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
+    }
+
+    /// A GET of an object whose body is still to be read, or `None` when there is none.
+    async fn get(&self, name: &str) -> std::io::Result<Option<reqwest::Response>> {
+        let url = GetObject::new(&self.bucket, Some(&self.credentials), name).sign(SIGNED_FOR);
+        let answer = self
+            .request(reqwest::Method::GET, url)
+            .send()
+            .await
+            .map_err(|e| s3_error("cannot read", name, e))?;
+        match answer.status() {
+            s if s.is_success() => Ok(Some(answer)),
+            reqwest::StatusCode::NOT_FOUND => Ok(None),
+            s => Err(s3_error("cannot read", name, s)),
+        }
+    }
+}
+
 impl MediaStore {
     /// The store `config` describes, for the site whose data directory is `data_dir`.
     pub fn new(data_dir: &Path, config: &StoreConfig) -> Result<MediaStore, StoreSetupError> {
@@ -139,10 +162,8 @@ impl MediaStore {
             MediaStore::S3(s3) => {
                 let url = PutObject::new(&s3.bucket, Some(&s3.credentials), name).sign(SIGNED_FOR);
                 let answer = s3
-                    .client
-                    .put(url)
+                    .request(reqwest::Method::PUT, url)
                     .header(reqwest::header::CONTENT_TYPE, content_type)
-                    .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
                     .body(bytes.to_vec())
                     .send()
                     .await
@@ -167,9 +188,7 @@ impl MediaStore {
             MediaStore::S3(s3) => {
                 let url = DeleteObject::new(&s3.bucket, Some(&s3.credentials), name).sign(SIGNED_FOR);
                 let answer = s3
-                    .client
-                    .delete(url)
-                    .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
+                    .request(reqwest::Method::DELETE, url)
                     .send()
                     .await
                     .map_err(|e| s3_error("cannot delete", name, e))?;
@@ -193,9 +212,7 @@ impl MediaStore {
             MediaStore::S3(s3) => {
                 let url = HeadObject::new(&s3.bucket, Some(&s3.credentials), name).sign(SIGNED_FOR);
                 let answer = s3
-                    .client
-                    .head(url)
-                    .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
+                    .request(reqwest::Method::HEAD, url)
                     .send()
                     .await
                     .map_err(|e| s3_error("cannot look up", name, e))?;
@@ -224,21 +241,8 @@ impl MediaStore {
                 if let Some(public) = &s3.public_url {
                     return Ok(Some(Fetched::Elsewhere(format!("{public}/{name}"))));
                 }
-                let url = GetObject::new(&s3.bucket, Some(&s3.credentials), name).sign(SIGNED_FOR);
-                let answer = s3
-                    .client
-                    .get(url)
-                    .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
-                    .send()
-                    .await
-                    .map_err(|e| s3_error("cannot read", name, e))?;
-                match answer.status() {
-                    s if s.is_success() => {
-                        Ok(Some(Fetched::Stream { length: answer.content_length(), body: answer }))
-                    }
-                    reqwest::StatusCode::NOT_FOUND => Ok(None),
-                    s => Err(s3_error("cannot read", name, s)),
-                }
+                let answer = s3.get(name).await?;
+                Ok(answer.map(|body| Fetched::Stream { length: declared_length(&body), body }))
             }
         }
     }
@@ -252,21 +256,8 @@ impl MediaStore {
                 Err(e) => Err(e),
             },
             MediaStore::S3(s3) => {
-                let url = GetObject::new(&s3.bucket, Some(&s3.credentials), name).sign(SIGNED_FOR);
-                let answer = s3
-                    .client
-                    .get(url)
-                    .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
-                    .send()
-                    .await
-                    .map_err(|e| s3_error("cannot read", name, e))?;
-                match answer.status() {
-                    s if s.is_success() => {
-                        Ok(Some(answer.bytes().await.map_err(|e| s3_error("cannot read", name, e))?.to_vec()))
-                    }
-                    reqwest::StatusCode::NOT_FOUND => Ok(None),
-                    s => Err(s3_error("cannot read", name, s)),
-                }
+                let Some(answer) = s3.get(name).await? else { return Ok(None) };
+                Ok(Some(answer.bytes().await.map_err(|e| s3_error("cannot read", name, e))?.to_vec()))
             }
         }
     }
