@@ -118,6 +118,12 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
             outcome.updated,
             outcome.unchanged
         );
+        if !batch.sections.is_empty() {
+            eprintln!("  {} section(s) created or updated", batch.sections.len());
+        }
+        if batch.articles.is_empty() && !batch.sections.is_empty() {
+            eprintln!("  the file holds sections only: no articles were in it");
+        }
         for line in batch.report.lines() {
             eprintln!("  {line}");
         }

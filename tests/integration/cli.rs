@@ -216,6 +216,22 @@ fn bad_database_urls_and_directories_get_clear_errors() {
 }
 
 #[test]
+fn an_import_of_sections_only_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sections.jsonl");
+    std::fs::write(&file, "{\"type\":\"section\",\"slug\":\"briefings\",\"names\":{\"en\":\"Briefings\"}}\n")
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["--data", dir.path().join("data").to_str().unwrap(), "import", file.to_str().unwrap()])
+        .env("NEWSDESK_LOG", "warn")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("1 section(s) created or updated") && said.contains("sections only"), "{said}");
+}
+
+#[test]
 fn a_port_in_use_is_reported() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
