@@ -291,3 +291,28 @@ async fn a_backup_of_a_site_on_a_bucket_carries_its_photos_to_another_bucket() {
     assert_eq!(r.status(), 200, "the restored site serves the photo from its own bucket");
     assert!(r.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_public_url_readers_are_sent_to_the_cdn() {
+    let Some(db) = TestDb::new(Backend::Sqlite).await else { return };
+    let Some(garage) = Garage::start().await else { return };
+    let data = db.data_dir().to_path_buf();
+    let mut env = garage.env();
+    env.push(("NEWSDESK_MEDIA_PUBLIC_URL", "https://cdn.example.org/photos/".into()));
+    let (_node, base) = start_node(&data, &db.url, &env).await;
+    let url = upload(&base, &token(&data, &db.url), &newsdesk::demo::photos::photo(3)).await;
+    let path = path_of(&url);
+    let name = path.trim_start_matches("/media/");
+    let no_redirects =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = no_redirects.get(format!("{base}{path}")).send().await.unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(r.headers()["location"], format!("https://cdn.example.org/photos/{name}").as_str());
+    // The upload itself went to the bucket the CDN reads from: a node without the public
+    // address serves it from there.
+    let other = tempfile::tempdir().unwrap();
+    let (_direct, direct) = start_node(other.path(), &db.url, &garage.env()).await;
+    let r = no_redirects.get(format!("{direct}{path}")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
+}
