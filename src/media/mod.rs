@@ -306,6 +306,9 @@ pub fn inspect(bytes: &[u8]) -> Result<Header, Refusal> {
         _ => None,
     };
 
+    if kind == Kind::Png && !png_palette_whole(bytes) {
+        return Err(Refusal::Undecodable);
+    }
     // The headers alone: no limit on the sides here, so a refusal can say what they are, but
     // a memory limit all the same (a PNG's compressed text chunks are read with its header).
     let mut probe = ImageReader::with_format(Cursor::new(bytes), format);
@@ -337,6 +340,24 @@ pub fn inspect(bytes: &[u8]) -> Result<Header, Refusal> {
         return Err(header.too_big(megapixels));
     }
     Ok(header)
+}
+
+/// Whether every palette (`PLTE` chunk) before a PNG's image data holds whole RGB entries, as
+/// the PNG specification requires. The `png` decoder (0.18) panics on a palette whose length is
+/// not a multiple of three (found by fuzzing: `fuzz/regressions/upload_image/`), so such a file
+/// is refused before it is decoded.
+fn png_palette_whole(bytes: &[u8]) -> bool {
+    let mut at = 8usize;
+    while let Some(head) = bytes.get(at..at + 8) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        match &head[4..8] {
+            b"PLTE" if len == 0 || !len.is_multiple_of(3) || len > 3 * 256 => return false,
+            b"IDAT" | b"IEND" => return true,
+            _ => {}
+        }
+        at = at.saturating_add(12).saturating_add(len);
+    }
+    true
 }
 
 /// Checks an upload and makes its variants: [`inspect`], then [`decode`]. Blocking and
@@ -706,6 +727,14 @@ pub mod test_images {
 mod tests {
     use super::test_images::bomb_png;
     use super::*;
+
+    #[test]
+    fn a_png_whose_palette_holds_part_of_an_entry_is_refused_not_a_panic() {
+        // fuzz/regressions/upload_image/png-palette-of-seven-bytes.png: a PLTE chunk of 7 bytes.
+        let crash = include_bytes!("../../fuzz/regressions/upload_image/png-palette-of-seven-bytes.png");
+        assert!(matches!(process(crash), Err(Refusal::Undecodable)));
+        assert!(png_palette_whole(&crash[..8]), "no chunks: nothing to refuse here");
+    }
 
     #[test]
     fn variant_sizes_are_read_back_by_width() {
