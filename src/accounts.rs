@@ -1,6 +1,8 @@
 //! Secrets for people: argon2id password hashes, random tokens for sessions, CSRF and one-time
 //! links, API bearer tokens, and the hashes under which tokens are stored. Used by the back
-//! office and by `newsdesk user` and `newsdesk token`.
+//! office and by `newsdesk user` and `newsdesk token`; the second factor is in [`two_factor`].
+
+pub mod two_factor;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};

@@ -1,7 +1,8 @@
 //! `newsdesk user add EMAIL --role admin|editor|author`: creates a back-office account. The
 //! password is read from standard input when it is piped in; otherwise a one-time link to set
 //! it is printed (valid for 72 hours). `newsdesk user reset EMAIL` prints such a link for an
-//! existing account (a forgotten password, on a site that sends no mail).
+//! existing account (a forgotten password, on a site that sends no mail); with `--two-factor`
+//! it also removes their second factor (a lost phone).
 
 use super::Global;
 use crate::accounts::{hash_password, new_token, token_hash};
@@ -34,13 +35,16 @@ pub enum Action {
     Reset {
         /// The person's sign-in e-mail address.
         email: String,
+        /// Also remove their second factor (a lost phone and no recovery codes left).
+        #[arg(long)]
+        two_factor: bool,
     },
 }
 
 pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
     let (email, role, name) = match opts.action {
         Action::Add { email, role, name } => (email, role, name),
-        Action::Reset { email } => return reset(global, &email).await,
+        Action::Reset { email, two_factor } => return reset(global, &email, two_factor).await,
     };
     let (config, store) = super::open(global).await?;
     let email = normalize_email(&email).with_context(|| format!("'{email}' is not an e-mail address"))?;
@@ -85,8 +89,8 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `newsdesk user reset EMAIL`.
-async fn reset(global: &Global, email: &str) -> anyhow::Result<()> {
+/// `newsdesk user reset EMAIL [--two-factor]`.
+async fn reset(global: &Global, email: &str, two_factor: bool) -> anyhow::Result<()> {
     let (config, store) = super::open(global).await?;
     let email = normalize_email(email).with_context(|| format!("'{email}' is not an e-mail address"))?;
     let Some((user, _)) = store.user_for_login(&email).await? else {
@@ -98,6 +102,12 @@ async fn reset(global: &Global, email: &str) -> anyhow::Result<()> {
         .create_password_token(&token_hash(&token), user.id, now + jiff::SignedDuration::from_hours(72))
         .await?;
     store.audit(None, "user.reset", &email, "", "command line", now).await?;
+    if two_factor {
+        store.disable_two_factor(user.id, now).await?;
+        store.delete_sessions_of(user.id, None).await?;
+        store.audit(None, "user.two_factor_reset", &email, "", "command line", now).await?;
+        eprintln!("{email}'s second factor was removed and their sessions signed out");
+    }
     eprintln!("{email} sets a new password within 72 hours at:");
     println!("{}/admin/set-password/{token}", config.site.base_url);
     store.close().await;

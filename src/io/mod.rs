@@ -506,8 +506,10 @@ impl Checkpoint {
         }
     }
 
+    /// Removes the checkpoint and any temporary copy a killed run left half-written.
     fn clear(&self) {
         let _ = std::fs::remove_file(&self.file);
+        let _ = std::fs::remove_file(self.file.with_extension("tmp"));
     }
 }
 

@@ -34,11 +34,15 @@ pub const TABLES: &[&str] = &[
     "page_revisions",
     "authors",
     "article_authors",
+    "recovery_codes",
+    "settings",
 ];
 
-/// Tables deliberately left out: sign-in sessions (people sign in again), the sign-in
-/// throttle's memory, and leases that only mean something to the nodes running now.
-pub const LEFT_OUT: &[&str] = &["sessions", "login_failures", "login_attempts", "leases", "_sqlx_migrations"];
+/// Tables deliberately left out: sign-in sessions and half-finished two-factor sign-ins
+/// (people sign in again), the sign-in throttle's memory, and leases that only mean something
+/// to the nodes running now.
+pub const LEFT_OUT: &[&str] =
+    &["sessions", "two_factor_challenges", "login_failures", "login_attempts", "leases", "_sqlx_migrations"];
 
 /// One table column as the live schema has it.
 #[derive(Debug, Clone)]

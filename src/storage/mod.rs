@@ -24,6 +24,7 @@ mod sections;
 pub mod tags;
 pub mod timeline;
 pub mod tokens;
+pub mod two_factor;
 pub mod users;
 mod views;
 pub mod webhooks;

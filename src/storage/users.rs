@@ -34,6 +34,10 @@ pub struct SessionInfo {
     pub user: User,
     pub csrf_token: String,
     pub expires_at: Timestamp,
+    /// Whether the person has set up two-factor sign-in.
+    pub two_factor: bool,
+    /// Whether the site requires editors and admins to use it.
+    pub two_factor_required: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -45,6 +49,8 @@ struct SessionRow {
     disabled: i64,
     csrf_token: String,
     expires_at: i64,
+    two_factor: i64,
+    two_factor_required: Option<String>,
 }
 
 /// One line of the audit log.
@@ -195,7 +201,9 @@ impl Store {
 
     /// The live session for a token hash: not expired, user not disabled.
     pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>> {
-        const SQL: &str = "SELECT u.id, u.email, u.name, u.role, u.disabled, s.csrf_token, s.expires_at \
+        const SQL: &str = "SELECT u.id, u.email, u.name, u.role, u.disabled, s.csrf_token, s.expires_at, \
+                           CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor, \
+                           (SELECT value FROM settings WHERE key = 'two_factor_required') AS two_factor_required \
                            FROM sessions s JOIN users u ON u.id = s.user_id \
                            WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0";
         let row: Option<SessionRow> = with_pool!(self, p => sqlx::query_as(SQL)
@@ -212,6 +220,8 @@ impl Store {
             user,
             csrf_token: r.csrf_token,
             expires_at: super::rows::timestamp(r.expires_at, "expires_at")?,
+            two_factor: r.two_factor != 0,
+            two_factor_required: r.two_factor_required.as_deref() == Some("1"),
         }))
     }
 
@@ -290,9 +300,10 @@ impl Store {
     /// Deletes what has expired: sessions, one-time password links and sign-in counters older
     /// than `attempts_before`. Returns how many rows went.
     pub async fn prune_expired(&self, now: Timestamp, attempts_before: Timestamp) -> Result<u64> {
-        const BY_EXPIRY: [&str; 2] = [
+        const BY_EXPIRY: [&str; 3] = [
             "DELETE FROM sessions WHERE expires_at <= $1",
             "DELETE FROM password_tokens WHERE expires_at <= $1",
+            "DELETE FROM two_factor_challenges WHERE expires_at <= $1",
         ];
         const BY_AGE: [&str; 2] = [
             "DELETE FROM login_failures WHERE at <= $1",

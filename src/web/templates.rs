@@ -19,6 +19,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("admin/base.html", include_str!("../../templates/admin/base.html")),
     ("admin/login.html", include_str!("../../templates/admin/login.html")),
     ("admin/set_password.html", include_str!("../../templates/admin/set_password.html")),
+    ("admin/login_code.html", include_str!("../../templates/admin/login_code.html")),
+    ("admin/two_factor.html", include_str!("../../templates/admin/two_factor.html")),
     ("admin/password.html", include_str!("../../templates/admin/password.html")),
     ("admin/dashboard.html", include_str!("../../templates/admin/dashboard.html")),
     ("admin/articles.html", include_str!("../../templates/admin/articles.html")),

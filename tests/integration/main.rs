@@ -43,6 +43,8 @@ mod tags;
 /// API tokens: the command line, authentication on both backends, the back-office page.
 mod tokens;
 /// A small WebDriver client (chromedriver as a child process) for the browser tests.
+/// Two-factor sign-in with codes from an independent TOTP implementation (pyotp).
+mod two_factor;
 mod webdriver;
 /// Webhooks: signed deliveries to a real receiver, retries in order, the SSRF guard, two nodes.
 mod webhooks;

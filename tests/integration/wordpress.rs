@@ -307,7 +307,10 @@ async fn large_exports_import_in_chunks_and_resume(backend: Backend) {
     let checkpoints = db.data_dir().join("imports");
     let started = std::time::Instant::now();
     let killed = loop {
-        let saved = std::fs::read_dir(&checkpoints).map(|d| d.count() > 0).unwrap_or(false);
+        // A finished checkpoint, not the temporary file it is written to before its rename.
+        let saved = std::fs::read_dir(&checkpoints)
+            .map(|d| d.flatten().any(|e| e.path().extension().is_some_and(|x| x == "done")))
+            .unwrap_or(false);
         if saved {
             child.kill().unwrap();
             break true;

@@ -49,7 +49,9 @@ pub async fn account_page(
         })
         .collect();
     let title = i18n::text(lang, "admin_change_password", &[]);
-    let ctx = context! { error, notice, sessions, ..chrome(state, Some(staff), lang, &title, "") };
+    let two_factor = staff.two_factor;
+    let ctx =
+        context! { error, notice, sessions, two_factor, ..chrome(state, Some(staff), lang, &title, "") };
     Ok((status, render(state, "admin/password.html", ctx)?).into_response())
 }
 

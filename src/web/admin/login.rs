@@ -38,11 +38,11 @@ fn safe_next(next: Option<&str>) -> String {
         .unwrap_or_else(|| "/admin".into())
 }
 
-fn busy(_: crate::accounts::HashingBusy) -> WebError {
+pub(super) fn busy(_: crate::accounts::HashingBusy) -> WebError {
     WebError::TooManyRequests { retry_after: 5 }
 }
 
-fn login_page(
+pub(super) fn login_page(
     state: &AppState,
     headers: &HeaderMap,
     status: StatusCode,
@@ -126,25 +126,13 @@ pub async fn submit(
     };
     match found {
         Some((user, _)) if ok && !user.disabled => {
-            let token = new_token();
-            let csrf = new_token();
-            let expires = now + SignedDuration::from_hours(SESSION_HOURS);
-            let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-            state
-                .store
-                .create_session(&token_hash(&token), user.id, &csrf, now, expires, (agent, &address))
-                .await?;
-            state.store.clear_login_attempts("account", &email).await?;
+            // The password was right: this address is not guessing. The account's count stays
+            // until the whole sign-in succeeds, so wrong codes after a right password count too.
             state.store.uncount_login_attempt("address", &address).await?;
-            state.store.audit(Some(user.id), "login", &user.email, "", &address, now).await?;
-            let mut response = Redirect::to(&next).into_response();
-            let h = response.headers_mut();
-            h.append(
-                header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600, state.site.is_https()),
-            );
-            h.append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", 0, state.site.is_https()));
-            Ok(response)
+            if state.store.totp_secret(user.id).await?.is_some() {
+                return super::two_factor::ask_for_code(&state, &user, &next).await;
+            }
+            sign_in(&state, &headers, &user, &address, &next, "").await
         }
         _ if over_address => throttled(start_b),
         _ => {
@@ -153,6 +141,32 @@ pub async fn submit(
             login_page(&state, &headers, StatusCode::UNAUTHORIZED, Some(message), None, &next)
         }
     }
+}
+
+/// Opens a session for someone who proved who they are, and goes on to `next`. `how` is kept
+/// in the audit log ("" for a password alone, or the second factor used).
+pub async fn sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &crate::domain::user::User,
+    address: &str,
+    next: &str,
+    how: &str,
+) -> WebResult<Response> {
+    let now = state.clock.now();
+    let token = new_token();
+    let csrf = new_token();
+    let expires = now + SignedDuration::from_hours(SESSION_HOURS);
+    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    state.store.create_session(&token_hash(&token), user.id, &csrf, now, expires, (agent, address)).await?;
+    state.store.clear_login_attempts("account", &user.email).await?;
+    state.store.audit(Some(user.id), "login", &user.email, how, address, now).await?;
+    let mut response = Redirect::to(next).into_response();
+    let h = response.headers_mut();
+    let https = state.site.is_https();
+    h.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600, https));
+    h.append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", 0, https));
+    Ok(response)
 }
 
 /// The sign-in page with 429 and `Retry-After` when every hashing slot stayed busy.

@@ -14,6 +14,7 @@ mod people;
 mod redirects;
 pub mod session;
 mod tokens;
+pub mod two_factor;
 mod webhooks;
 
 use super::AppState;
@@ -37,6 +38,11 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::show))
         .route("/login", get(login::form).post(login::submit))
+        .route("/login/code", get(two_factor::code_form).post(two_factor::code_submit))
+        .route("/two-factor", get(two_factor::setup))
+        .route("/two-factor/enable", post(two_factor::enable))
+        .route("/two-factor/recovery", post(two_factor::new_recovery_codes))
+        .route("/two-factor/disable", post(two_factor::disable))
         .route("/logout", post(login::logout))
         .route("/password", get(login::password_form).post(login::password_change))
         .route("/sessions/end", post(account::end_session))
@@ -63,6 +69,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}", post(people::update_user))
         .route("/users/{id}/invite", post(people::invite_user))
         .route("/users/{id}/reset", post(people::invite_user))
+        .route("/users/{id}/two-factor/reset", post(people::reset_two_factor))
+        .route("/users/two-factor", post(people::require_two_factor))
         .route("/sections", get(people::sections).post(people::save_section))
         .route("/audit", get(people::audit))
         .route("/pages", get(pages::list).post(pages::create))

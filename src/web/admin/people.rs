@@ -37,9 +37,12 @@ async fn users_page(
     status: StatusCode,
     error: Option<String>,
     link: Option<String>,
+    notice: Option<String>,
 ) -> WebResult<Response> {
     let ui = ui_lang(headers);
     let awaiting = state.store.awaiting_invitation().await?;
+    let with_two_factor = state.store.users_with_two_factor().await?;
+    let two_factor_required = state.store.two_factor_required().await?;
     let users: Vec<_> = state
         .store
         .users()
@@ -47,17 +50,35 @@ async fn users_page(
         .into_iter()
         // API tokens' accounts are managed on the tokens page, where revoking them is possible.
         .filter(|u| !u.email.ends_with(&format!("@{}", crate::storage::tokens::TOKEN_EMAIL_DOMAIN)))
-        .map(|u| context! { id => u.id, email => u.email, name => u.name, role => u.role.as_str(), disabled => u.disabled, me => u.id == staff.user.id, awaiting => awaiting.contains(&u.id) })
+        .map(|u| context! { id => u.id, email => u.email, name => u.name, role => u.role.as_str(), disabled => u.disabled, me => u.id == staff.user.id, awaiting => awaiting.contains(&u.id), two_factor => with_two_factor.contains(&u.id) })
         .collect();
-    let ctx = context! { users, error, link, roles => ["author", "editor", "admin"],
+    let ctx = context! { users, error, link, notice, two_factor_required, roles => ["author", "editor", "admin"],
     ..chrome(state, Some(staff), ui, &i18n::text(ui, "admin_users", &[]), "users") };
     Ok((status, render(state, "admin/users.html", ctx)?).into_response())
 }
 
+/// `?done=` on the users page after a two-factor change.
+#[derive(Debug, Default, Deserialize)]
+pub struct UsersQuery {
+    done: Option<String>,
+}
+
 /// `GET /admin/users`.
-pub async fn users(State(state): State<AppState>, staff: Staff, headers: HeaderMap) -> WebResult<Response> {
+pub async fn users(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    Query(q): Query<UsersQuery>,
+) -> WebResult<Response> {
     staff.require(Permission::ManageUsers)?;
-    users_page(&state, &staff, &headers, StatusCode::OK, None, None).await
+    let ui = ui_lang(&headers);
+    let notice = match q.done.as_deref() {
+        Some("required") => Some(i18n::text(ui, "admin_two_factor_required_on", &[])),
+        Some("optional") => Some(i18n::text(ui, "admin_two_factor_required_off", &[])),
+        Some("reset") => Some(i18n::text(ui, "admin_two_factor_reset_done", &[])),
+        _ => None,
+    };
+    users_page(&state, &staff, &headers, StatusCode::OK, None, None, notice).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,8 +101,16 @@ pub async fn create_user(
     let ui = ui_lang(&headers);
     let (Some(email), Some(role)) = (normalize_email(&f.email), Role::parse(&f.role)) else {
         let message = i18n::text(ui, "admin_bad_user", &[]);
-        return users_page(&state, &staff, &headers, StatusCode::UNPROCESSABLE_ENTITY, Some(message), None)
-            .await;
+        return users_page(
+            &state,
+            &staff,
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(message),
+            None,
+            None,
+        )
+        .await;
     };
     let name =
         if f.name.trim().is_empty() { email.clone() } else { f.name.trim().chars().take(100).collect() };
@@ -90,7 +119,8 @@ pub async fn create_user(
         Ok(id) => id,
         Err(StoreError::Conflict(_)) => {
             let message = i18n::text(ui, "admin_user_exists", &[]);
-            return users_page(&state, &staff, &headers, StatusCode::CONFLICT, Some(message), None).await;
+            return users_page(&state, &staff, &headers, StatusCode::CONFLICT, Some(message), None, None)
+                .await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -99,7 +129,7 @@ pub async fn create_user(
         .audit(Some(staff.user.id), "user.create", &email, role.as_str(), &client_address(&extensions), now)
         .await?;
     let link = password_link(&state, id).await?;
-    users_page(&state, &staff, &headers, StatusCode::OK, None, Some(link)).await
+    users_page(&state, &staff, &headers, StatusCode::OK, None, Some(link), None).await
 }
 
 /// `POST /admin/users/{id}/invite` and `…/reset`: a one-time set-password link, shown once, for
@@ -122,7 +152,7 @@ pub async fn invite_user(
         .store
         .audit(Some(staff.user.id), action, &user.email, "", &client_address(&extensions), now)
         .await?;
-    users_page(&state, &staff, &headers, StatusCode::OK, None, Some(link)).await
+    users_page(&state, &staff, &headers, StatusCode::OK, None, Some(link), None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -259,4 +289,59 @@ pub async fn audit(
         .collect();
     let ctx = context! { entries, action, user_filter => user, ..chrome(&state, Some(&staff), ui, &i18n::text(ui, "admin_audit", &[]), "audit") };
     Ok(render(&state, "admin/audit.html", ctx)?.into_response())
+}
+
+/// What the "require two-factor sign-in" form sends: the box, ticked or not.
+#[derive(Debug, Deserialize)]
+pub struct RequireForm {
+    required: Option<String>,
+}
+
+/// `POST /admin/users/two-factor`: makes a second factor compulsory for editors and admins (each
+/// of them is then shown only the set-up page until they have one), or optional again.
+pub async fn require_two_factor(
+    State(state): State<AppState>,
+    staff: Staff,
+    extensions: Extensions,
+    Form(f): Form<RequireForm>,
+) -> WebResult<Response> {
+    staff.require(Permission::ManageUsers)?;
+    let required = f.required.is_some_and(|v| !v.is_empty());
+    state.store.set_two_factor_required(required).await?;
+    let detail = if required { "required for editors and admins" } else { "optional" };
+    let now = state.clock.now();
+    state
+        .store
+        .audit(Some(staff.user.id), "settings.two_factor", "", detail, &client_address(&extensions), now)
+        .await?;
+    Ok(Redirect::to(if required { "/admin/users?done=required" } else { "/admin/users?done=optional" })
+        .into_response())
+}
+
+/// `POST /admin/users/{id}/two-factor/reset`: removes someone's second factor (a lost phone and
+/// no recovery codes) and signs them out everywhere; they set it up again at their next sign-in
+/// where the site requires it.
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    staff: Staff,
+    extensions: Extensions,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    staff.require(Permission::ManageUsers)?;
+    let user = state.store.user_by_id(id).await?.ok_or(WebError::NotFound)?;
+    let now = state.clock.now();
+    state.store.disable_two_factor(id, now).await?;
+    state.store.delete_sessions_of(id, None).await?;
+    state
+        .store
+        .audit(
+            Some(staff.user.id),
+            "user.two_factor_reset",
+            &user.email,
+            "",
+            &client_address(&extensions),
+            now,
+        )
+        .await?;
+    Ok(Redirect::to("/admin/users?done=reset").into_response())
 }

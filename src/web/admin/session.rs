@@ -2,7 +2,7 @@
 //! takes, and the CSRF guard in front of every state-changing request.
 
 use crate::accounts::{constant_time_eq, token_hash};
-use crate::domain::user::{Permission, User};
+use crate::domain::user::{Permission, Role, User};
 use crate::web::AppState;
 use crate::web::error::WebError;
 use axum::body::Body;
@@ -27,6 +27,11 @@ pub struct Staff {
     pub user: User,
     pub csrf: String,
     pub token_hash: String,
+    /// Whether this person signs in with a second factor.
+    pub two_factor: bool,
+    /// The site requires a second factor of this person's role and they have none yet: until
+    /// they set one up, the back office shows them only that (see [`enrolment_allows`]).
+    pub must_enrol: bool,
 }
 
 impl Staff {
@@ -62,10 +67,23 @@ async fn load(parts_headers: &HeaderMap, state: &AppState) -> Result<Option<Staf
     let Some(token) = cookie(parts_headers, SESSION_COOKIE) else { return Ok(None) };
     let hash = token_hash(&token);
     Ok(state.store.session(&hash, state.clock.now()).await?.map(|s| Staff {
+        must_enrol: s.two_factor_required && !s.two_factor && s.user.role >= Role::Editor,
+        two_factor: s.two_factor,
         user: s.user,
         csrf: s.csrf_token,
         token_hash: hash,
     }))
+}
+
+/// What someone who must set up a second factor may still open: the set-up itself, their
+/// account page, the language switch and signing out.
+fn enrolment_allows(path: &str) -> bool {
+    path == "/admin/two-factor"
+        || path.starts_with("/admin/two-factor/")
+        || path == "/admin/password"
+        || path == "/admin/sessions/end"
+        || path == "/admin/logout"
+        || path.starts_with("/admin/lang/")
 }
 
 impl FromRequestParts<AppState> for Staff {
@@ -178,6 +196,9 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         Err(e) => return e.into_response(),
     };
     if let Some(s) = &staff {
+        if s.must_enrol && !enrolment_allows(original_uri(&parts).path()) {
+            return Redirect::to("/admin/two-factor").into_response();
+        }
         parts.extensions.insert(s.clone());
     }
     if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -201,7 +222,8 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     };
     let sent = token_in(&parts.headers, parts.uri.query(), &bytes);
     let path = original_uri(&parts).path().to_string();
-    let signing_in = path == "/admin/login" || path.starts_with("/admin/set-password/");
+    let signing_in =
+        path == "/admin/login" || path == "/admin/login/code" || path.starts_with("/admin/set-password/");
     let expected = match &staff {
         Some(s) => Some(s.csrf.clone()),
         None if signing_in => cookie(&parts.headers, LOGIN_CSRF_COOKIE),
