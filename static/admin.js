@@ -71,11 +71,17 @@
   // any other submit of the form does not.
   var dirty = false;
   function markDirty() { dirty = true; }
+  // The preview opens in another tab: the text is not saved by it.
+  function opensElsewhere(event) {
+    return !!(event.submitter && event.submitter.getAttribute("formtarget") === "_blank");
+  }
   var watched = document.querySelector("form[data-unsaved]");
   if (watched) {
     watched.addEventListener("input", markDirty);
     watched.addEventListener("change", markDirty);
-    watched.addEventListener("submit", function () { dirty = false; });
+    watched.addEventListener("submit", function (event) {
+      if (!opensElsewhere(event)) { dirty = false; }
+    });
     window.addEventListener("beforeunload", function (event) {
       if (dirty) {
         event.preventDefault();
@@ -83,6 +89,77 @@
       }
     });
     window.newsdeskDirty = function () { return dirty; };
+  }
+  // Autosave: what was typed since the last autosave is sent every few seconds and when the
+  // page is hidden or left, for this person alone (the server keeps it beside the article,
+  // never over it). Saving the form for real stops it.
+  var autosaveUrl = watched && watched.getAttribute("data-autosave");
+  if (autosaveUrl && window.fetch && window.URLSearchParams && window.FormData) {
+    var status = document.getElementById("autosave-status");
+    var pending = false;
+    var sending = false;
+    var submitted = false;
+    var say = function (text, failed) {
+      if (!status) { return; }
+      status.hidden = false;
+      status.textContent = text;
+      status.classList.toggle("failed", !!failed);
+    };
+    var formBody = function () {
+      var body = new URLSearchParams();
+      new FormData(watched).forEach(function (value, key) {
+        if (typeof value === "string" && key !== "action") { body.append(key, value); }
+      });
+      return body;
+    };
+    var send = function () {
+      if (!pending || sending || submitted) { return; }
+      pending = false;
+      sending = true;
+      fetch(autosaveUrl, {
+        method: "POST",
+        body: formBody(),
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": watched.getAttribute("data-csrf"), "Accept": "application/json" }
+      }).then(function (response) {
+        return response.json().catch(function () { return { ok: false }; });
+      }).then(function (data) {
+        sending = false;
+        if (data.ok) {
+          say(data.message, false);
+        } else {
+          pending = true;
+          say(data.message || watched.getAttribute("data-autosave-failed"), true);
+        }
+      }, function () {
+        sending = false;
+        pending = true;
+        say(watched.getAttribute("data-autosave-failed"), true);
+      });
+    };
+    var changed = function () { pending = true; };
+    watched.addEventListener("input", changed);
+    watched.addEventListener("change", changed);
+    if (window.newsdeskEditor) {
+      window.newsdeskEditor.on("text-change", function (delta, old, source) {
+        if (source === "user") { changed(); }
+      });
+    }
+    watched.addEventListener("submit", function (event) {
+      if (!opensElsewhere(event)) { submitted = true; pending = false; }
+    });
+    say(status ? status.textContent : "", false);
+    var timer = window.setInterval(send, 5000);
+    // Leaving or hiding the page: one last autosave that outlives the page.
+    var last = function () {
+      if (!pending || submitted || !navigator.sendBeacon) { return; }
+      if (navigator.sendBeacon(autosaveUrl, formBody())) { pending = false; }
+    };
+    window.addEventListener("pagehide", last);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { last(); }
+    });
+    window.newsdeskAutosave = { now: send, stop: function () { window.clearInterval(timer); } };
   }
   // Buttons that destroy or publish ask first.
   document.addEventListener("click", function (event) {

@@ -9,6 +9,7 @@
 //! step, which updates the read models and the page cache of the writing node at once. Other
 //! nodes follow the change log.
 
+pub mod autosave;
 pub mod error;
 pub mod input;
 pub mod pages;
@@ -101,6 +102,7 @@ impl Newsroom {
         self.check_references(&edit).await?;
         let ctx = self.context(actor, action.note(), None);
         let written = self.store.create_article(&edit, None, ctx).await?;
+        self.forget_typed(actor, autosave::NEW_ARTICLE, &fields).await;
         Ok(self.done(written))
     }
 
@@ -128,7 +130,20 @@ impl Newsroom {
             .map_err(NewsroomError::Invalid)?;
         self.check_references(&edit).await?;
         let ctx = self.context(actor, action.note(), None);
-        self.finish(self.store.save_article(id, version, &edit, ctx).await?)
+        let written = self.finish(self.store.save_article(id, version, &edit, ctx).await?)?;
+        self.forget_typed(actor, id, &fields).await;
+        Ok(written)
+    }
+
+    /// After a save that carried the text, the person's autosave of it is spent. Failing to
+    /// delete it is harmless (the editor offers it back, and it is pruned later), so the
+    /// committed save is not reported as failed.
+    async fn forget_typed(&self, actor: &Actor, id: i64, fields: &Fields) {
+        if (fields.title.is_some() || fields.body_html.is_some())
+            && let Err(e) = self.discard_unsaved(actor, id).await
+        {
+            tracing::warn!(article = id, error = %e, "an autosave outlived its save");
+        }
     }
 
     /// A workflow step without changes to the text.

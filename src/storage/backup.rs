@@ -39,10 +39,18 @@ pub const TABLES: &[&str] = &[
 ];
 
 /// Tables deliberately left out: sign-in sessions and half-finished two-factor sign-ins
-/// (people sign in again), the sign-in throttle's memory, and leases that only mean something
-/// to the nodes running now.
-pub const LEFT_OUT: &[&str] =
-    &["sessions", "two_factor_challenges", "login_failures", "login_attempts", "leases", "_sqlx_migrations"];
+/// (people sign in again), the sign-in throttle's memory, leases that only mean something to
+/// the nodes running now, and the editor's autosaves (scratch copies of unsaved typing, which
+/// must not come back over what was saved before the backup).
+pub const LEFT_OUT: &[&str] = &[
+    "sessions",
+    "two_factor_challenges",
+    "login_failures",
+    "login_attempts",
+    "leases",
+    "autosaves",
+    "_sqlx_migrations",
+];
 
 /// One table column as the live schema has it.
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@
 //! matches on `sqlx::Error`.
 
 mod articles;
+pub mod autosaves;
 pub mod backup;
 pub mod changes;
 pub mod editorial;

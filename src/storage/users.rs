@@ -76,6 +76,9 @@ struct AuditRow {
     address: String,
 }
 
+/// How long unsaved text is kept for its author to bring back (a draft left over a holiday).
+pub const AUTOSAVE_DAYS: i64 = 30;
+
 const USER_COLUMNS: &str = "id, email, name, role, disabled";
 
 impl Store {
@@ -297,8 +300,8 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes what has expired: sessions, one-time password links and sign-in counters older
-    /// than `attempts_before`. Returns how many rows went.
+    /// Deletes what has expired: sessions, one-time password links, sign-in counters older
+    /// than `attempts_before` and autosaves older than [`AUTOSAVE_DAYS`]. Returns how many rows went.
     pub async fn prune_expired(&self, now: Timestamp, attempts_before: Timestamp) -> Result<u64> {
         const BY_EXPIRY: [&str; 3] = [
             "DELETE FROM sessions WHERE expires_at <= $1",
@@ -309,8 +312,15 @@ impl Store {
             "DELETE FROM login_failures WHERE at <= $1",
             "DELETE FROM login_attempts WHERE window_start <= $1",
         ];
+        const AUTOSAVES: &str = "DELETE FROM autosaves WHERE saved_at <= $1";
+        let autosaves_before = now - jiff::SignedDuration::from_hours(24 * AUTOSAVE_DAYS);
         let mut removed = 0;
-        for (sql, at) in BY_EXPIRY.map(|s| (s, now)).into_iter().chain(BY_AGE.map(|s| (s, attempts_before))) {
+        for (sql, at) in BY_EXPIRY
+            .map(|s| (s, now))
+            .into_iter()
+            .chain(BY_AGE.map(|s| (s, attempts_before)))
+            .chain([(AUTOSAVES, autosaves_before)])
+        {
             removed += with_pool!(self, p => sqlx::query(sql).bind(at.as_second()).execute(p).await?.rows_affected());
         }
         Ok(removed)

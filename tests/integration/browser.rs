@@ -347,6 +347,60 @@ async fn preview_shows_unsaved_text(d: Arc<Desk>) {
     assert!(!list.contains(title), "previewing saved nothing, yet the list shows the article:\n{list}");
 }
 
+/// What is typed is autosaved within seconds; after the editor's tab is lost (a crash, a
+/// closed window) the text is offered back in a new one, brought back, and saved for real.
+async fn typing_survives_a_lost_tab(d: Arc<Desk>) {
+    let b = &d.browser;
+    let user = d.add_user("ada@example.org", "Ada Autosave", Role::Editor).await;
+    d.sign_in("ada@example.org", "Ada Autosave").await;
+    d.open_new_article().await;
+    let title = "Statement typed before the crash";
+    d.type_title_and_lead(title, "Kept by the autosave.").await;
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    b.send_keys(&editor, "Every word of this paragraph was typed and never saved.").await;
+    b.wait_until(
+        "return (document.getElementById('autosave-status') || {}).textContent.startsWith('Autosaved at')",
+        "the autosave status saying \"Autosaved at …\"",
+    )
+    .await;
+    let kept = d.server.state.store.autosave(user, 0).await.expect("read the autosave");
+    let kept = kept.expect("the server keeps the typed form");
+    assert!(
+        kept.form.contains(title) && kept.form.contains("never saved"),
+        "it holds what was typed: {}",
+        kept.form
+    );
+    let articles = d.server.state.store.editorial_list(&Default::default(), 10, 0).await.expect("list").1;
+    assert_eq!(articles, 0, "an autosave creates no article");
+
+    // The tab is lost: a new window opens the editor again, and the old one goes without asking.
+    let lost = b.window_handle().await;
+    b.execute("window.open(arguments[0], '_blank')", vec![json!(d.url("/admin/articles/new"))]).await;
+    let fresh = b.window_handles().await.into_iter().find(|h| *h != lost).expect("a new window");
+    b.close_window().await;
+    b.switch_to_window(&fresh).await;
+    wait_for_editor(b).await;
+    let offer = b.text(&b.find(".notice.unsaved").await).await;
+    assert!(offer.contains("You have text you did not save"), "the editor offers the text back: {offer:?}");
+    b.click(&b.find(r#".notice.unsaved a[href="/admin/articles/new?recover=1"]"#).await).await;
+    b.wait_for_url("recover=1").await;
+    let editor = wait_for_editor(b).await;
+    let title_now = b.execute("return document.getElementById('title').value", vec![]).await;
+    assert_eq!(title_now, json!(title), "the title is back in the form");
+    let text = b.text(&editor).await;
+    assert!(text.contains("typed and never saved"), "the text is back in the editor: {text:?}");
+    b.click(&b.find("button[name=action][value=save]").await).await;
+    let url = b.wait_for_url("saved=saved").await;
+    let id: i64 = between(&url, "/admin/articles/", "?").parse().expect("the new article's id");
+    let article = d.server.state.store.article_by_id(id).await.expect("read").expect("saved");
+    assert_eq!(article.title, title);
+    assert!(article.body_html.contains("typed and never saved"), "saved body: {}", article.body_html);
+    let left = d.server.state.store.autosave(user, 0).await.expect("read the autosave");
+    assert!(left.is_none(), "saving spends the autosave");
+    assert!(b.try_find(".notice.unsaved").await.is_none(), "nothing is offered back after saving");
+}
+
 /// An author writes a draft and finds no way to publish: no buttons, and a forged request
 /// with a valid CSRF token is refused.
 async fn author_cannot_publish(d: Arc<Desk>) {
@@ -498,5 +552,6 @@ mod sqlite {
         author_cannot_publish,
         wrong_password_is_refused,
         editor_uploads_a_photo,
+        typing_survives_a_lost_tab,
     );
 }

@@ -15,6 +15,8 @@ mod caching;
 mod cli;
 /// Three real nodes behind a real HAProxy: a node killed under load, sessions kept.
 mod cluster;
+/// The editor's safety net over HTTP: autosaved text kept apart, brought back, never in the way.
+mod editor;
 /// Feeds, sitemaps and robots.txt over HTTP.
 mod feeds;
 /// Moving in from Ghost: a real export imported by the command line, walked as readers would.
@@ -42,9 +44,9 @@ mod story;
 mod tags;
 /// API tokens: the command line, authentication on both backends, the back-office page.
 mod tokens;
-/// A small WebDriver client (chromedriver as a child process) for the browser tests.
 /// Two-factor sign-in with codes from an independent TOTP implementation (pyotp).
 mod two_factor;
+/// A small WebDriver client (chromedriver as a child process) for the browser tests.
 mod webdriver;
 /// Webhooks: signed deliveries to a real receiver, retries in order, the SSRF guard, two nodes.
 mod webhooks;

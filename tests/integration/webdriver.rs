@@ -335,6 +335,12 @@ impl Browser {
         self.get("/window").await.as_str().unwrap_or_default().to_string()
     }
 
+    /// Closes the current window without asking its page (no `beforeunload`), as a crash or
+    /// a killed tab would; switch to another window afterwards.
+    pub async fn close_window(&self) {
+        self.cmd(reqwest::Method::DELETE, "/window", None).await;
+    }
+
     pub async fn switch_to_window(&self, handle: &str) {
         self.post("/window", json!({ "handle": handle })).await;
     }

@@ -11,6 +11,7 @@ use super::{chrome, client_address, render, ui_lang};
 use crate::domain::user::{Permission, Role};
 use crate::domain::{Article, Lang, Status, dates};
 use crate::i18n;
+use crate::newsroom::autosave::NEW_ARTICLE;
 use crate::newsroom::input::{Base, resolve};
 use crate::newsroom::{Action, Actor, FieldError, Fields, LeadImage, NewsroomError, Translation};
 use crate::storage::editorial::{EditorialFilter, at};
@@ -157,8 +158,8 @@ async fn translation_states(
         .collect())
 }
 
-/// The editor's form.
-#[derive(Debug, Default, Deserialize, Clone)]
+/// The editor's form (also what an autosave keeps, as JSON).
+#[derive(Debug, Default, Deserialize, serde::Serialize, Clone)]
 pub struct ArticleForm {
     #[serde(default)]
     title: String,
@@ -309,6 +310,8 @@ struct Shown<'a> {
     /// A diff of what someone else saved meanwhile.
     conflict: Option<Value>,
     notice: Option<String>,
+    /// Unsaved text autosaved earlier, offered back: when it was kept.
+    unsaved: Option<String>,
 }
 
 impl<'a> Shown<'a> {
@@ -327,7 +330,7 @@ async fn editor_page(
     lang: &Lang,
     shown: Shown<'_>,
 ) -> WebResult<Response> {
-    let Shown { status: status_code, form, error, conflict, notice } = shown;
+    let Shown { status: status_code, form, error, conflict, notice, unsaved } = shown;
     let ui = ui_lang(headers);
     let tz = &state.site.time_zone;
     let sections = state.store.sections().await?;
@@ -368,7 +371,9 @@ async fn editor_page(
             publish_at => value(form.map(|f| &f.publish_at).filter(|p| !p.is_empty()), article.map(|a| a.publish_at.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M").to_string())),
             status => article.map(|a| a.status.as_str()).unwrap_or("draft"),
             status_label => i18n::text(ui, &format!("admin_status_{}", article.map(|a| a.status.as_str()).unwrap_or("draft")), &[]),
-            version => article.map(|a| a.version).unwrap_or(0),
+            // The version the text in the form started from: a refused or brought-back form
+            // keeps its own, so saving it still meets whatever was saved since.
+            version => form.and_then(|f| f.version).or(article.map(|a| a.version)).unwrap_or(0),
             review, trashed, public_url,
         },
         is_new => article.is_none(),
@@ -379,7 +384,8 @@ async fn editor_page(
             Some(a) => state.store.pinned_article(&a.lang).await? == Some(a.id),
             None => false,
         },
-        translations, error, conflict, notice,
+        translations, error, conflict, notice, unsaved,
+        autosave_url => format!("/admin/articles/{}/autosave", article.map(|a| a.id).unwrap_or(NEW_ARTICLE)),
         lead_image, media_choices, lead_preview,
         time_zone => &state.site.time_zone_name,
         ..chrome(state, Some(staff), ui, &title_text, if article.is_none() { "new" } else { "articles" })
@@ -395,6 +401,8 @@ fn site_lang(state: &AppState, code: Option<&str>) -> Lang {
 #[derive(Debug, Deserialize)]
 pub struct NewQuery {
     lang: Option<String>,
+    /// `1`: bring back the autosaved text of an article not yet created.
+    recover: Option<String>,
 }
 
 /// `GET /admin/articles/new`.
@@ -402,11 +410,144 @@ pub async fn new(
     State(state): State<AppState>,
     staff: Staff,
     headers: HeaderMap,
+    extensions: Extensions,
     Query(q): Query<NewQuery>,
 ) -> WebResult<Response> {
     staff.require(Permission::CreateArticle)?;
-    let lang = site_lang(&state, q.lang.as_deref());
-    editor_page(&state, &staff, &headers, None, &lang, Shown::default()).await
+    let ui = ui_lang(&headers);
+    let recovered = unsaved_text(&state, &staff, &extensions, None, ui).await?;
+    match (recovered, q.recover.is_some()) {
+        (Some(Unsaved { form, .. }), true) => {
+            let lang = site_lang(&state, form.lang.as_deref());
+            let notice = Some(i18n::text(ui, "admin_unsaved_restored", &[]));
+            editor_page(
+                &state,
+                &staff,
+                &headers,
+                None,
+                &lang,
+                Shown { form: Some(&form), notice, ..Shown::default() },
+            )
+            .await
+        }
+        (recovered, _) => {
+            let lang = site_lang(&state, q.lang.as_deref());
+            let unsaved = recovered.map(|r| r.when);
+            editor_page(&state, &staff, &headers, None, &lang, Shown { unsaved, ..Shown::default() }).await
+        }
+    }
+}
+
+/// Text the person typed and did not save, as the editor offers it back.
+struct Unsaved {
+    form: ArticleForm,
+    /// When it was kept, in the site's time zone.
+    when: String,
+}
+
+/// The person's autosaved form of `article` (`None`: a new one), unless it holds nothing more
+/// than the article does now (an autosave that arrived just after the save it preceded).
+async fn unsaved_text(
+    state: &AppState,
+    staff: &Staff,
+    extensions: &Extensions,
+    article: Option<&Article>,
+    ui: &str,
+) -> WebResult<Option<Unsaved>> {
+    let id = article.map(|a| a.id).unwrap_or(NEW_ARTICLE);
+    let actor = actor(staff, extensions);
+    let Some(kept) = state.newsroom.unsaved(&actor, id).await.map_err(|e| WebError::refused(e, ui))? else {
+        return Ok(None);
+    };
+    let Ok(mut form) = serde_json::from_str::<ArticleForm>(&kept.form) else {
+        // Written by a release whose form this one cannot read: of no use to anyone.
+        state.newsroom.discard_unsaved(&actor, id).await.map_err(|e| WebError::refused(e, ui))?;
+        return Ok(None);
+    };
+    if let Some(a) = article
+        && form.title == a.title
+        && form.lead == a.lead
+        && crate::domain::markup::sanitize_html(&form.body) == a.body_html
+    {
+        state.newsroom.discard_unsaved(&actor, id).await.map_err(|e| WebError::refused(e, ui))?;
+        return Ok(None);
+    }
+    form.version = Some(kept.base_version);
+    form.action = String::new();
+    let tz = &state.site.time_zone;
+    let at = at(kept.saved_at);
+    let when = format!("{} {}", dates::short(at, tz), at.to_zoned(tz.clone()).strftime("%H:%M"));
+    Ok(Some(Unsaved { form, when }))
+}
+
+/// What an autosave answers the editor's script.
+fn autosave_answer(status: StatusCode, ok: bool, message: String) -> Response {
+    (
+        status,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({ "ok": ok, "message": message })),
+    )
+        .into_response()
+}
+
+/// `POST /admin/articles/{id}/autosave` (id 0 for an article not yet created): keeps the form
+/// as this person's unsaved text, without saving the article. Answers JSON for the editor's
+/// script, which says in the page when the text was last kept or why it was not.
+pub async fn autosave(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Path(id): Path<i64>,
+    Form(mut f): Form<ArticleForm>,
+) -> Response {
+    let ui = ui_lang(&headers);
+    f.action = String::new();
+    let base_version = f.version.unwrap_or(0);
+    let form = match serde_json::to_string(&f) {
+        Ok(form) => form,
+        Err(_) => {
+            return autosave_answer(
+                StatusCode::BAD_REQUEST,
+                false,
+                i18n::text(ui, "admin_autosave_failed", &[]),
+            );
+        }
+    };
+    match state.newsroom.autosave(&actor(&staff, &extensions), id, base_version, &form).await {
+        Ok(now) => {
+            let time = now.to_zoned(state.site.time_zone.clone()).strftime("%H:%M").to_string();
+            autosave_answer(StatusCode::OK, true, i18n::text(ui, "admin_autosaved", &[("time", &time)]))
+        }
+        Err(e) => {
+            let key = match &e {
+                NewsroomError::Forbidden => "admin_autosave_forbidden",
+                NewsroomError::NotFound => "admin_autosave_gone",
+                _ => "admin_autosave_failed",
+            };
+            let status = WebError::refused(e, ui).status();
+            autosave_answer(status, false, i18n::text(ui, key, &[]))
+        }
+    }
+}
+
+/// `POST /admin/articles/{id}/autosave/discard`: throws this person's unsaved text away.
+pub async fn discard_autosave(
+    State(state): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    extensions: Extensions,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let ui = ui_lang(&headers);
+    state
+        .newsroom
+        .discard_unsaved(&actor(&staff, &extensions), id)
+        .await
+        .map_err(|e| WebError::refused(e, ui))?;
+    let back =
+        if id == NEW_ARTICLE { "/admin/articles/new".to_string() } else { format!("/admin/articles/{id}") };
+    Ok(Redirect::to(&back).into_response())
 }
 
 /// `POST /admin/articles`: creates an article from the editor.
@@ -470,6 +611,8 @@ pub(super) async fn load_for(
 #[derive(Debug, Deserialize)]
 pub struct EditQuery {
     saved: Option<String>,
+    /// `1`: bring back this person's autosaved text into the form.
+    recover: Option<String>,
 }
 
 /// The word a redirect after a workflow step carries, for the message that says what happened.
@@ -518,9 +661,24 @@ pub async fn edit(
 ) -> WebResult<Response> {
     let article = load_for(&state, &staff, &extensions, id).await?;
     let ui = ui_lang(&headers);
-    let notice = q.saved.as_deref().map(|done| done_message(&state, ui, done, &article));
     let lang = article.lang.clone();
-    editor_page(&state, &staff, &headers, Some(&article), &lang, Shown { notice, ..Shown::default() }).await
+    let recovered = unsaved_text(&state, &staff, &extensions, Some(&article), ui).await?;
+    if let (Some(Unsaved { form, .. }), true) = (&recovered, q.recover.is_some()) {
+        let notice = Some(i18n::text(ui, "admin_unsaved_restored", &[]));
+        let shown = Shown { form: Some(form), notice, ..Shown::default() };
+        return editor_page(&state, &staff, &headers, Some(&article), &lang, shown).await;
+    }
+    let notice = q.saved.as_deref().map(|done| done_message(&state, ui, done, &article));
+    let unsaved = recovered.map(|r| r.when);
+    editor_page(
+        &state,
+        &staff,
+        &headers,
+        Some(&article),
+        &lang,
+        Shown { notice, unsaved, ..Shown::default() },
+    )
+    .await
 }
 
 /// `POST /admin/articles/{id}`: saves with the chosen action.

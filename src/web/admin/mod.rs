@@ -52,6 +52,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/articles/new", get(articles::new))
         .route("/articles/{id}", get(articles::edit).post(articles::save).layer(article_form()))
         .route("/articles/{id}/preview", post(articles::preview).layer(article_form()))
+        .route("/articles/{id}/autosave", post(articles::autosave).layer(article_form()))
+        .route("/articles/{id}/autosave/discard", post(articles::discard_autosave))
         .route("/articles/{id}/translate", post(articles::translate))
         .route("/articles/{id}/delete", post(articles::trash))
         .route("/articles/{id}/restore", post(articles::restore))

@@ -1,0 +1,145 @@
+//! The editor's safety net over real HTTP, on both backends: what a person types is autosaved
+//! beside the article (never over it), offered back after a reload, brought back into the form
+//! or discarded, spent by a real save, and refused to whoever may not change the article.
+
+use crate::admin::{make_user, save, sign_in, version_in, write};
+use crate::harness::{Backend, TestServer};
+use crate::on_both_backends;
+use crate::session::{Client, csrf_in};
+use newsdesk::domain::user::Role;
+use serde_json::Value;
+
+const FOUND: &str = "You have text you did not save";
+
+/// Sends the editor's form to the autosave address of article `id` (0: a new article).
+async fn autosave(c: &Client<'_>, id: i64, title: &str, body: &str, version: &str) -> (u16, Value) {
+    let csrf = csrf_in(&c.page("/admin").await);
+    let r = c
+        .post(
+            &format!("/admin/articles/{id}/autosave"),
+            &[
+                ("csrf", &csrf),
+                ("lang", "en"),
+                ("title", title),
+                ("lead", "A lead."),
+                ("body", body),
+                ("section", "1"),
+                ("publish_at", ""),
+                ("version", version),
+            ],
+        )
+        .await;
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("autosave answers JSON ({e}): {text}"));
+    (status, json)
+}
+
+async fn autosaves_keep_typing_apart_and_bring_it_back(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let anna_id = make_user(&s, "anna@example.org", Role::Editor).await;
+    make_user(&s, "boris@example.org", Role::Editor).await;
+    make_user(&s, "carl@example.org", Role::Author).await;
+    let anna = sign_in(&s, "anna@example.org").await;
+    let boris = sign_in(&s, "boris@example.org").await;
+    let carl = sign_in(&s, "carl@example.org").await;
+    let (_, id) = write(&anna, "Summit statement", "save", "").await;
+    let id = id.unwrap();
+    let base = version_in(&anna.page(&format!("/admin/articles/{id}")).await);
+
+    // Anna types; the autosave keeps it without touching the article.
+    let (status, json) =
+        autosave(&anna, id, "Summit statement, unsaved", "<p>Typed, not saved.</p>", &base).await;
+    assert_eq!((status, json["ok"].as_bool()), (200, Some(true)), "{json}");
+    assert!(json["message"].as_str().unwrap().starts_with("Autosaved at "), "{json}");
+    let stored = s.state.store.article_by_id(id).await.unwrap().unwrap();
+    assert_eq!(stored.title, "Summit statement", "an autosave does not save the article");
+    assert_eq!(stored.version.to_string(), base, "nor move its version");
+
+    // Boris's save is not tripped by Anna's autosave, and he is not offered her text.
+    assert!(!boris.page(&format!("/admin/articles/{id}")).await.contains(FOUND), "autosaves are private");
+    assert_eq!(save(&boris, id, "Summit statement (Boris)", &base, "save").await.status(), 303);
+
+    // Anna comes back: her text is offered, and brought back into the form at her old version.
+    let page = anna.page(&format!("/admin/articles/{id}")).await;
+    assert!(page.contains(FOUND), "the editor offers the unsaved text back");
+    assert!(
+        page.contains(&format!("href=\"/admin/articles/{id}?recover=1\"")),
+        "with a link to bring it back"
+    );
+    let page = anna.page(&format!("/admin/articles/{id}?recover=1")).await;
+    assert!(page.contains("value=\"Summit statement, unsaved\""), "the title comes back");
+    assert!(page.contains("Typed, not saved."), "the text comes back");
+    assert!(page.contains("Your unsaved text is back in the form"), "and says so");
+    assert_eq!(version_in(&page), base, "at the version she started from");
+
+    // Saving it meets Boris's save as a conflict (nothing of his is overwritten), then goes in.
+    let csrf = csrf_in(&page);
+    let fields = |version: String| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", "Summit statement, unsaved".to_string()),
+            ("lead", "A lead.".to_string()),
+            ("body", "<p>Typed, not saved.</p>".to_string()),
+            ("section", "1".to_string()),
+            ("publish_at", String::new()),
+            ("version", version),
+            ("action", "save".to_string()),
+        ]
+    };
+    let post = |version: String| {
+        let form = fields(version);
+        let anna = &anna;
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            anna.post(&format!("/admin/articles/{id}"), &pairs).await
+        }
+    };
+    let refused = post(base.clone()).await;
+    assert_eq!(refused.status(), 409, "the autosave's old version meets Boris's save");
+    let newer = version_in(&refused.text().await.unwrap());
+    assert_eq!(post(newer).await.status(), 303, "after seeing his change she saves");
+    assert!(s.state.store.autosave(anna_id, id).await.unwrap().is_none(), "a real save spends the autosave");
+    assert!(!anna.page(&format!("/admin/articles/{id}")).await.contains(FOUND));
+
+    // An autosave holding nothing more than the article (it arrived just after the save) is
+    // not offered back.
+    let current = version_in(&anna.page(&format!("/admin/articles/{id}")).await);
+    let (status, _) =
+        autosave(&anna, id, "Summit statement, unsaved", "<p>Typed, not saved.</p>", &current).await;
+    assert_eq!(status, 200);
+    assert!(
+        !anna.page(&format!("/admin/articles/{id}")).await.contains(FOUND),
+        "nothing new, nothing offered"
+    );
+    assert!(s.state.store.autosave(anna_id, id).await.unwrap().is_none(), "and it is dropped");
+
+    // A new article's text is kept too, offered on "New article", and can be discarded.
+    let (status, json) = autosave(&anna, 0, "Half-written note", "<p>Draft of a note.</p>", "0").await;
+    assert_eq!((status, json["ok"].as_bool()), (200, Some(true)), "{json}");
+    let page = anna.page("/admin/articles/new").await;
+    assert!(page.contains(FOUND) && page.contains("href=\"/admin/articles/new?recover=1\""));
+    let page = anna.page("/admin/articles/new?recover=1").await;
+    assert!(page.contains("value=\"Half-written note\""), "the new article's title comes back");
+    let r = anna.post("/admin/articles/0/autosave/discard", &[("csrf", &csrf_in(&page))]).await;
+    assert_eq!(r.status(), 303, "discarding leads back to the editor");
+    assert!(!anna.page("/admin/articles/new").await.contains(FOUND), "discarded text is gone");
+
+    // Whoever may not change the article may not keep text for it either; nor may a forged form.
+    let (status, json) = autosave(&carl, id, "Not mine", "<p>x</p>", &base).await;
+    assert_eq!(
+        (status, json["ok"].as_bool()),
+        (403, Some(false)),
+        "an author and an editor's article: {json}"
+    );
+    assert!(json["message"].as_str().unwrap().contains("may not change"), "{json}");
+    let forged = anna
+        .post(&format!("/admin/articles/{id}/autosave"), &[("title", "forged"), ("version", &base)])
+        .await;
+    assert_eq!(forged.status(), 403, "an autosave without the CSRF token is refused");
+    let (status, _) = autosave(&anna, 999_999, "Nowhere", "<p>x</p>", "1").await;
+    assert_eq!(status, 404, "an article that does not exist");
+    s.stop().await;
+}
+
+on_both_backends!(autosaves_keep_typing_apart_and_bring_it_back);
