@@ -12,6 +12,7 @@
 pub mod autosave;
 pub mod error;
 pub mod input;
+pub mod notes;
 pub mod pages;
 pub mod policy;
 
@@ -115,6 +116,19 @@ impl Newsroom {
         fields: Fields,
         action: Action,
     ) -> Result<Written> {
+        self.save_with(actor, id, version, fields, action, None).await
+    }
+
+    /// [`Newsroom::save`], with a note for the review thread written in the same transaction.
+    async fn save_with(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: Option<i64>,
+        fields: Fields,
+        action: Action,
+        comment: Option<(&str, &str)>,
+    ) -> Result<Written> {
         let (article, author_id) = self.open(actor, id).await?;
         if !self.may(actor, Intent::Change(action), &article, author_id) {
             return Err(NewsroomError::Forbidden);
@@ -129,7 +143,7 @@ impl Newsroom {
         let edit = input::resolve(&fields, &base, &article.lang, &self.languages, action, self.clock.now())
             .map_err(NewsroomError::Invalid)?;
         self.check_references(&edit).await?;
-        let ctx = self.context(actor, action.note(), None);
+        let ctx = WriteContext { comment, ..self.context(actor, action.note(), None) };
         let written = self.finish(self.store.save_article(id, version, &edit, ctx).await?)?;
         self.forget_typed(actor, id, &fields).await;
         Ok(written)
@@ -305,7 +319,14 @@ impl Newsroom {
     }
 
     fn context<'a>(&self, actor: &'a Actor, note: &'a str, audit: Option<&'a str>) -> WriteContext<'a> {
-        WriteContext { user_id: actor.user_id, address: &actor.address, note, audit, now: self.clock.now() }
+        WriteContext {
+            user_id: actor.user_id,
+            address: &actor.address,
+            note,
+            audit,
+            comment: None,
+            now: self.clock.now(),
+        }
     }
 
     fn finish(&self, result: SaveResult) -> Result<Written> {

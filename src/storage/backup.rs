@@ -36,6 +36,7 @@ pub const TABLES: &[&str] = &[
     "article_authors",
     "recovery_codes",
     "settings",
+    "article_notes",
 ];
 
 /// Tables deliberately left out: sign-in sessions and half-finished two-factor sign-ins

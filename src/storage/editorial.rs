@@ -59,6 +59,9 @@ pub struct WriteContext<'a> {
     pub note: &'a str,
     /// An audit action to log even when the status does not change (restoring a revision).
     pub audit: Option<&'a str>,
+    /// A note for the article's review thread, written in the same transaction (why a draft
+    /// was sent back): `(kind, text)`.
+    pub comment: Option<(&'a str, &'a str)>,
     pub now: Timestamp,
 }
 
@@ -368,6 +371,9 @@ impl Store {
                 sqlx::query(AUDIT).bind(now.as_second()).bind(ctx.user_id).bind(action)
                     .bind(format!("article {id}")).bind(&edit.title).bind(ctx.address)
                     .execute(&mut *tx).await?;
+            }
+            if let Some((note_kind, text)) = ctx.comment {
+                super::notes::insert_note!(tx, id, ctx.user_id, note_kind, text, now.as_second()).await?;
             }
             let row: ArticleRow = sqlx::query_as(&select).bind(id).fetch_one(&mut *tx).await?;
             tx.commit().await?;

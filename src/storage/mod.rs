@@ -17,6 +17,7 @@ pub mod changes;
 pub mod editorial;
 pub mod feeds;
 pub mod media;
+pub mod notes;
 pub mod notify;
 pub mod pages;
 pub mod redirects;

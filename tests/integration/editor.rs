@@ -143,3 +143,94 @@ async fn autosaves_keep_typing_apart_and_bring_it_back(backend: Backend) {
 }
 
 on_both_backends!(autosaves_keep_typing_apart_and_bring_it_back);
+
+/// The review notes' form fields, with the page's CSRF token.
+async fn note_post(c: &Client<'_>, path: &str, comment: &str, version: &str) -> reqwest::Response {
+    let csrf = csrf_in(&c.page("/admin").await);
+    c.post(path, &[("csrf", &csrf), ("comment", comment), ("version", version)]).await
+}
+
+async fn drafts_are_sent_back_with_a_note_and_the_thread_follows(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "anna@example.org", Role::Editor).await;
+    make_user(&s, "carl@example.org", Role::Author).await;
+    make_user(&s, "dana@example.org", Role::Author).await;
+    let anna = sign_in(&s, "anna@example.org").await;
+    let carl = sign_in(&s, "carl@example.org").await;
+    let dana = sign_in(&s, "dana@example.org").await;
+    let (r, id) = write(&carl, "Carl's report from the summit", "submit", "").await;
+    assert_eq!(r.status(), 303);
+    let id = id.unwrap();
+    let dashboard = anna.page("/admin").await;
+    assert!(dashboard.contains("Carl&#39;s report from the summit"), "the editor sees it awaiting review");
+    let page = anna.page(&format!("/admin/articles/{id}")).await;
+    assert!(page.contains("Send back to the author"), "an editor may send a submitted draft back");
+    assert!(page.contains("No notes yet."));
+    let version = version_in(&page);
+    let send_back = format!("/admin/articles/{id}/send-back");
+
+    // No reason, or a stale version: refused, and nothing is half-written.
+    let r = note_post(&anna, &send_back, "   ", &version).await;
+    assert_eq!(r.status(), 422, "a send-back needs a note");
+    assert!(r.text().await.unwrap().contains("what should the author change?"), "and says so");
+    let stale = (version.parse::<i64>().unwrap() - 1).to_string();
+    assert_eq!(note_post(&anna, &send_back, "Fix it.", &stale).await.status(), 409, "a stale version");
+    assert!(s.state.store.notes(id).await.unwrap().is_empty(), "no note without its step");
+    assert!(s.state.store.article_meta(id).await.unwrap().unwrap().2, "still awaiting review");
+
+    // Sent back with the reason: one step, one note.
+    let reason = "The second quote needs a source. <script>alert(1)</script>";
+    let r = note_post(&anna, &send_back, reason, &version).await;
+    assert_eq!(r.status(), 303);
+    assert!(crate::session::location(&r).ends_with("?saved=sent-back"));
+    assert!(
+        anna.page(&format!("/admin/articles/{id}?saved=sent-back"))
+            .await
+            .contains("Sent back to the author.")
+    );
+    assert!(!s.state.store.article_meta(id).await.unwrap().unwrap().2, "no longer awaiting review");
+    let notes = s.state.store.notes(id).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!((notes[0].kind.as_str(), notes[0].body.as_str()), ("sent-back", reason));
+
+    // The author hears of it on the dashboard and reads it beside the draft, escaped.
+    let dashboard = carl.page("/admin").await;
+    assert!(
+        dashboard.contains("About your articles") && dashboard.contains("Sent back by anna@example.org:")
+    );
+    assert!(dashboard.contains("The second quote needs a source. &lt;script&gt;"), "the reason, escaped");
+    let page = carl.page(&format!("/admin/articles/{id}")).await;
+    assert!(page.contains("The second quote needs a source. &lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!page.contains("<script>alert(1)"), "a note is text, never markup");
+    assert!(!page.contains("Send back to the author"), "an author sends nothing back");
+
+    // The thread goes on; authors may not send back, and strangers may not write in it.
+    let shown = version_in(&carl.page(&format!("/admin/articles/{id}")).await);
+    let r =
+        note_post(&carl, &format!("/admin/articles/{id}/notes"), "Source added: the minutes.", &shown).await;
+    assert_eq!(r.status(), 303);
+    let bodies: Vec<String> = s.state.store.notes(id).await.unwrap().into_iter().map(|n| n.body).collect();
+    assert_eq!(bodies, [reason, "Source added: the minutes."], "oldest first");
+    let current = version_in(&carl.page(&format!("/admin/articles/{id}")).await);
+    assert_eq!(note_post(&carl, &send_back, "Back to me?", &current).await.status(), 403);
+    let r = note_post(&dana, &format!("/admin/articles/{id}/notes"), "Not my article.", &shown).await;
+    assert_eq!(r.status(), 403, "another author may not open the article, nor write in its thread");
+    assert_eq!(s.state.store.notes(id).await.unwrap().len(), 2);
+
+    // Resubmitted, the notice goes; published, the author is told.
+    let r = save(&carl, id, "Carl's report from the summit", &current, "submit").await;
+    assert_eq!(
+        r.status(),
+        303,
+        "resubmitted: {}",
+        crate::harness::between(&r.text().await.unwrap(), "role=\"alert\">", "</div>")
+    );
+    assert!(!carl.page("/admin").await.contains("Sent back by"), "resubmitted: nothing to act on");
+    let current = version_in(&anna.page(&format!("/admin/articles/{id}")).await);
+    assert_eq!(save(&anna, id, "Carl's report from the summit", &current, "publish").await.status(), 303);
+    let dashboard = carl.page("/admin").await;
+    assert!(dashboard.contains("Published:"), "the author hears of the publication");
+    s.stop().await;
+}
+
+on_both_backends!(drafts_are_sent_back_with_a_note_and_the_thread_follows);

@@ -136,6 +136,7 @@ async fn writes_cut_at_every_await_point_leave_no_lock(backend: Backend) {
         address: "test",
         note: "created",
         audit: None,
+        comment: None,
         now,
     };
     let mut completed = 0;

@@ -357,6 +357,21 @@ async fn editor_page(
         None => i18n::text(ui, "admin_new_article", &[]),
     };
     let (lead_image, media_choices, lead_preview) = lead_image_choices(state, article, form, ui).await?;
+    let notes = match article {
+        Some(a) => state.store.notes(a.id).await?,
+        None => Vec::new(),
+    };
+    let notes: Vec<Value> = notes
+        .iter()
+        .map(|n| {
+            let at = at(n.created_at);
+            context! {
+                author => n.author.clone().unwrap_or_default(), body => &n.body,
+                sent_back => n.kind == crate::storage::notes::SENT_BACK,
+                when => format!("{} {}", dates::short(at, tz), at.to_zoned(tz.clone()).strftime("%H:%M")),
+            }
+        })
+        .collect();
     let ctx = context! {
         article => context! {
             id => article.map(|a| a.id).unwrap_or(0),
@@ -384,7 +399,7 @@ async fn editor_page(
             Some(a) => state.store.pinned_article(&a.lang).await? == Some(a.id),
             None => false,
         },
-        translations, error, conflict, notice, unsaved,
+        translations, error, conflict, notice, unsaved, notes,
         autosave_url => format!("/admin/articles/{}/autosave", article.map(|a| a.id).unwrap_or(NEW_ARTICLE)),
         lead_image, media_choices, lead_preview,
         time_zone => &state.site.time_zone_name,
@@ -639,6 +654,7 @@ fn done_message(state: &AppState, ui: &str, done: &str, article: &crate::domain:
         "unpublished" => "admin_done_unpublished",
         "restored" => "admin_done_restored",
         "pinned" => "admin_done_pinned",
+        "noted" => "admin_done_noted",
         _ => "admin_saved",
     };
     let when = format!(

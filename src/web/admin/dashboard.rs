@@ -14,6 +14,9 @@ use axum::response::{IntoResponse, Response};
 use jiff::ToSpan;
 use minijinja::{Value, context};
 
+/// How far back the dashboard tells a person what happened to their articles.
+const NOTICE_DAYS: i64 = 14;
+
 pub async fn show(State(state): State<AppState>, staff: Staff, headers: HeaderMap) -> WebResult<Response> {
     let ui = ui_lang(&headers);
     let tz = &state.site.time_zone;
@@ -37,6 +40,22 @@ pub async fn show(State(state): State<AppState>, staff: Staff, headers: HeaderMa
         state.store.editorial_list(&list("scheduled", EditorialOrder::PublishedSoonest), 10, 0).await?;
     let (published, _) =
         state.store.editorial_list(&list("published", EditorialOrder::PublishedNewest), 10, 0).await?;
+    // What happened to this person's own articles in the last two weeks.
+    let since = state.clock.now() - jiff::SignedDuration::from_hours(24 * NOTICE_DAYS);
+    let notices: Vec<Value> = state
+        .store
+        .notices(staff.user.id, since, 10)
+        .await?
+        .iter()
+        .map(|n| {
+            let when = at(n.at);
+            context! {
+                id => n.article_id, title => &n.title, body => &n.body, sent_back => n.kind == "sent-back",
+                by => i18n::text(ui, "admin_notice_sent_back", &[("who", n.actor_name.as_deref().unwrap_or("—"))]),
+                date => format!("{} {}", dates::short(when, tz), when.to_zoned(tz.clone()).strftime("%H:%M")),
+            }
+        })
+        .collect();
     // Twelve months of publications per language.
     let today = dates::civil_date(state.clock.now(), tz);
     let first = today.first_of_month().checked_sub(11.months()).unwrap_or(today);
@@ -71,7 +90,7 @@ pub async fn show(State(state): State<AppState>, staff: Staff, headers: HeaderMa
         })
         .collect();
     let ctx = context! {
-        review, scheduled => scheduled.iter().map(row).collect::<Vec<_>>(), published => published.iter().map(row).collect::<Vec<_>>(),
+        review, notices, scheduled => scheduled.iter().map(row).collect::<Vec<_>>(), published => published.iter().map(row).collect::<Vec<_>>(),
         chart, chart_langs => langs,
         ..chrome(&state, Some(&staff), ui, &i18n::text(ui, "admin_dashboard", &[]), "dashboard")
     };

@@ -12,6 +12,7 @@ pub(crate) mod media;
 mod pages;
 mod people;
 mod redirects;
+mod review;
 pub mod session;
 mod tokens;
 pub mod two_factor;
@@ -58,6 +59,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/articles/{id}/delete", post(articles::trash))
         .route("/articles/{id}/restore", post(articles::restore))
         .route("/articles/{id}/pin", post(articles::pin))
+        .route("/articles/{id}/notes", post(review::add))
+        .route("/articles/{id}/send-back", post(review::send_back))
         .route("/articles/{id}/revisions", get(history::list))
         .route("/articles/{id}/diff", get(history::diff))
         .route("/articles/{id}/revisions/{rev}/restore", post(history::restore))
