@@ -15,6 +15,7 @@ pub mod input;
 pub mod notes;
 pub mod pages;
 pub mod policy;
+pub mod previews;
 
 pub use error::{FieldError, NewsroomError, Result};
 pub use input::{Fields, LeadImage};

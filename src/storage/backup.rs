@@ -41,8 +41,9 @@ pub const TABLES: &[&str] = &[
 
 /// Tables deliberately left out: sign-in sessions and half-finished two-factor sign-ins
 /// (people sign in again), the sign-in throttle's memory, leases that only mean something to
-/// the nodes running now, and the editor's autosaves (scratch copies of unsaved typing, which
-/// must not come back over what was saved before the backup).
+/// the nodes running now, the editor's autosaves (scratch copies of unsaved typing, which
+/// must not come back over what was saved before the backup), and preview links (short-lived
+/// secrets given to people outside; a restored site should not reopen them).
 pub const LEFT_OUT: &[&str] = &[
     "sessions",
     "two_factor_challenges",
@@ -50,6 +51,7 @@ pub const LEFT_OUT: &[&str] = &[
     "login_attempts",
     "leases",
     "autosaves",
+    "preview_links",
     "_sqlx_migrations",
 ];
 

@@ -20,6 +20,7 @@ pub mod media;
 pub mod notes;
 pub mod notify;
 pub mod pages;
+pub mod previews;
 pub mod redirects;
 mod rows;
 mod sections;

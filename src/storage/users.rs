@@ -303,10 +303,11 @@ impl Store {
     /// Deletes what has expired: sessions, one-time password links, sign-in counters older
     /// than `attempts_before` and autosaves older than [`AUTOSAVE_DAYS`]. Returns how many rows went.
     pub async fn prune_expired(&self, now: Timestamp, attempts_before: Timestamp) -> Result<u64> {
-        const BY_EXPIRY: [&str; 3] = [
+        const BY_EXPIRY: [&str; 4] = [
             "DELETE FROM sessions WHERE expires_at <= $1",
             "DELETE FROM password_tokens WHERE expires_at <= $1",
             "DELETE FROM two_factor_challenges WHERE expires_at <= $1",
+            "DELETE FROM preview_links WHERE expires_at <= $1",
         ];
         const BY_AGE: [&str; 2] = [
             "DELETE FROM login_failures WHERE at <= $1",

@@ -99,12 +99,24 @@ pub async fn mark_route(request: Request, next: Next) -> axum::response::Respons
     next.run(request).await
 }
 
+/// Paths whose last part is a secret (a preview link, a set-password link): logs keep the
+/// prefix only, so a copy of the logs opens nothing.
+const SECRET_PATHS: [&str; 2] = ["/preview/", "/admin/set-password/"];
+
+/// The path as logs may keep it.
+fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
+    match SECRET_PATHS.iter().find(|p| path.starts_with(*p) && path.len() > p.len()) {
+        Some(prefix) => format!("{prefix}…").into(),
+        None => path.into(),
+    }
+}
+
 /// Middleware around the router: logs and counts the request when its answer is ready.
 pub async fn log(mut request: Request, next: Next) -> axum::response::Response {
     let started = Instant::now();
     let method = request.method().clone();
     // The path only: query strings may carry search words or tokens that logs should not keep.
-    let path = request.uri().path().to_string();
+    let path = loggable(request.uri().path()).to_string();
     let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
     let id = request.extensions().get::<RequestId>().cloned().unwrap_or_default();
     let slot = RouteSlot::default();
@@ -126,7 +138,7 @@ pub fn cached<B: http_body::Body>(
     client: IpAddr,
     started: Instant,
 ) {
-    let path = request.uri().path();
+    let path = &*loggable(request.uri().path());
     let line_of = Line {
         id,
         method: request.method(),
@@ -185,6 +197,14 @@ fn line<B: http_body::Body>(l: &Line<'_>, response: &Response<B>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_links_are_not_logged() {
+        assert_eq!(loggable("/preview/0a1b2c"), "/preview/…");
+        assert_eq!(loggable("/admin/set-password/feed"), "/admin/set-password/…");
+        assert_eq!(loggable("/en/news/summit"), "/en/news/summit");
+        assert_eq!(loggable("/preview/"), "/preview/", "nothing secret to hide");
+    }
 
     #[test]
     fn ids_are_new_each_time_unless_a_trusted_proxy_names_one() {

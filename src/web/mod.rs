@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{file}", get(public::media::serve))
         .route("/favicon.ico", get(root::favicon))
         .route("/low-vision", get(public::low_vision::set))
+        .route("/preview/{token}", get(public::preview::show))
         .route("/robots.txt", get(sitemap::robots))
         .route("/sitemap.xml", get(sitemap::index))
         .route("/sitemap-news.xml", get(sitemap::news))

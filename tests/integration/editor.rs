@@ -234,3 +234,80 @@ async fn drafts_are_sent_back_with_a_note_and_the_thread_follows(backend: Backen
 }
 
 on_both_backends!(drafts_are_sent_back_with_a_note_and_the_thread_follows);
+
+async fn embargoed_text_is_shared_by_a_secret_link_until_it_expires(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "anna@example.org", Role::Editor).await;
+    make_user(&s, "carl@example.org", Role::Author).await;
+    let anna = sign_in(&s, "anna@example.org").await;
+    let carl = sign_in(&s, "carl@example.org").await;
+    let (_, id) = write(&anna, "Embargoed statement on the treaty", "save", "").await;
+    let id = id.unwrap();
+    let make = |c: &'static str| format!("/admin/articles/{id}/preview-links?{c}");
+    let csrf = csrf_in(&anna.page("/admin").await);
+
+    // Only those who may publish share; the time is bounded.
+    let carl_csrf = csrf_in(&carl.page("/admin").await);
+    let r = carl.post(&make("by=author"), &[("csrf", &carl_csrf), ("hours", "72")]).await;
+    assert_eq!(r.status(), 403, "an author shares nothing");
+    for hours in ["0", "100000", "soon"] {
+        let r = anna.post(&make("bad"), &[("csrf", &csrf), ("hours", hours)]).await;
+        assert_eq!(r.status(), 422, "{hours} hours is refused");
+        assert!(r.text().await.unwrap().contains("from one hour to 30 days"), "and says what is allowed");
+    }
+
+    // A link is made and shown once; anyone with it reads the draft, marked as a preview.
+    let r = anna.post(&make("ok"), &[("csrf", &csrf), ("hours", "72")]).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let at = page.find("/preview/").expect("the editor shows the new link");
+    let token: String =
+        page[at + "/preview/".len()..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    assert_eq!(token.len(), 64, "a long random token");
+    assert!(page.contains("Valid until"), "the live links are listed with their end");
+    let link = format!("/preview/{token}");
+    let r = s.get(&link).await;
+    assert_eq!(r.status(), 200, "anyone with the link reads it, signed in or not");
+    let header =
+        |name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    assert_eq!(header("cache-control"), "no-store", "no cache keeps it");
+    assert!(header("x-robots-tag").contains("noindex"), "no search engine indexes it");
+    assert!(
+        ["no-referrer", "strict-origin-when-cross-origin", "same-origin"]
+            .contains(&header("referrer-policy").as_str()),
+        "the secret address is not passed on to other sites: {}",
+        header("referrer-policy")
+    );
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Embargoed statement on the treaty"), "the draft's text");
+    assert!(
+        html.contains("class=\"preview-banner\"") && html.contains("Preview — not published."),
+        "a banner"
+    );
+    assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert_eq!(
+        s.get("/en/news/embargoed-statement-on-the-treaty").await.status(),
+        404,
+        "still not published"
+    );
+
+    // Withdrawn, it opens nothing; nor does an expired or made-up one.
+    let page = anna.page(&format!("/admin/articles/{id}")).await;
+    let withdraw =
+        crate::harness::between(&page, &format!("action=\"/admin/articles/{id}/preview-links/"), "\"");
+    let r = anna.post(&format!("/admin/articles/{id}/preview-links/{withdraw}"), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303, "withdrawn");
+    assert_eq!(s.get(&link).await.status(), 404, "a withdrawn link opens nothing");
+    let now = jiff::Timestamp::now();
+    let old = "f".repeat(64);
+    let hash = newsdesk::accounts::token_hash(&old);
+    let (made, ended) =
+        (now - jiff::SignedDuration::from_hours(2), now - jiff::SignedDuration::from_hours(1));
+    s.state.store.create_preview_link(&hash, id, None, made, ended).await.unwrap();
+    assert_eq!(s.get(&format!("/preview/{old}")).await.status(), 404, "an expired link opens nothing");
+    assert_eq!(s.get(&format!("/preview/{}", "0".repeat(64))).await.status(), 404, "a made-up one neither");
+    assert_eq!(s.get("/preview/%27%20OR%201=1--").await.status(), 404, "nor anything else");
+    s.stop().await;
+}
+
+on_both_backends!(embargoed_text_is_shared_by_a_secret_link_until_it_expires);

@@ -312,6 +312,8 @@ struct Shown<'a> {
     notice: Option<String>,
     /// Unsaved text autosaved earlier, offered back: when it was kept.
     unsaved: Option<String>,
+    /// A preview link just made, shown once.
+    preview_link: Option<String>,
 }
 
 impl<'a> Shown<'a> {
@@ -330,7 +332,7 @@ async fn editor_page(
     lang: &Lang,
     shown: Shown<'_>,
 ) -> WebResult<Response> {
-    let Shown { status: status_code, form, error, conflict, notice, unsaved } = shown;
+    let Shown { status: status_code, form, error, conflict, notice, unsaved, preview_link } = shown;
     let ui = ui_lang(headers);
     let tz = &state.site.time_zone;
     let sections = state.store.sections().await?;
@@ -399,13 +401,37 @@ async fn editor_page(
             Some(a) => state.store.pinned_article(&a.lang).await? == Some(a.id),
             None => false,
         },
-        translations, error, conflict, notice, unsaved, notes,
+        translations, error, conflict, notice, unsaved, notes, preview_link,
+        preview_links => match article.filter(|_| role.can(Permission::Publish)) {
+            Some(a) => state.store.preview_links(a.id, state.clock.now()).await?.iter().map(|l| {
+                let until = at(l.expires_at);
+                let when = format!("{} {}", dates::short(until, tz), until.to_zoned(tz.clone()).strftime("%H:%M"));
+                let who = l.created_by.clone().unwrap_or_else(|| "—".into());
+                context! { id => l.id, label => i18n::text(ui, "admin_preview_link_until", &[("when", &when), ("who", &who)]) }
+            }).collect::<Vec<_>>(),
+            None => Vec::new(),
+        },
         autosave_url => format!("/admin/articles/{}/autosave", article.map(|a| a.id).unwrap_or(NEW_ARTICLE)),
         lead_image, media_choices, lead_preview,
         time_zone => &state.site.time_zone_name,
         ..chrome(state, Some(staff), ui, &title_text, if article.is_none() { "new" } else { "articles" })
     };
     Ok((status_code, render(state, "admin/edit.html", ctx)?).into_response())
+}
+
+/// The editor of article `id` with a preview link just made, shown once.
+pub(super) async fn editor_with_link(
+    state: &AppState,
+    staff: &Staff,
+    headers: &HeaderMap,
+    extensions: &Extensions,
+    id: i64,
+    link: String,
+) -> WebResult<Response> {
+    let article = load_for(state, staff, extensions, id).await?;
+    let lang = article.lang.clone();
+    let shown = Shown { preview_link: Some(link), ..Shown::default() };
+    editor_page(state, staff, headers, Some(&article), &lang, shown).await
 }
 
 /// The site language a form or link names, or the default one when it names none the site runs.
@@ -826,23 +852,10 @@ pub async fn preview(
         crate::web::public::article::render_article_with(&ctx, &article, &section, lead_image.as_ref())
             .await?;
     // Nobody mistakes a preview for the published page, and no search engine keeps it.
-    let banner = format!(
-        "<body>\n<p class=\"preview-banner\" role=\"status\">{}</p>",
-        crate::domain::markup::escape(&i18n::text(ui, "admin_preview_banner", &[]))
-    );
-    let html = axum::response::Html(html.0.replacen("<body>", &banner, 1).replacen(
-        "<head>",
-        "<head>\n<meta name=\"robots\" content=\"noindex\">",
-        1,
-    ));
-    Ok((
-        [
-            (axum::http::header::CACHE_CONTROL, "no-store"),
-            (axum::http::header::X_FRAME_OPTIONS, "SAMEORIGIN"),
-        ],
-        html,
-    )
-        .into_response())
+    let banner = i18n::text(ui, "admin_preview_banner", &[]);
+    Ok(crate::web::public::preview::preview_response(crate::web::public::preview::mark_as_preview(
+        html, &banner,
+    )))
 }
 
 #[derive(Debug, Deserialize)]

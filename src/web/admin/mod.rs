@@ -14,6 +14,7 @@ mod people;
 mod redirects;
 mod review;
 pub mod session;
+mod sharing;
 mod tokens;
 pub mod two_factor;
 mod webhooks;
@@ -61,6 +62,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/articles/{id}/pin", post(articles::pin))
         .route("/articles/{id}/notes", post(review::add))
         .route("/articles/{id}/send-back", post(review::send_back))
+        .route("/articles/{id}/preview-links", post(sharing::make))
+        .route("/articles/{id}/preview-links/{link}/withdraw", post(sharing::withdraw))
         .route("/articles/{id}/revisions", get(history::list))
         .route("/articles/{id}/diff", get(history::diff))
         .route("/articles/{id}/revisions/{rev}/restore", post(history::restore))

@@ -11,6 +11,7 @@ pub mod low_vision;
 pub mod media;
 pub mod old_addresses;
 pub mod page;
+pub mod preview;
 pub mod root;
 pub mod search;
 pub mod sitemap;
