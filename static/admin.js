@@ -262,6 +262,15 @@
   }
   var select = document.getElementById("lead_image");
   var preview = document.getElementById("lead-image-preview");
+  // Without a lead photo the page has no image element (an <img> needs a source); one is
+  // made here for the picker to show the photo chosen.
+  if (select && !preview) {
+    preview = document.createElement("img");
+    preview.id = "lead-image-preview";
+    preview.alt = "";
+    preview.hidden = true;
+    select.parentNode.appendChild(preview);
+  }
   if (select && preview) {
     select.addEventListener("change", function () {
       var option = select.options[select.selectedIndex];
