@@ -280,9 +280,18 @@ async fn cookies_never_authenticate_and_roles_hold(backend: Backend) {
     );
     let editor_draft = author.post(&format!("/api/v1/articles/{id}/send-back"), json!({}), Some(2)).await;
     assert_eq!(editor_draft.status(), 403);
+    let empty =
+        editor.post(&format!("/api/v1/articles/{id}/send-back"), json!({"comment": "  "}), Some(2)).await;
+    assert_eq!(empty.status(), 422, "a send-back's note, when given, has words");
+    let reason = "The figures need a source.";
+    let sent =
+        editor.post(&format!("/api/v1/articles/{id}/send-back"), json!({"comment": reason}), Some(2)).await;
+    assert_eq!(sent.status(), 200);
+    let notes = s.state.store.notes(id).await.unwrap();
     assert_eq!(
-        editor.post(&format!("/api/v1/articles/{id}/send-back"), json!({}), Some(2)).await.status(),
-        200
+        notes.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(),
+        [reason],
+        "the reason is in the thread"
     );
 
     // Revoked: refused at once.

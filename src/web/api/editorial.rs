@@ -179,7 +179,7 @@ pub async fn act(
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
     let version = if_match(&headers)?;
-    // A body is only read for `schedule`; an empty one is fine for every step.
+    // A body is only read for `schedule` and `send-back`; an empty one is fine for every step.
     let body: Option<StepIn> = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
@@ -200,7 +200,17 @@ pub async fn act(
                 "unpublish" => Action::Unpublish,
                 _ => return Err(ApiError::not_found()),
             };
-            let at = body.and_then(|b| b.publish_at);
+            let body = body.unwrap_or_default();
+            if step == Action::SendBack
+                && let Some(comment) = body.comment.as_deref()
+            {
+                let written = state.newsroom.send_back(&caller.actor, id, version, comment).await?;
+                return match written.after.as_ref() {
+                    Some(article) => article_response(&state, &headers, article, StatusCode::OK).await,
+                    None => Ok(StatusCode::NO_CONTENT.into_response()),
+                };
+            }
+            let at = body.publish_at;
             let publish_at =
                 parse_time(&state, "publish_at", at.as_deref()).map_err(|e| ApiError::invalid(vec![e]))?;
             // Scheduling without a time keeps the article's date; a time that has come

@@ -313,12 +313,16 @@ fn whole_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D
     Ok(Option::<Whole>::deserialize(d)?.map(|w| w.0))
 }
 
-/// Details of a workflow step: `{}` for every step but `schedule`, which may name the time.
+/// Details of a workflow step: `{}` for most; `schedule` may name the time, `send-back` may
+/// say why.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepIn {
     /// RFC 3339, in the future.
     pub publish_at: Option<String>,
+    /// For `send-back`: what the author should change; added to the article's review notes in
+    /// the same transaction as the step (at most 5,000 characters).
+    pub comment: Option<String>,
 }
 
 /// A photo in the library.
