@@ -51,6 +51,11 @@ pub fn short(ts: Timestamp, tz: &TimeZone) -> String {
     ts.to_zoned(tz.clone()).strftime("%d.%m.%Y").to_string()
 }
 
+/// `21.04.2025 14:30`: when something happened, as the back office lists it.
+pub fn short_with_time(ts: Timestamp, tz: &TimeZone) -> String {
+    ts.to_zoned(tz.clone()).strftime("%d.%m.%Y %H:%M").to_string()
+}
+
 /// `21 April 2025` or `21 апреля 2025`.
 pub fn long(ts: Timestamp, tz: &TimeZone, lang: &str) -> String {
     let z = ts.to_zoned(tz.clone());
@@ -130,6 +135,7 @@ mod tests {
         // 22:30 UTC on the 20th is already the 21st in Moscow.
         let ts: Timestamp = "2025-04-20T22:30:00Z".parse().unwrap();
         assert_eq!(short(ts, &moscow()), "21.04.2025");
+        assert_eq!(short_with_time(ts, &moscow()), "21.04.2025 01:30");
         assert_eq!(long(ts, &moscow(), "en"), "21 April 2025");
         assert_eq!(long(ts, &moscow(), "ru"), "21 апреля 2025");
         assert_eq!(rfc3339(ts, &moscow()), "2025-04-21T01:30:00+03:00");

@@ -41,7 +41,7 @@ pub async fn account_page(
             let at = crate::storage::editorial::at(created);
             context! {
                 reference => reference(&hash),
-                since => format!("{} {}", dates::short(at, tz), at.to_zoned(tz.clone()).strftime("%H:%M")),
+                since => dates::short_with_time(at, tz),
                 device => if agent.is_empty() { i18n::text(lang, "admin_session_unknown", &[]) } else { agent.chars().take(120).collect() },
                 address,
                 current => hash == staff.token_hash,

@@ -99,7 +99,7 @@ async fn list_page(
             review => r.review_requested != 0,
             section => sections.iter().find(|s| s.id == r.section_id).map(|s| s.name(&Lang::parse(lang).unwrap_or_else(|_| state.site.default_language.clone())).to_string()),
             date => dates::short(at(r.publish_at), tz),
-            updated => format!("{} {}", dates::short(at(r.updated_at), tz), at(r.updated_at).to_zoned(tz.clone()).strftime("%H:%M")),
+            updated => dates::short_with_time(at(r.updated_at), tz),
             author => &r.author,
             translations => states,
         });
@@ -370,7 +370,7 @@ async fn editor_page(
             context! {
                 author => n.author.clone().unwrap_or_default(), body => &n.body,
                 sent_back => n.kind == crate::storage::notes::SENT_BACK,
-                when => format!("{} {}", dates::short(at, tz), at.to_zoned(tz.clone()).strftime("%H:%M")),
+                when => dates::short_with_time(at, tz),
             }
         })
         .collect();
@@ -405,7 +405,7 @@ async fn editor_page(
         preview_links => match article.filter(|_| role.can(Permission::Publish)) {
             Some(a) => state.store.preview_links(a.id, state.clock.now()).await?.iter().map(|l| {
                 let until = at(l.expires_at);
-                let when = format!("{} {}", dates::short(until, tz), until.to_zoned(tz.clone()).strftime("%H:%M"));
+                let when = dates::short_with_time(until, tz);
                 let who = l.created_by.clone().unwrap_or_else(|| "—".into());
                 context! { id => l.id, label => i18n::text(ui, "admin_preview_link_until", &[("when", &when), ("who", &who)]) }
             }).collect::<Vec<_>>(),
@@ -517,7 +517,7 @@ async fn unsaved_text(
     form.action = String::new();
     let tz = &state.site.time_zone;
     let at = at(kept.saved_at);
-    let when = format!("{} {}", dates::short(at, tz), at.to_zoned(tz.clone()).strftime("%H:%M"));
+    let when = dates::short_with_time(at, tz);
     Ok(Some(Unsaved { form, when }))
 }
 
@@ -683,12 +683,7 @@ fn done_message(state: &AppState, ui: &str, done: &str, article: &crate::domain:
         "noted" => "admin_done_noted",
         _ => "admin_saved",
     };
-    let when = format!(
-        "{} {} ({})",
-        dates::short(article.publish_at, tz),
-        article.publish_at.to_zoned(tz.clone()).strftime("%H:%M"),
-        state.site.time_zone_name
-    );
+    let when = format!("{} ({})", dates::short_with_time(article.publish_at, tz), state.site.time_zone_name);
     i18n::text(ui, key, &[("when", &when)])
 }
 

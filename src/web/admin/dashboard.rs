@@ -29,7 +29,7 @@ pub async fn show(State(state): State<AppState>, staff: Staff, headers: HeaderMa
     };
     let row = |r: &crate::storage::editorial::EditorialRow| {
         context! { id => r.id, title => &r.title, lang => &r.lang, author => &r.author, review => r.review_requested != 0,
-        date => format!("{} {}", dates::short(at(r.publish_at), tz), at(r.publish_at).to_zoned(tz.clone()).strftime("%H:%M")) }
+        date => dates::short_with_time(at(r.publish_at), tz) }
     };
     // Every draft awaiting review (oldest request first would need the request's time; the
     // last edited come first), the next scheduled, and the latest by publication time.
@@ -52,7 +52,7 @@ pub async fn show(State(state): State<AppState>, staff: Staff, headers: HeaderMa
             context! {
                 id => n.article_id, title => &n.title, body => &n.body, sent_back => n.kind == "sent-back",
                 by => i18n::text(ui, "admin_notice_sent_back", &[("who", n.actor_name.as_deref().unwrap_or("—"))]),
-                date => format!("{} {}", dates::short(when, tz), when.to_zoned(tz.clone()).strftime("%H:%M")),
+                date => dates::short_with_time(when, tz),
             }
         })
         .collect();

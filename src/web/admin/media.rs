@@ -136,7 +136,7 @@ async fn library_page(
                     ("size", &human_size(m.bytes)),
                 ]),
                 uploaded => i18n::text(ui, "media_uploaded_by", &[
-                    ("date", &format!("{} {}", crate::domain::dates::short(at(m.created_at), tz), at(m.created_at).to_zoned(tz.clone()).strftime("%H:%M"))),
+                    ("date", &crate::domain::dates::short_with_time(at(m.created_at), tz)),
                     ("name", m.uploader.as_deref().unwrap_or("—")),
                 ]),
                 alt => &m.alt, caption => &m.caption, credit => &m.credit,

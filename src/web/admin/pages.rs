@@ -76,9 +76,7 @@ async fn form_page(
             .await?
             .into_iter()
             .map(|r| {
-                let at = Timestamp::from_second(r.at)
-                    .ok()
-                    .map(|t| format!("{} {}", dates::short(t, tz), t.to_zoned(tz.clone()).strftime("%H:%M")));
+                let at = Timestamp::from_second(r.at).ok().map(|t| dates::short_with_time(t, tz));
                 context! { version => r.version, at, email => r.email, title => r.title, status => r.status }
             })
             .collect(),

@@ -33,8 +33,7 @@ async fn tokens_page(
     let ui = ui_lang(headers);
     let tz = &state.site.time_zone;
     let when = |at: Option<i64>| {
-        at.and_then(|s| Timestamp::from_second(s).ok())
-            .map(|t| format!("{} {}", dates::short(t, tz), t.to_zoned(tz.clone()).strftime("%H:%M")))
+        at.and_then(|s| Timestamp::from_second(s).ok()).map(|t| dates::short_with_time(t, tz))
     };
     let tokens: Vec<_> = state
         .store

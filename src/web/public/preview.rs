@@ -55,12 +55,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> W
     let html = super::article::render_article(&ctx, &article, &section).await?;
     let tz = &state.site.time_zone;
     let expires = at(expires_at);
-    let when = format!(
-        "{} {} ({})",
-        dates::short(expires, tz),
-        expires.to_zoned(tz.clone()).strftime("%H:%M"),
-        state.site.time_zone_name
-    );
+    let when = format!("{} ({})", dates::short_with_time(expires, tz), state.site.time_zone_name);
     let banner = i18n::text(article.lang.as_str(), "preview_banner", &[("when", &when)]);
     Ok(preview_response(mark_as_preview(html, &banner)))
 }
