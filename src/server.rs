@@ -216,6 +216,13 @@ async fn scheduler(state: AppState, mut stop: watch::Receiver<bool>) {
             }
             Err(e) => outage.failed(&e),
         }
+        match state.newsroom.unpublish_expired().await {
+            Ok(expired) if !expired.is_empty() => {
+                tracing::info!(count = expired.len(), "unpublished expired articles");
+            }
+            Ok(_) => {}
+            Err(e) => outage.failed(&e),
+        }
         tokio::select! {
             _ = tokio::time::sleep(SCHEDULER_INTERVAL) => {}
             _ = stop.changed() => return,

@@ -89,6 +89,9 @@ pub struct Article {
     pub tags: Vec<String>,
     /// Who it is credited to (people or a desk), in credit order.
     pub bylines: Vec<String>,
+    /// When a published article takes itself off the site (a temporary notice); the
+    /// scheduler unpublishes it then and clears this.
+    pub expires_at: Option<Timestamp>,
 }
 
 /// A new or changed article, as it arrives from an import, the editor or the API.

@@ -7,7 +7,18 @@ pub const MAX_SLUG_LEN: usize = 80;
 
 /// Path segments the site uses for its own pages; a section may not take these slugs.
 pub const RESERVED: &[&str] = &[
-    "admin", "api", "archive", "author", "feed", "feeds", "healthz", "media", "search", "sitemap", "static",
+    "admin",
+    "api",
+    "archive",
+    "author",
+    "corrections",
+    "feed",
+    "feeds",
+    "healthz",
+    "media",
+    "search",
+    "sitemap",
+    "static",
     "tag",
 ];
 

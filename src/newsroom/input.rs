@@ -35,6 +35,11 @@ pub struct Fields {
     pub tags: Option<Vec<String>>,
     /// Bylines as typed (people or desks, in credit order); `Some(vec![])` removes them.
     pub bylines: Option<Vec<String>>,
+    /// When the article takes itself off the site; `Some(None)` removes the expiry, `None`
+    /// keeps the current one.
+    pub expires_at: Option<Option<Timestamp>>,
+    /// A public note that makes this edit of a published article a correction.
+    pub correction: Option<String>,
 }
 
 /// The article state a change starts from.
@@ -147,6 +152,15 @@ pub(crate) fn resolve(
         }
         Action::Unpublish => (Status::Draft, publish_at),
     };
+    let expires_at = match fields.expires_at {
+        Some(expiry) => expiry,
+        None => current.and_then(|a| a.expires_at),
+    };
+    if let Some(expiry) = expires_at
+        && (expiry <= publish_at || (fields.expires_at.is_some() && expiry <= now))
+    {
+        errors.push(FieldError::new("expires_at", "error_expiry_too_early"));
+    }
     let review_requested = match action {
         Action::Submit => true,
         Action::Save => base.review_requested && status == Status::Draft,
@@ -173,6 +187,7 @@ pub(crate) fn resolve(
         lead_image_id,
         tags,
         bylines,
+        expires_at,
     })
 }
 

@@ -144,7 +144,15 @@ impl Newsroom {
         let edit = input::resolve(&fields, &base, &article.lang, &self.languages, action, self.clock.now())
             .map_err(NewsroomError::Invalid)?;
         self.check_references(&edit).await?;
-        let ctx = WriteContext { comment, ..self.context(actor, action.note(), None) };
+        let correction = correction_note(&fields, &article, &edit)?;
+        let ctx = match &correction {
+            Some(note) => WriteContext {
+                comment,
+                correction: Some(note),
+                ..self.context(actor, "correction", Some("article.correct"))
+            },
+            None => WriteContext { comment, ..self.context(actor, action.note(), None) },
+        };
         let written = self.finish(self.store.save_article(id, version, &edit, ctx).await?)?;
         self.forget_typed(actor, id, &fields).await;
         Ok(written)
@@ -195,6 +203,7 @@ impl Newsroom {
             lead_image_id: self.store.lead_image_id(id).await?,
             tags,
             bylines,
+            expires_at: article.expires_at,
         };
         let note = format!("restored version {}", old.version);
         let ctx = self.context(actor, &note, Some("article.restore_revision"));
@@ -300,6 +309,13 @@ impl Newsroom {
         Ok(written.into_iter().map(|w| self.done(w)).collect())
     }
 
+    /// Unpublishes the published articles whose expiry has come, exactly once across nodes
+    /// (one conditional UPDATE), each with a revision and an audit entry.
+    pub async fn unpublish_expired(&self) -> Result<Vec<Written>> {
+        let written = self.store.unpublish_expired(self.clock.now()).await?;
+        Ok(written.into_iter().map(|w| self.done(w)).collect())
+    }
+
     /// The section and the lead photo an edit names must exist.
     async fn check_references(&self, edit: &ArticleEdit) -> Result<()> {
         let mut errors = Vec::new();
@@ -326,6 +342,7 @@ impl Newsroom {
             note,
             audit,
             comment: None,
+            correction: None,
             now: self.clock.now(),
         }
     }
@@ -342,4 +359,29 @@ impl Newsroom {
         self.followers.committed(&written);
         written
     }
+}
+
+/// The correction note a save carries, checked: only an edit of a published article that
+/// stays published can be a correction, and the note is short plain text.
+fn correction_note(fields: &Fields, article: &Article, edit: &ArticleEdit) -> Result<Option<String>> {
+    use crate::storage::corrections::MAX_NOTE;
+    let Some(note) = fields.correction.as_deref().map(crate::domain::markup::plain_text) else {
+        return Ok(None);
+    };
+    let note = note.trim();
+    if note.is_empty() {
+        return Ok(None);
+    }
+    if article.status != Status::Published || edit.status != Status::Published {
+        return Err(NewsroomError::Invalid(vec![FieldError::new(
+            "correction",
+            "error_correction_unpublished",
+        )]));
+    }
+    let len = note.chars().count();
+    if len > MAX_NOTE {
+        let error = FieldError::new("correction", "error_too_long").with("len", len).with("max", MAX_NOTE);
+        return Err(NewsroomError::Invalid(vec![error]));
+    }
+    Ok(Some(note.to_string()))
 }

@@ -163,6 +163,46 @@ const ENSURE_REVISION_BEFORE_SCHEDULE: &str = "INSERT INTO revisions (article_id
      a.lead_image_id, a.tags, a.bylines \
      FROM articles a WHERE a.id = $1 AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.article_id = a.id)";
 
+/// Before an expiry's unpublication, the published version must be in the history too (an
+/// imported article has no revision yet): recorded from the row, whose version has just moved.
+const ENSURE_REVISION_BEFORE_EXPIRY: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, \
+     lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags, bylines) SELECT a.id, a.version - 1, NULL, \
+     a.created_at, 'imported', a.title, a.lead, a.body_html, a.slug, a.section_id, 'published', a.publish_at, \
+     a.lead_image_id, a.tags, a.bylines \
+     FROM articles a WHERE a.id = $1 AND NOT EXISTS \
+     (SELECT 1 FROM revisions r WHERE r.article_id = a.id AND r.version = a.version - 1)";
+
+/// One of the scheduler's timed status changes.
+struct DueStep {
+    /// Changes the rows whose time has come (`$1` = now) and returns their ids.
+    update: &'static str,
+    ensure_before: &'static str,
+    note: &'static str,
+    audit: &'static str,
+    kind: crate::domain::ChangeKind,
+    before: Status,
+}
+
+const PUBLISH_DUE: DueStep = DueStep {
+    update: "UPDATE articles SET status = 'published', version = version + 1, updated_at = $1 \
+             WHERE status = 'scheduled' AND publish_at <= $1 AND deleted_at IS NULL RETURNING id",
+    ensure_before: ENSURE_REVISION_BEFORE_SCHEDULE,
+    note: "published on schedule",
+    audit: "article.publish",
+    kind: crate::domain::ChangeKind::Published,
+    before: Status::Scheduled,
+};
+
+const UNPUBLISH_EXPIRED: DueStep = DueStep {
+    update: "UPDATE articles SET status = 'draft', expires_at = NULL, version = version + 1, updated_at = $1 \
+             WHERE status = 'published' AND expires_at <= $1 AND deleted_at IS NULL RETURNING id",
+    ensure_before: ENSURE_REVISION_BEFORE_EXPIRY,
+    note: "unpublished on expiry",
+    audit: "article.unpublish",
+    kind: crate::domain::ChangeKind::Unpublished,
+    before: Status::Published,
+};
+
 pub(crate) const SUMMARY_COLUMNS: &str =
     "id, lang, section_id, slug, title, lead, publish_at, updated_at, tags";
 const ORDER: &str = "ORDER BY publish_at DESC, id DESC";
@@ -351,37 +391,48 @@ impl Store {
     /// Publishes every scheduled article whose time has come. One conditional UPDATE, so it is
     /// safe to run on every node at once: each article is published exactly once.
     pub async fn publish_due(&self, now: Timestamp) -> Result<Vec<super::editorial::Written>> {
-        use crate::domain::ChangeKind;
-        const SQL: &str = "UPDATE articles SET status = 'published', version = version + 1, updated_at = $1 \
-                           WHERE status = 'scheduled' AND publish_at <= $1 AND deleted_at IS NULL RETURNING id";
+        self.run_due(now, &PUBLISH_DUE).await
+    }
+
+    /// Unpublishes every published article whose expiry has come (back to a draft, the expiry
+    /// cleared so that publishing it again does not take it straight off). Like
+    /// [`Store::publish_due`], one conditional UPDATE: exactly once across nodes.
+    pub async fn unpublish_expired(&self, now: Timestamp) -> Result<Vec<super::editorial::Written>> {
+        self.run_due(now, &UNPUBLISH_EXPIRED).await
+    }
+
+    /// Applies one of the scheduler's timed steps: the UPDATE picks and changes the rows in one
+    /// statement, and each gets a revision, an audit entry and a change-log entry in the same
+    /// transaction.
+    async fn run_due(&self, now: Timestamp, step: &DueStep) -> Result<Vec<super::editorial::Written>> {
         const REVISION: &str = "INSERT INTO revisions (article_id, version, user_id, at, note, title, lead, body_html, \
              slug, section_id, status, publish_at, lead_image_id, tags, bylines) SELECT id, version, NULL, $2, \
-             'published on schedule', title, lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags, \
+             $3, title, lead, body_html, slug, section_id, status, publish_at, lead_image_id, tags, \
              bylines FROM articles WHERE id = $1";
         const AUDIT: &str = "INSERT INTO audit_log (at, user_id, action, target, detail, address) \
-             SELECT $2, NULL, 'article.publish', 'article ' || id, title, 'scheduler' FROM articles WHERE id = $1";
+             SELECT $2, NULL, $3, 'article ' || id, title, 'scheduler' FROM articles WHERE id = $1";
         let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
         let log = format!("{} RETURNING id", super::changes::LOG_CHANGE);
         let at = now.as_second();
         let written: Vec<super::editorial::Written> = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            let ids: Vec<i64> = sqlx::query_scalar(SQL).bind(at).fetch_all(&mut *tx).await?;
+            let ids: Vec<i64> = sqlx::query_scalar(step.update).bind(at).fetch_all(&mut *tx).await?;
             let mut written = Vec::with_capacity(ids.len());
             for id in ids {
-                sqlx::query(ENSURE_REVISION_BEFORE_SCHEDULE).bind(id).execute(&mut *tx).await?;
-                sqlx::query(REVISION).bind(id).bind(at).execute(&mut *tx).await?;
-                sqlx::query(AUDIT).bind(id).bind(at).execute(&mut *tx).await?;
+                sqlx::query(step.ensure_before).bind(id).execute(&mut *tx).await?;
+                sqlx::query(REVISION).bind(id).bind(at).bind(step.note).execute(&mut *tx).await?;
+                sqlx::query(AUDIT).bind(id).bind(at).bind(step.audit).execute(&mut *tx).await?;
                 let row: ArticleRow = sqlx::query_as(&select).bind(id).fetch_one(&mut *tx).await?;
                 let after = Article::try_from(row)?;
                 let change_id: i64 = sqlx::query_scalar(&log)
-                    .bind(id).bind(ChangeKind::Published.as_str()).bind("scheduled").bind("published").bind(1_i64)
-                    .bind(None::<i64>).bind(after.lang.as_str()).bind(after.section_id).bind(at)
+                    .bind(id).bind(step.kind.as_str()).bind(step.before.as_str()).bind(after.status.as_str())
+                    .bind(1_i64).bind(None::<i64>).bind(after.lang.as_str()).bind(after.section_id).bind(at)
                     .fetch_one(&mut *tx).await?;
                 let mut before = after.clone();
-                before.status = Status::Scheduled;
+                before.status = step.before;
                 before.version -= 1;
                 written.push(super::editorial::Written {
-                    change_id, kind: ChangeKind::Published, public: true, before: Some(before), after: Some(after),
+                    change_id, kind: step.kind, public: true, before: Some(before), after: Some(after),
                 });
             }
             tx.commit().await?;

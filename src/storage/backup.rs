@@ -37,6 +37,7 @@ pub const TABLES: &[&str] = &[
     "recovery_codes",
     "settings",
     "article_notes",
+    "corrections",
 ];
 
 /// Tables deliberately left out: sign-in sessions and half-finished two-factor sign-ins

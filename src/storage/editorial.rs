@@ -30,6 +30,8 @@ pub struct ArticleEdit {
     pub tags: Vec<String>,
     /// Who the article is credited to, in order, normalized like tags.
     pub bylines: Vec<String>,
+    /// When it takes itself off the site again; after `publish_at`.
+    pub expires_at: Option<Timestamp>,
 }
 
 /// A save could not be applied because someone saved in between.
@@ -62,6 +64,9 @@ pub struct WriteContext<'a> {
     /// A note for the article's review thread, written in the same transaction (why a draft
     /// was sent back): `(kind, text)`.
     pub comment: Option<(&'a str, &'a str)>,
+    /// A public correction note for this edit of a published article, written in the same
+    /// transaction (the newsroom checks that the article is and stays published).
+    pub correction: Option<&'a str>,
     pub now: Timestamp,
 }
 
@@ -270,11 +275,12 @@ impl Store {
             let key = translation_key.map(str::to_string).unwrap_or_else(|| external_id.clone());
             let id: i64 = sqlx::query_scalar("INSERT INTO articles (external_id, translation_key, lang, section_id, \
                  slug, title, lead, body_html, status, publish_at, created_at, updated_at, author_id, \
-                 review_requested, lead_image_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) \
-                 RETURNING id")
+                 review_requested, lead_image_id, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15) RETURNING id")
                 .bind(&external_id).bind(&key).bind(edit.lang.as_str()).bind(edit.section_id).bind(&candidate)
                 .bind(&edit.title).bind(&edit.lead).bind(&edit.body_html).bind(status.as_str()).bind(edit.publish_at.as_second())
                 .bind(now.as_second()).bind(ctx.user_id).bind(i64::from(edit.review_requested)).bind(edit.lead_image_id)
+                .bind(edit.expires_at.map(|t| t.as_second()))
                 .fetch_one(&mut *tx).await?;
             super::tags::set_tags!(tx, id, edit.lang.as_str(), &edit.tags).await?;
             super::tags::set_labels!(tx, super::tags::BYLINES, id, edit.lang.as_str(), &edit.bylines).await?;
@@ -339,11 +345,11 @@ impl Store {
             sqlx::query(super::articles::ENSURE_REVISION).bind(id).execute(&mut *tx).await?;
             let updated = sqlx::query("UPDATE articles SET lang = $1, section_id = $2, slug = $3, title = $4, lead = $5, \
                  body_html = $6, status = $7, publish_at = $8, review_requested = $9, lead_image_id = $10, \
-                 updated_at = $11, version = version + 1 WHERE id = $12 AND version = $13")
+                 updated_at = $11, expires_at = $14, version = version + 1 WHERE id = $12 AND version = $13")
                 .bind(edit.lang.as_str()).bind(edit.section_id).bind(&new_slug).bind(&edit.title).bind(&edit.lead)
                 .bind(&edit.body_html).bind(status.as_str()).bind(edit.publish_at.as_second())
                 .bind(i64::from(edit.review_requested)).bind(edit.lead_image_id).bind(now.as_second())
-                .bind(id).bind(base_version)
+                .bind(id).bind(base_version).bind(edit.expires_at.map(|t| t.as_second()))
                 .execute(&mut *tx).await?;
             if updated.rows_affected() != 1 {
                 return Err(StoreError::Conflict("the article changed while saving; try again".into()));
@@ -374,6 +380,11 @@ impl Store {
             }
             if let Some((note_kind, text)) = ctx.comment {
                 super::notes::insert_note!(tx, id, ctx.user_id, note_kind, text, now.as_second()).await?;
+            }
+            if let Some(note) = ctx.correction {
+                super::corrections::insert_correction!(
+                    tx, id, edit.lang.as_str(), base_version + 1, ctx.user_id, now.as_second(), note
+                ).await?;
             }
             let row: ArticleRow = sqlx::query_as(&select).bind(id).fetch_one(&mut *tx).await?;
             tx.commit().await?;

@@ -42,10 +42,11 @@ pub(crate) struct ArticleRow {
     pub tags: String,
     /// Byline names, a JSON array.
     pub bylines: String,
+    pub expires_at: Option<i64>,
 }
 
 pub(crate) const ARTICLE_COLUMNS: &str = "id, external_id, translation_key, lang, section_id, slug, title, lead, \
-     body_html, status, publish_at, created_at, updated_at, version, tags, bylines";
+     body_html, status, publish_at, created_at, updated_at, version, tags, bylines, expires_at";
 
 /// Reads the tag names stored with an article or a revision.
 pub(crate) fn tag_names(json: &str, what: &str) -> Result<Vec<String>, StoreError> {
@@ -81,6 +82,7 @@ impl TryFrom<ArticleRow> for Article {
             version: r.version,
             tags: tag_names(&r.tags, &format!("article {}", r.id))?,
             bylines: tag_names(&r.bylines, &format!("article {} bylines", r.id))?,
+            expires_at: r.expires_at.map(|s| timestamp(s, "expires_at")).transpose()?,
         })
     }
 }

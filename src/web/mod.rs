@@ -76,7 +76,7 @@ impl AppState {
 
 /// The route table: every URL the site answers, in one place.
 pub fn router(state: AppState) -> Router {
-    use public::{archive, article, feeds, home, lists, root, search, sitemap};
+    use public::{archive, article, corrections, feeds, home, lists, root, search, sitemap};
     Router::new()
         .route("/", get(root::language_redirect))
         .route("/healthz", get(root::healthz))
@@ -109,6 +109,10 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/archive/{year}", get(archive::year))
         .route("/{lang}/archive/{year}/{month}", get(archive::month))
         .route("/{lang}/archive/{year}/{month}/{day}", get(archive::day))
+        .route("/{lang}/corrections", get(corrections::page))
+        .route("/{lang}/corrections/feed.xml", get(corrections::rss))
+        .route("/{lang}/corrections/atom.xml", get(corrections::atom))
+        .route("/{lang}/corrections/feed.json", get(corrections::json))
         .route("/{lang}/tag/{slug}", get(lists::tag))
         .route("/{lang}/author/{slug}", get(lists::author))
         .route("/{lang}/tag/{slug}/feed.xml", get(feeds::tag_rss))

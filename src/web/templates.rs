@@ -13,6 +13,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("public/list.html", include_str!("../../templates/public/list.html")),
     ("public/article.html", include_str!("../../templates/public/article.html")),
     ("public/error.html", include_str!("../../templates/public/error.html")),
+    ("public/corrections.html", include_str!("../../templates/public/corrections.html")),
     ("public/page.html", include_str!("../../templates/public/page.html")),
     ("public/search.html", include_str!("../../templates/public/search.html")),
     ("api/docs.html", include_str!("../../templates/api/docs.html")),

@@ -130,6 +130,7 @@ async fn writes_cut_at_every_await_point_leave_no_lock(backend: Backend) {
         lead_image_id: None,
         tags: Vec::new(),
         bylines: Vec::new(),
+        expires_at: None,
     };
     let ctx = newsdesk::storage::editorial::WriteContext {
         user_id: Some(user),
@@ -137,6 +138,7 @@ async fn writes_cut_at_every_await_point_leave_no_lock(backend: Backend) {
         note: "created",
         audit: None,
         comment: None,
+        correction: None,
         now,
     };
     let mut completed = 0;

@@ -26,6 +26,8 @@ mod ghost;
 mod hardening;
 /// Real databases and the real server on an ephemeral port.
 mod harness;
+/// After publication: expiry that unpublishes once across nodes, and public corrections.
+mod lifecycle;
 /// Photos: uploads, variants, serving, refusals, lead photos on pages, lists and feeds.
 mod media;
 /// Photos on real S3-compatible object storage (Garage): shared by every node, synced from disk.

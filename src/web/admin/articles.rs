@@ -182,6 +182,11 @@ pub struct ArticleForm {
     tags: Option<String>,
     /// Bylines, comma-separated. A form without the field keeps the current ones.
     bylines: Option<String>,
+    /// When the article takes itself off the site; empty for never. A form without the field
+    /// keeps the current expiry.
+    expires_at: Option<String>,
+    /// A public note that makes this edit of a published article a correction.
+    correction: Option<String>,
 }
 
 /// The form's fields as the newsroom takes them; what cannot even be read (a date that is not
@@ -204,6 +209,17 @@ fn form_fields(state: &AppState, f: &ArticleForm) -> Result<Fields, Vec<FieldErr
             Ok(at) => Some(at),
             Err(_) => {
                 errors.push(FieldError::new("publish_at", "error_date_format").with("value", s));
+                None
+            }
+        },
+    };
+    let expires_at = match f.expires_at.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(s) => match dates::parse(s, &state.site.time_zone) {
+            Ok(at) => Some(Some(at)),
+            Err(_) => {
+                errors.push(FieldError::new("expires_at", "error_date_format").with("value", s));
                 None
             }
         },
@@ -232,6 +248,8 @@ fn form_fields(state: &AppState, f: &ArticleForm) -> Result<Fields, Vec<FieldErr
         lead_image,
         tags: f.tags.as_deref().map(crate::domain::tag::split_list),
         bylines: f.bylines.as_deref().map(crate::domain::tag::split_list),
+        expires_at,
+        correction: f.correction.clone(),
     })
 }
 
@@ -386,6 +404,8 @@ async fn editor_page(
             section => form.and_then(|f| f.section.parse::<i64>().ok()).or(article.map(|a| a.section_id)).unwrap_or_else(|| sections.first().map(|s| s.id).unwrap_or(0)),
             lang => lang.as_str(),
             publish_at => value(form.map(|f| &f.publish_at).filter(|p| !p.is_empty()), article.map(|a| a.publish_at.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M").to_string())),
+            expires_at => value(form.and_then(|f| f.expires_at.as_ref()), article.and_then(|a| a.expires_at).map(|at| at.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M").to_string())),
+            correction => form.and_then(|f| f.correction.clone()).unwrap_or_default(),
             status => article.map(|a| a.status.as_str()).unwrap_or("draft"),
             status_label => i18n::text(ui, &format!("admin_status_{}", article.map(|a| a.status.as_str()).unwrap_or("draft")), &[]),
             // The version the text in the form started from: a refused or brought-back form
@@ -408,6 +428,12 @@ async fn editor_page(
                 let when = dates::short_with_time(until, tz);
                 let who = l.created_by.clone().unwrap_or_else(|| "—".into());
                 context! { id => l.id, label => i18n::text(ui, "admin_preview_link_until", &[("when", &when), ("who", &who)]) }
+            }).collect::<Vec<_>>(),
+            None => Vec::new(),
+        },
+        corrections => match article {
+            Some(a) => state.store.corrections_of(a.id).await?.iter().map(|c| context! {
+                when => dates::short_with_time(at(c.at), tz), note => &c.note,
             }).collect::<Vec<_>>(),
             None => Vec::new(),
         },
@@ -681,10 +707,18 @@ fn done_message(state: &AppState, ui: &str, done: &str, article: &crate::domain:
         "restored" => "admin_done_restored",
         "pinned" => "admin_done_pinned",
         "noted" => "admin_done_noted",
+        "corrected" => "admin_done_corrected",
         _ => "admin_saved",
     };
-    let when = format!("{} ({})", dates::short_with_time(article.publish_at, tz), state.site.time_zone_name);
-    i18n::text(ui, key, &[("when", &when)])
+    let zone = &state.site.time_zone_name;
+    let when = format!("{} ({zone})", dates::short_with_time(article.publish_at, tz));
+    let mut message = i18n::text(ui, key, &[("when", &when)]);
+    if let Some(expiry) = article.expires_at.filter(|_| article.status != crate::domain::Status::Draft) {
+        let until = format!("{} ({zone})", dates::short_with_time(expiry, tz));
+        message.push(' ');
+        message.push_str(&i18n::text(ui, "admin_done_expires", &[("when", &until)]));
+    }
+    message
 }
 
 /// `GET /admin/articles/{id}`.
@@ -739,9 +773,12 @@ pub async fn save(
             return editor_page(&state, &staff, &headers, Some(&article), &lang, shown).await;
         }
     };
+    let corrected =
+        action == Action::Save && fields.correction.as_deref().is_some_and(|n| !n.trim().is_empty());
     match state.newsroom.save(&actor(&staff, &extensions), id, f.version, fields, action).await {
         Ok(_) => {
-            Ok(Redirect::to(&format!("/admin/articles/{id}?saved={}", done_word(action))).into_response())
+            let done = if corrected { "corrected" } else { done_word(action) };
+            Ok(Redirect::to(&format!("/admin/articles/{id}?saved={done}")).into_response())
         }
         Err(NewsroomError::Conflict(conflict)) => {
             // Keep this person's text in the form, show what the other person changed, and let
@@ -842,6 +879,7 @@ pub async fn preview(
         version: 0,
         tags: edit.tags,
         bylines: edit.bylines,
+        expires_at: edit.expires_at,
     };
     let html =
         crate::web::public::article::render_article_with(&ctx, &article, &section, lead_image.as_ref())

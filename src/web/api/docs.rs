@@ -157,6 +157,7 @@ fn constrain(doc: &mut Json, languages: &[&str], sections: &[crate::domain::Sect
         let base = format!("/components/schemas/{schema}/properties");
         set(&format!("{base}/section"), section_ref.clone());
         set(&format!("{base}/publish_at"), time.clone());
+        set(&format!("{base}/expires_at"), time.clone());
         set(&format!("{base}/slug"), slug.clone());
         set(&format!("{base}/lead"), json!({"type": ["string", "null"], "maxLength": MAX_LEAD}));
         set(&format!("{base}/body_html"), json!({"type": ["string", "null"], "maxLength": MAX_BODY}));

@@ -65,6 +65,10 @@ pub async fn create(
         .map_err(|e| errors.push(e))
         .ok()
         .flatten();
+    let expires_at = parse_time(&state, "expires_at", body.expires_at.as_deref())
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     let action = match body.status.as_deref() {
         None | Some("draft") => Action::Save,
         Some("published") => Action::Publish,
@@ -88,6 +92,8 @@ pub async fn create(
         lead_image: body.lead_image_id.map_or(LeadImage::Keep, LeadImage::Set),
         tags: body.tags,
         bylines: body.bylines,
+        expires_at: expires_at.map(Some),
+        correction: None,
     };
     let written = match body.translation_of {
         None => state.newsroom.create(&caller.actor, lang, fields, action).await?,
@@ -137,6 +143,17 @@ pub async fn patch(
         .map_err(|e| errors.push(e))
         .ok()
         .flatten();
+    let expires_at = match &body.expires_at {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(at)) => match parse_time(&state, "expires_at", Some(at)) {
+            Ok(at) => Some(at),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
@@ -154,6 +171,8 @@ pub async fn patch(
         },
         tags: body.tags,
         bylines: body.bylines,
+        expires_at,
+        correction: body.correction,
     };
     let written = state.newsroom.save(&caller.actor, id, version, fields, Action::Save).await?;
     let article = written.article().ok_or_else(ApiError::not_found)?;

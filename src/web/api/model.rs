@@ -44,6 +44,8 @@ pub struct ArticleOut {
     pub tags: Vec<String>,
     /// Who it is credited to, in order.
     pub bylines: Vec<String>,
+    /// When it takes itself off the site (RFC 3339), if it does.
+    pub expires_at: Option<String>,
 }
 
 impl ArticleOut {
@@ -75,6 +77,7 @@ impl ArticleOut {
             lead_image_id,
             tags: a.tags.clone(),
             bylines: a.bylines.clone(),
+            expires_at: a.expires_at.map(time),
         }
     }
 }
@@ -258,6 +261,9 @@ pub struct ArticleCreate {
     /// limits as tags.
     #[serde(default)]
     pub bylines: Option<Vec<String>>,
+    /// RFC 3339; when the article takes itself off the site again (a temporary notice).
+    #[serde(default)]
+    pub expires_at: Option<String>,
 }
 
 /// A section named by slug or by id.
@@ -286,6 +292,20 @@ pub struct ArticlePatch {
     pub tags: Option<Vec<String>>,
     /// Bylines; replaces the article's (`[]` removes them all).
     pub bylines: Option<Vec<String>>,
+    /// RFC 3339; when the article takes itself off the site, or `null` for never.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub expires_at: Option<Option<String>>,
+    /// A public note (at most 1000 characters) that makes this change of a published article a
+    /// correction: shown under the article, on the corrections page and in its feed.
+    pub correction: Option<String>,
+}
+
+/// Tells "absent" (keep) from `null` (remove) for any value.
+fn nullable<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Tells "absent" (keep) from `null` (remove).

@@ -104,7 +104,9 @@ pub async fn render_article_with(
     let back_href = urls::archive_month(&ctx.lang, published.year(), published.month());
     let canonical = format!("{}{path}", state.site.base_url);
     let description = if article.lead.is_empty() { article.title.clone() } else { article.lead.clone() };
-    let json_ld = json_ld(ctx, article, &canonical, &description, lead_image.as_ref());
+    let corrections =
+        if article.id == 0 { Vec::new() } else { state.store.corrections_of(article.id).await? };
+    let json_ld = json_ld(ctx, article, &canonical, &description, lead_image.as_ref(), &corrections);
     let chrome = ctx.chrome(&section.slug, &article.title, &description, &path, switcher);
     let html = ctx.render(
         "public/article.html",
@@ -135,6 +137,11 @@ pub async fn render_article_with(
             latest,
             related,
             json_ld,
+            corrections => corrections.iter().map(|c| {
+                let at = jiff::Timestamp::from_second(c.at).unwrap_or(article.updated_at);
+                context! { id => c.id, note => &c.note, date => dates::short_with_time(at, tz), datetime => dates::rfc3339(at, tz) }
+            }).collect::<Vec<_>>(),
+            corrections_href => format!("/{}/corrections", ctx.lang),
             lead_image,
             og_image => lead_image.as_ref().map(|i| format!("{}{}", state.site.base_url, i.large)),
             og_type => "article",
@@ -207,6 +214,7 @@ fn json_ld(
     canonical: &str,
     description: &str,
     image: Option<&super::media::ImageView>,
+    corrections: &[crate::storage::corrections::Correction],
 ) -> String {
     let site = &ctx.state.site;
     let tz = &site.time_zone;
@@ -251,6 +259,21 @@ fn json_ld(
     }
     if !article.tags.is_empty() {
         value["keywords"] = article.tags.join(", ").into();
+    }
+    if !corrections.is_empty() {
+        let notes: Vec<serde_json::Value> = corrections
+            .iter()
+            .map(|c| {
+                let at = jiff::Timestamp::from_second(c.at).unwrap_or(article.updated_at);
+                serde_json::json!({
+                    "@type": "CorrectionComment",
+                    "text": c.note,
+                    "datePublished": dates::rfc3339(at, tz),
+                    "url": format!("{canonical}#correction-{}", c.id),
+                })
+            })
+            .collect();
+        value["correction"] = notes.into();
     }
     if let Some(image) = image {
         let mut object = serde_json::json!({

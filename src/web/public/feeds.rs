@@ -1,6 +1,7 @@
 //! Feeds for readers and aggregators: RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the latest news,
 //! per language (`/{lang}/feed.xml`, `/{lang}/atom.xml`, `/{lang}/feed.json`) and per section
-//! (`/{lang}/{section}/feed.xml` and so on) and per tag (`/{lang}/tag/{slug}/feed.xml` …).
+//! (`/{lang}/{section}/feed.xml` and so on) and per tag (`/{lang}/tag/{slug}/feed.xml` …);
+//! the corrections feed ([`super::corrections`]) is written by the same renderers.
 //!
 //! Each request loads the newest [`FEED_SIZE`] published articles once into a format-neutral
 //! [`Feed`], which one small renderer per format turns into text. XML is built by hand with
@@ -35,9 +36,9 @@ pub const FULL_TEXT: bool = true;
 /// The generator named in RSS and Atom documents.
 pub const GENERATOR: &str = "Newsdesk";
 
-const RSS_TYPE: &str = "application/rss+xml; charset=utf-8";
-const ATOM_TYPE: &str = "application/atom+xml; charset=utf-8";
-const JSON_TYPE: &str = "application/feed+json; charset=utf-8";
+pub(crate) const RSS_TYPE: &str = "application/rss+xml; charset=utf-8";
+pub(crate) const ATOM_TYPE: &str = "application/atom+xml; charset=utf-8";
+pub(crate) const JSON_TYPE: &str = "application/feed+json; charset=utf-8";
 
 /// Feeds and sitemaps may be cached briefly by browsers and proxies; readers poll them.
 pub(crate) const CACHE_CONTROL: &str = "public, max-age=300";
@@ -166,7 +167,7 @@ pub async fn tag_json(
     Ok(respond(JSON_TYPE, render_json(&load(&state, &lang, Scope::Tag(&tag)).await?)))
 }
 
-fn respond(content_type: &'static str, body: String) -> Response {
+pub(crate) fn respond(content_type: &'static str, body: String) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, CACHE_CONTROL)], body).into_response()
 }
 
