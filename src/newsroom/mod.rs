@@ -9,6 +9,7 @@
 //! step, which updates the read models and the page cache of the writing node at once. Other
 //! nodes follow the change log.
 
+pub mod accessibility;
 pub mod autosave;
 pub mod error;
 pub mod input;
@@ -102,6 +103,7 @@ impl Newsroom {
         let edit = input::resolve(&fields, &base, &lang, &self.languages, action, now)
             .map_err(NewsroomError::Invalid)?;
         self.check_references(&edit).await?;
+        self.check_accessibility(&edit, None).await?;
         let ctx = self.context(actor, action.note(), None);
         let written = self.store.create_article(&edit, None, ctx).await?;
         self.forget_typed(actor, autosave::NEW_ARTICLE, &fields).await;
@@ -144,6 +146,7 @@ impl Newsroom {
         let edit = input::resolve(&fields, &base, &article.lang, &self.languages, action, self.clock.now())
             .map_err(NewsroomError::Invalid)?;
         self.check_references(&edit).await?;
+        self.check_accessibility(&edit, Some(article.status)).await?;
         let correction = correction_note(&fields, &article, &edit)?;
         let ctx = match &correction {
             Some(note) => WriteContext {
@@ -294,6 +297,7 @@ impl Newsroom {
         let mut edit = input::resolve(&fields, &base, &lang, &self.languages, action, self.clock.now())
             .map_err(NewsroomError::Invalid)?;
         self.check_references(&edit).await?;
+        self.check_accessibility(&edit, None).await?;
         // Not the source's address: the translation's own, from its title unless given.
         edit.slug = fields.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         let ctx = self.context(actor, "translation started", None);
@@ -314,6 +318,38 @@ impl Newsroom {
     pub async fn unpublish_expired(&self) -> Result<Vec<Written>> {
         let written = self.store.unpublish_expired(self.clock.now()).await?;
         Ok(written.into_iter().map(|w| self.done(w)).collect())
+    }
+
+    /// What the accessibility check finds in an article's text and lead photo.
+    pub async fn accessibility_findings(
+        &self,
+        title: &str,
+        body_html: &str,
+        lead_image_id: Option<i64>,
+    ) -> crate::storage::Result<Vec<accessibility::Finding>> {
+        let alt = match lead_image_id {
+            Some(id) => self.store.media_by_id(id).await?.map(|m| m.alt),
+            None => None,
+        };
+        Ok(accessibility::check(title, body_html, alt.as_deref()))
+    }
+
+    /// An edit that makes an article public (published or scheduled) passes the accessibility
+    /// check first; `was` is the status it had. Edits of an article already published are not
+    /// held up (a correction must never wait), the editor shows their findings instead.
+    async fn check_accessibility(&self, edit: &ArticleEdit, was: Option<Status>) -> Result<()> {
+        let going_public = matches!(edit.status, Status::Published | Status::Scheduled);
+        if !going_public || was == Some(Status::Published) {
+            return Ok(());
+        }
+        let findings = self.accessibility_findings(&edit.title, &edit.body_html, edit.lead_image_id).await?;
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let strictness = accessibility::Strictness::parse(&self.store.accessibility_strictness().await?);
+        let errors: Vec<FieldError> =
+            findings.iter().filter(|f| f.blocks(strictness)).map(accessibility::Finding::to_error).collect();
+        if errors.is_empty() { Ok(()) } else { Err(NewsroomError::Invalid(errors)) }
     }
 
     /// The section and the lead photo an edit names must exist.

@@ -25,6 +25,7 @@ pub mod previews;
 pub mod redirects;
 mod rows;
 mod sections;
+pub mod settings;
 pub mod tags;
 pub mod timeline;
 pub mod tokens;

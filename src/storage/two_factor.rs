@@ -147,18 +147,6 @@ impl Store {
     pub async fn set_two_factor_required(&self, required: bool) -> Result<()> {
         self.set_setting(REQUIRED_KEY, if required { "1" } else { "0" }).await
     }
-
-    async fn setting(&self, key: &str) -> Result<Option<String>> {
-        const SQL: &str = "SELECT value FROM settings WHERE key = $1";
-        Ok(with_pool!(self, p => sqlx::query_scalar(SQL).bind(key).fetch_optional(p).await?))
-    }
-
-    async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        const SQL: &str = "INSERT INTO settings (key, value) VALUES ($1, $2) \
-                           ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-        with_pool!(self, p => sqlx::query(SQL).bind(key).bind(value).execute(p).await.map(|_| ())?);
-        Ok(())
-    }
 }
 
 /// Tries a waiting sign-in has for its code: a six-digit code is one in a million, so five

@@ -1,6 +1,7 @@
 //! An article's life after publication, over real HTTP on both backends: an expiry that takes a
 //! temporary notice off the site by itself, exactly once however many schedulers race for it,
-//! and corrections that readers see under the article, on the corrections page and in its feed.
+//! corrections that readers see under the article, on the corrections page and in its feed,
+//! and the accessibility check an article passes before it goes public.
 
 use crate::admin::{make_user, sign_in, version_in, write};
 use crate::harness::{Backend, TestDb, TestServer, between};
@@ -11,7 +12,11 @@ use newsdesk::domain::user::Role;
 use newsdesk::domain::{ChangeKind, FixedClock, Status};
 use std::sync::Arc;
 
-on_both_backends!(expiry_unpublishes_once, corrections_are_public_and_listed);
+on_both_backends!(
+    expiry_unpublishes_once,
+    corrections_are_public_and_listed,
+    publishing_passes_the_accessibility_check
+);
 
 /// Saves article `id` from the editor with the form's usual fields plus `extra`.
 async fn save_with(
@@ -33,6 +38,7 @@ async fn save_with(
         ("version", &version),
         ("action", action),
     ];
+    fields.retain(|(name, _)| !extra.iter().any(|(given, _)| given == name));
     fields.extend_from_slice(extra);
     c.post(&format!("/admin/articles/{id}"), &fields).await
 }
@@ -206,5 +212,80 @@ async fn corrections_are_public_and_listed(backend: Backend) {
         assert!(std::time::Instant::now() < deadline, "the corrections page follows");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    s.stop().await;
+}
+
+/// Creates an article in English from the editor with `body`, taking the step `action`.
+async fn create(c: &Client<'_>, title: &str, body: &str, action: &str) -> reqwest::Response {
+    let csrf = csrf_in(&c.page("/admin/articles/new").await);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("lang", "en"),
+        ("title", title),
+        ("lead", "A lead."),
+        ("body", body),
+        ("section", "1"),
+        ("publish_at", ""),
+        ("action", action),
+    ];
+    c.post("/admin/articles", &fields).await
+}
+
+async fn publishing_passes_the_accessibility_check(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    make_user(&s, "admin@example.org", Role::Admin).await;
+    let c = sign_in(&s, "editor@example.org").await;
+    let count = || async { s.state.store.articles_after(0, 1000).await.unwrap().len() };
+
+    // A picture without a text alternative stops a publication, and nothing is written.
+    let before = count().await;
+    let body = "<p>The chart:</p><p><img src=\"/media/abc/chart.webp\"></p>";
+    let r = create(&c, "Budget chart", body, "publish").await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("A picture has no text alternative (chart.webp)"), "{page}");
+    assert!(page.contains("The chart:"), "the text stays in the form");
+    assert_eq!(count().await, before, "nothing written");
+    // As a draft it is kept: the check holds up publication, not writing.
+    let r = create(&c, "Budget chart", body, "save").await;
+    assert_eq!(r.status(), 303);
+    let edit = c.page(&location(&r)).await;
+    assert!(edit.contains("Accessibility check"), "the editor shows the check");
+    assert!(edit.contains("Must be fixed before publishing."), "{edit}");
+
+    // Other findings warn by default: published, and listed in the editor.
+    let body = "<h3>Details</h3><p>The report is <a href=\"/en/\">here</a>.</p>";
+    let r = create(&c, "Annual report", body, "publish").await;
+    assert_eq!(r.status(), 303, "warnings do not hold up publication");
+    let annual: i64 =
+        location(&r).trim_start_matches("/admin/articles/").split('?').next().unwrap().parse().unwrap();
+    let edit = c.page(&location(&r)).await;
+    assert!(edit.contains("The link “here” does not say where it goes"), "{edit}");
+    assert!(edit.contains("Heading levels jump (H1 → H3)"), "{edit}");
+    assert!(edit.contains("Worth fixing; publishing is not held up."), "{edit}");
+    let clean = create(&c, "Clean statement", "<h2>Summary</h2><p>Plain words.</p>", "publish").await;
+    assert!(c.page(&location(&clean)).await.contains("No problems found."));
+
+    // An admin makes every finding block; editors may not change the rule.
+    let csrf = csrf_in(&c.page("/admin").await);
+    let r = c.post("/admin/users/accessibility", &[("csrf", csrf.as_str()), ("rule", "block")]).await;
+    assert_eq!(r.status(), 403, "an editor cannot loosen or tighten the rule");
+    let admin = sign_in(&s, "admin@example.org").await;
+    let users = admin.page("/admin/users").await;
+    let r = admin
+        .post("/admin/users/accessibility", &[("csrf", csrf_in(&users).as_str()), ("rule", "block")])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(admin.page(&location(&r)).await.contains("The accessibility check rule is saved."));
+    assert_eq!(s.state.store.accessibility_strictness().await.unwrap(), "block");
+    let r = create(&c, "Vague links", body, "publish").await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("does not say where it goes"));
+    // An article already published is never held up by the check (a correction must not wait).
+    let r =
+        save_with(&c, annual, "Annual report", "save", &[("body", body), ("correction", "Fixed the date.")])
+            .await;
+    assert_eq!(r.status(), 303);
     s.stop().await;
 }

@@ -377,6 +377,19 @@ async fn editor_page(
         None => i18n::text(ui, "admin_new_article", &[]),
     };
     let (lead_image, media_choices, lead_preview) = lead_image_choices(state, article, form, ui).await?;
+    let accessibility = match article {
+        Some(a) => {
+            use crate::newsroom::accessibility::Strictness;
+            let strictness = Strictness::parse(&state.store.accessibility_strictness().await?);
+            let findings = state.newsroom.accessibility_findings(&a.title, &a.body_html, lead_image).await?;
+            let list: Vec<Value> = findings
+                .iter()
+                .map(|f| context! { message => f.to_error().message(ui), blocks => f.blocks(strictness) })
+                .collect();
+            Some(list)
+        }
+        None => None,
+    };
     let notes = match article {
         Some(a) => state.store.notes(a.id).await?,
         None => Vec::new(),
@@ -431,6 +444,7 @@ async fn editor_page(
             }).collect::<Vec<_>>(),
             None => Vec::new(),
         },
+        accessibility,
         corrections => match article {
             Some(a) => state.store.corrections_of(a.id).await?.iter().map(|c| context! {
                 when => dates::short_with_time(at(c.at), tz), note => &c.note,

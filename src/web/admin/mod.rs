@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}/reset", post(people::invite_user))
         .route("/users/{id}/two-factor/reset", post(people::reset_two_factor))
         .route("/users/two-factor", post(people::require_two_factor))
+        .route("/users/accessibility", post(people::accessibility_rule))
         .route("/sections", get(people::sections).post(people::save_section))
         .route("/audit", get(people::audit))
         .route("/pages", get(pages::list).post(pages::create))

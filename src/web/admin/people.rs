@@ -43,6 +43,7 @@ async fn users_page(
     let awaiting = state.store.awaiting_invitation().await?;
     let with_two_factor = state.store.users_with_two_factor().await?;
     let two_factor_required = state.store.two_factor_required().await?;
+    let accessibility = state.store.accessibility_strictness().await?;
     let users: Vec<_> = state
         .store
         .users()
@@ -52,7 +53,7 @@ async fn users_page(
         .filter(|u| !u.email.ends_with(&format!("@{}", crate::storage::tokens::TOKEN_EMAIL_DOMAIN)))
         .map(|u| context! { id => u.id, email => u.email, name => u.name, role => u.role.as_str(), disabled => u.disabled, me => u.id == staff.user.id, awaiting => awaiting.contains(&u.id), two_factor => with_two_factor.contains(&u.id) })
         .collect();
-    let ctx = context! { users, error, link, notice, two_factor_required, roles => ["author", "editor", "admin"],
+    let ctx = context! { users, error, link, notice, two_factor_required, accessibility, roles => ["author", "editor", "admin"],
     ..chrome(state, Some(staff), ui, &i18n::text(ui, "admin_users", &[]), "users") };
     Ok((status, render(state, "admin/users.html", ctx)?).into_response())
 }
@@ -76,6 +77,7 @@ pub async fn users(
         Some("required") => Some(i18n::text(ui, "admin_two_factor_required_on", &[])),
         Some("optional") => Some(i18n::text(ui, "admin_two_factor_required_off", &[])),
         Some("reset") => Some(i18n::text(ui, "admin_two_factor_reset_done", &[])),
+        Some("accessibility") => Some(i18n::text(ui, "admin_done_a11y", &[])),
         _ => None,
     };
     users_page(&state, &staff, &headers, StatusCode::OK, None, None, notice).await
@@ -316,6 +318,30 @@ pub async fn require_two_factor(
         .await?;
     Ok(Redirect::to(if required { "/admin/users?done=required" } else { "/admin/users?done=optional" })
         .into_response())
+}
+
+/// The accessibility rule as the form sends it.
+#[derive(Debug, Deserialize)]
+pub struct AccessibilityForm {
+    rule: String,
+}
+
+/// `POST /admin/users/accessibility`: whether every finding of the accessibility check stops a
+/// publication, or only pictures without a text alternative do.
+pub async fn accessibility_rule(
+    State(state): State<AppState>,
+    staff: Staff,
+    extensions: Extensions,
+    Form(f): Form<AccessibilityForm>,
+) -> WebResult<Response> {
+    use crate::newsroom::accessibility::Strictness;
+    staff.require(Permission::ManageUsers)?;
+    let rule = Strictness::parse(f.rule.trim()).as_str();
+    state.store.set_accessibility_strictness(rule).await?;
+    let now = state.clock.now();
+    let address = client_address(&extensions);
+    state.store.audit(Some(staff.user.id), "settings.accessibility", "", rule, &address, now).await?;
+    Ok(Redirect::to("/admin/users?done=accessibility").into_response())
 }
 
 /// `POST /admin/users/{id}/two-factor/reset`: removes someone's second factor (a lost phone and
