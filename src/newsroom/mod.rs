@@ -42,6 +42,15 @@ impl Followers for NoFollowers {
     fn committed(&self, _: &Written) {}
 }
 
+/// What a save may carry besides its fields and step.
+#[derive(Debug, Default, Clone, Copy)]
+struct SaveExtra<'a> {
+    /// A note for the review thread, written in the same transaction: `(kind, text)`.
+    comment: Option<(&'a str, &'a str)>,
+    /// Release the story's other languages not yet published with this publication.
+    with_translations: bool,
+}
+
 /// A translation asked for: the new draft, or the one that already existed.
 #[derive(Debug, Clone)]
 pub enum Translation {
@@ -119,7 +128,58 @@ impl Newsroom {
         fields: Fields,
         action: Action,
     ) -> Result<Written> {
-        self.save_with(actor, id, version, fields, action, None).await
+        self.save_with(actor, id, version, fields, action, SaveExtra::default()).await
+    }
+
+    /// [`Newsroom::save`] with `Publish` or `Schedule`, releasing every other language version
+    /// of the story not yet published at the same moment, in the same transaction: a statement
+    /// goes out in both languages at once or not at all. Each translation must pass what its
+    /// own publication would (permission, accessibility check).
+    pub async fn release_together(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: Option<i64>,
+        fields: Fields,
+        action: Action,
+    ) -> Result<Written> {
+        if !matches!(action, Action::Publish | Action::Schedule) {
+            return self.save(actor, id, version, fields, action).await;
+        }
+        self.save_with(
+            actor,
+            id,
+            version,
+            fields,
+            action,
+            SaveExtra { with_translations: true, ..SaveExtra::default() },
+        )
+        .await
+    }
+
+    /// The other language versions of `article` that would be released with it.
+    async fn releasable(&self, actor: &Actor, article: &Article, action: Action) -> Result<Vec<(i64, i64)>> {
+        let versions = self.store.translation_versions(&article.translation_key).await?;
+        let mut release = Vec::new();
+        for v in versions.iter().filter(|v| v.id != article.id && v.status != Status::Published.as_str()) {
+            let (other, author_id) = self.open(actor, v.id).await?;
+            if !self.may(actor, Intent::Change(action), &other, author_id) {
+                return Err(NewsroomError::Forbidden);
+            }
+            let lead_image_id = self.store.lead_image_id(other.id).await?;
+            let findings = self.accessibility_findings(&other.title, &other.body_html, lead_image_id).await?;
+            let strictness = accessibility::Strictness::parse(&self.store.accessibility_strictness().await?);
+            let errors: Vec<FieldError> = findings
+                .iter()
+                .filter(|f| f.blocks(strictness))
+                .map(accessibility::Finding::to_error)
+                .collect();
+            if !errors.is_empty() {
+                return Err(NewsroomError::Invalid(errors));
+            }
+            release.push((other.id, other.version));
+        }
+        Ok(release)
     }
 
     /// [`Newsroom::save`], with a note for the review thread written in the same transaction.
@@ -130,8 +190,9 @@ impl Newsroom {
         version: Option<i64>,
         fields: Fields,
         action: Action,
-        comment: Option<(&str, &str)>,
+        extra: SaveExtra<'_>,
     ) -> Result<Written> {
+        let SaveExtra { comment, with_translations } = extra;
         let (article, author_id) = self.open(actor, id).await?;
         if !self.may(actor, Intent::Change(action), &article, author_id) {
             return Err(NewsroomError::Forbidden);
@@ -148,13 +209,16 @@ impl Newsroom {
         self.check_references(&edit).await?;
         self.check_accessibility(&edit, Some(article.status)).await?;
         let correction = correction_note(&fields, &article, &edit)?;
+        let release =
+            if with_translations { self.releasable(actor, &article, action).await? } else { Vec::new() };
         let ctx = match &correction {
             Some(note) => WriteContext {
                 comment,
                 correction: Some(note),
+                release: &release,
                 ..self.context(actor, "correction", Some("article.correct"))
             },
-            None => WriteContext { comment, ..self.context(actor, action.note(), None) },
+            None => WriteContext { comment, release: &release, ..self.context(actor, action.note(), None) },
         };
         let written = self.finish(self.store.save_article(id, version, &edit, ctx).await?)?;
         self.forget_typed(actor, id, &fields).await;
@@ -250,15 +314,9 @@ impl Newsroom {
         self.finish(self.store.set_trashed(id, version, trash, ctx).await?)
     }
 
-    /// A linked draft of article `id` in `lang`, prefilled from it (text and lead photo), or
-    /// the translation that already exists.
-    pub async fn translate(&self, actor: &Actor, id: i64, lang: Lang) -> Result<Translation> {
-        self.create_translation(actor, id, lang, Fields::default(), Action::Save).await
-    }
-
-    /// A translation of article `id` in `lang`, linked to it: `fields` over the source's text,
-    /// section and lead photo (the address comes from the translation's own title), created
-    /// with `action`; or the translation that already exists.
+    /// A translation of article `id` in `lang`, linked to it as made from it: `fields` over the
+    /// source's section, lead photo and bylines (its text, and the address made from its own
+    /// title, are its own), created with `action`; or the translation that already exists.
     pub async fn create_translation(
         &self,
         actor: &Actor,
@@ -285,10 +343,15 @@ impl Newsroom {
         if !allows(actor, Intent::Create(action), None) {
             return Err(NewsroomError::Forbidden);
         }
+        // A translation starts from the source's section, lead photo, bylines and date, never
+        // its words: the text is the translator's own, and tags belong to a language.
         let mut start = source.clone();
         start.status = Status::Draft;
-        // Tags belong to a language: a translation gets its own, never the source's words.
         start.tags.clear();
+        start.title.clear();
+        start.lead.clear();
+        start.body_html.clear();
+        start.expires_at = None;
         let base = Base {
             article: Some(&start),
             review_requested: false,
@@ -301,7 +364,8 @@ impl Newsroom {
         // Not the source's address: the translation's own, from its title unless given.
         edit.slug = fields.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         let ctx = self.context(actor, "translation started", None);
-        let written = self.store.create_article(&edit, Some(&source.translation_key), ctx).await?;
+        let written =
+            self.store.create_article(&edit, Some((&source.translation_key, source.id)), ctx).await?;
         Ok(Translation::Created(Box::new(self.done(written))))
     }
 
@@ -379,6 +443,7 @@ impl Newsroom {
             audit,
             comment: None,
             correction: None,
+            release: &[],
             now: self.clock.now(),
         }
     }
@@ -393,6 +458,9 @@ impl Newsroom {
     /// The one post-commit step.
     fn done(&self, written: Written) -> Written {
         self.followers.committed(&written);
+        for released in &written.released {
+            self.followers.committed(released);
+        }
         written
     }
 }

@@ -1,7 +1,7 @@
 //! Review: the thread of notes on each article, and sending a draft back to its author with
 //! the reason, written in the same transaction as the step so neither is ever without the other.
 
-use super::{Action, Actor, FieldError, Fields, Intent, Newsroom, NewsroomError, Result};
+use super::{Action, Actor, FieldError, Fields, Intent, Newsroom, NewsroomError, Result, SaveExtra};
 use crate::storage::editorial::Written;
 use crate::storage::notes::{NOTE, Note, SENT_BACK};
 
@@ -32,8 +32,15 @@ impl Newsroom {
         reason: &str,
     ) -> Result<Written> {
         let reason = note_text(reason)?;
-        self.save_with(actor, id, version, Fields::default(), Action::SendBack, Some((SENT_BACK, reason)))
-            .await
+        self.save_with(
+            actor,
+            id,
+            version,
+            Fields::default(),
+            Action::SendBack,
+            SaveExtra { comment: Some((SENT_BACK, reason)), ..SaveExtra::default() },
+        )
+        .await
     }
 
     /// Adds a note to an article's thread: anyone who may open the article may write in it.

@@ -432,7 +432,7 @@ impl Store {
                 before.status = step.before;
                 before.version -= 1;
                 written.push(super::editorial::Written {
-                    change_id, kind: step.kind, public: true, before: Some(before), after: Some(after),
+                    change_id, kind: step.kind, public: true, before: Some(before), after: Some(after), released: Vec::new(),
                 });
             }
             tx.commit().await?;

@@ -34,6 +34,28 @@ pub struct ArticleEdit {
     pub expires_at: Option<Timestamp>,
 }
 
+/// One language version of a story, for telling whether it is behind its source.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TranslationVersion {
+    pub id: i64,
+    pub lang: String,
+    pub status: String,
+    pub updated_at: i64,
+    /// The article it was translated from, if it was made as a translation here.
+    pub source_id: Option<i64>,
+    /// When its title, lead or body last changed.
+    pub text_changed_at: i64,
+}
+
+impl TranslationVersion {
+    /// Outdated: the source's text changed after this translation was last saved.
+    pub fn is_outdated(&self, versions: &[TranslationVersion]) -> bool {
+        self.source_id
+            .and_then(|source| versions.iter().find(|v| v.id == source))
+            .is_some_and(|source| source.text_changed_at > self.updated_at)
+    }
+}
+
 /// A save could not be applied because someone saved in between.
 #[derive(Debug, Clone)]
 pub struct Conflict {
@@ -67,6 +89,9 @@ pub struct WriteContext<'a> {
     /// A public correction note for this edit of a published article, written in the same
     /// transaction (the newsroom checks that the article is and stays published).
     pub correction: Option<&'a str>,
+    /// Translations `(id, version)` to publish or schedule with this save, at its moment and in
+    /// its transaction (both languages released together); none may be published already.
+    pub release: &'a [(i64, i64)],
     pub now: Timestamp,
 }
 
@@ -80,6 +105,8 @@ pub struct Written {
     pub public: bool,
     pub before: Option<Article>,
     pub after: Option<Article>,
+    /// Translations released in the same transaction (published or scheduled with it).
+    pub released: Vec<Written>,
 }
 
 impl Written {
@@ -227,7 +254,7 @@ impl Store {
                 .bind(1i64).bind(user_id).bind(article.lang.as_str()).bind(article.section_id).bind(now.as_second())
                 .fetch_one(&mut *tx).await?;
             tx.commit().await?;
-            Written { change_id, kind: ChangeKind::Updated, public: true, before: Some(article.clone()), after: Some(article) }
+            Written { change_id, kind: ChangeKind::Updated, public: true, before: Some(article.clone()), after: Some(article), released: Vec::new() }
         });
         Ok(written)
     }
@@ -245,7 +272,7 @@ impl Store {
     pub async fn create_article(
         &self,
         edit: &ArticleEdit,
-        translation_key: Option<&str>,
+        translation: Option<(&str, i64)>,
         ctx: WriteContext<'_>,
     ) -> Result<Written> {
         let now = ctx.now;
@@ -272,15 +299,15 @@ impl Store {
                 candidate = format!("{base}-{n}");
             }
             let external_id = format!("nd-{}-{}", now.as_millisecond(), crate::accounts::new_token().get(..8).unwrap_or("x"));
-            let key = translation_key.map(str::to_string).unwrap_or_else(|| external_id.clone());
+            let key = translation.map(|(key, _)| key.to_string()).unwrap_or_else(|| external_id.clone());
             let id: i64 = sqlx::query_scalar("INSERT INTO articles (external_id, translation_key, lang, section_id, \
                  slug, title, lead, body_html, status, publish_at, created_at, updated_at, author_id, \
-                 review_requested, lead_image_id, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15) RETURNING id")
+                 review_requested, lead_image_id, expires_at, source_id, text_changed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $11) RETURNING id")
                 .bind(&external_id).bind(&key).bind(edit.lang.as_str()).bind(edit.section_id).bind(&candidate)
                 .bind(&edit.title).bind(&edit.lead).bind(&edit.body_html).bind(status.as_str()).bind(edit.publish_at.as_second())
                 .bind(now.as_second()).bind(ctx.user_id).bind(i64::from(edit.review_requested)).bind(edit.lead_image_id)
-                .bind(edit.expires_at.map(|t| t.as_second()))
+                .bind(edit.expires_at.map(|t| t.as_second())).bind(translation.map(|(_, source)| source))
                 .fetch_one(&mut *tx).await?;
             super::tags::set_tags!(tx, id, edit.lang.as_str(), &edit.tags).await?;
             super::tags::set_labels!(tx, super::tags::BYLINES, id, edit.lang.as_str(), &edit.bylines).await?;
@@ -298,7 +325,7 @@ impl Store {
             }
             let row: ArticleRow = sqlx::query_as(&select).bind(id).fetch_one(&mut *tx).await?;
             tx.commit().await?;
-            Written { change_id, kind, public, before: None, after: Some(Article::try_from(row)?) }
+            Written { change_id, kind, public, before: None, after: Some(Article::try_from(row)?), released: Vec::new() }
         });
         Ok(written)
     }
@@ -345,7 +372,9 @@ impl Store {
             sqlx::query(super::articles::ENSURE_REVISION).bind(id).execute(&mut *tx).await?;
             let updated = sqlx::query("UPDATE articles SET lang = $1, section_id = $2, slug = $3, title = $4, lead = $5, \
                  body_html = $6, status = $7, publish_at = $8, review_requested = $9, lead_image_id = $10, \
-                 updated_at = $11, expires_at = $14, version = version + 1 WHERE id = $12 AND version = $13")
+                 updated_at = $11, expires_at = $14, version = version + 1, text_changed_at = CASE \
+                 WHEN title <> $4 OR lead <> $5 OR body_html <> $6 THEN $11 ELSE text_changed_at END \
+                 WHERE id = $12 AND version = $13")
                 .bind(edit.lang.as_str()).bind(edit.section_id).bind(&new_slug).bind(&edit.title).bind(&edit.lead)
                 .bind(&edit.body_html).bind(status.as_str()).bind(edit.publish_at.as_second())
                 .bind(i64::from(edit.review_requested)).bind(edit.lead_image_id).bind(now.as_second())
@@ -381,6 +410,43 @@ impl Store {
             if let Some((note_kind, text)) = ctx.comment {
                 super::notes::insert_note!(tx, id, ctx.user_id, note_kind, text, now.as_second()).await?;
             }
+            let mut released = Vec::with_capacity(ctx.release.len());
+            for &(other, other_version) in ctx.release {
+                let row: Option<ArticleRow> = sqlx::query_as(&select).bind(other).fetch_optional(&mut *tx).await?;
+                let Some(before) = row.map(Article::try_from).transpose()? else {
+                    return Err(StoreError::Conflict("a translation was deleted meanwhile; reload and try again".into()));
+                };
+                sqlx::query(super::articles::ENSURE_REVISION).bind(other).execute(&mut *tx).await?;
+                let moved = sqlx::query("UPDATE articles SET status = $1, publish_at = $2, review_requested = 0, \
+                     updated_at = $3, version = version + 1 WHERE id = $4 AND version = $5 AND deleted_at IS NULL \
+                     AND status <> 'published'")
+                    .bind(status.as_str()).bind(edit.publish_at.as_second()).bind(now.as_second())
+                    .bind(other).bind(other_version)
+                    .execute(&mut *tx).await?;
+                if moved.rows_affected() != 1 {
+                    return Err(StoreError::Conflict(
+                        "a translation changed while releasing it; reload and try again".into(),
+                    ));
+                }
+                sqlx::query(REVISION).bind(other).bind(ctx.user_id).bind(now.as_second()).bind("released with its translation")
+                    .execute(&mut *tx).await?;
+                let other_kind = ChangeKind::of_transition(Some(before.status), Some(status), false);
+                let other_public = is_public(Some(before.status), Some(status));
+                let other_change: i64 = sqlx::query_scalar(&format!("{LOG_CHANGE} RETURNING id"))
+                    .bind(other).bind(other_kind.as_str()).bind(before.status.as_str()).bind(status.as_str())
+                    .bind(i64::from(other_public)).bind(ctx.user_id).bind(before.lang.as_str()).bind(before.section_id)
+                    .bind(now.as_second())
+                    .fetch_one(&mut *tx).await?;
+                let audit = if status == Status::Published { "article.publish" } else { "article.schedule" };
+                sqlx::query(AUDIT).bind(now.as_second()).bind(ctx.user_id).bind(audit)
+                    .bind(format!("article {other}")).bind(&before.title).bind(ctx.address)
+                    .execute(&mut *tx).await?;
+                let row: ArticleRow = sqlx::query_as(&select).bind(other).fetch_one(&mut *tx).await?;
+                released.push(Written {
+                    change_id: other_change, kind: other_kind, public: other_public,
+                    before: Some(before), after: Some(Article::try_from(row)?), released: Vec::new(),
+                });
+            }
             if let Some(note) = ctx.correction {
                 super::corrections::insert_correction!(
                     tx, id, edit.lang.as_str(), base_version + 1, ctx.user_id, now.as_second(), note
@@ -389,7 +455,7 @@ impl Store {
             let row: ArticleRow = sqlx::query_as(&select).bind(id).fetch_one(&mut *tx).await?;
             tx.commit().await?;
             let after = Article::try_from(row)?;
-            SaveResult::Saved(Box::new(Written { change_id, kind, public, before: Some(current), after: Some(after) }))
+            SaveResult::Saved(Box::new(Written { change_id, kind, public, before: Some(current), after: Some(after), released }))
         });
         Ok(result)
     }
@@ -445,9 +511,9 @@ impl Store {
             tx.commit().await?;
             let now_row = Article::try_from(row)?;
             let written = if trashed {
-                Written { change_id, kind, public, before: Some(current), after: None }
+                Written { change_id, kind, public, before: Some(current), after: None, released: Vec::new() }
             } else {
-                Written { change_id, kind, public, before: None, after: Some(now_row) }
+                Written { change_id, kind, public, before: None, after: Some(now_row), released: Vec::new() }
             };
             SaveResult::Saved(Box::new(written))
         });
@@ -543,11 +609,31 @@ impl Store {
 
     /// Every language version of a translation group with its state, for the translation panel.
     pub async fn translation_states(&self, key: &str) -> Result<Vec<(i64, String, String, i64)>> {
-        const SQL: &str = "SELECT id, lang, status, updated_at FROM articles WHERE translation_key = $1 \
-                           AND deleted_at IS NULL ORDER BY lang";
-        let rows: Vec<(i64, String, String, i64)> =
-            with_pool!(self, p => sqlx::query_as(SQL).bind(key).fetch_all(p).await?);
-        Ok(rows)
+        Ok(self
+            .translation_versions(key)
+            .await?
+            .into_iter()
+            .map(|v| (v.id, v.lang, v.status, v.updated_at))
+            .collect())
+    }
+
+    /// Every language version of a story (not in the trash), with what tells whether one is
+    /// behind the one it was translated from.
+    pub async fn translation_versions(&self, key: &str) -> Result<Vec<TranslationVersion>> {
+        const SQL: &str = "SELECT id, lang, status, updated_at, source_id, \
+                           COALESCE(text_changed_at, created_at) AS text_changed_at FROM articles \
+                           WHERE translation_key = $1 AND deleted_at IS NULL ORDER BY lang";
+        Ok(with_pool!(self, p => sqlx::query_as(SQL).bind(key).fetch_all(p).await?))
+    }
+
+    /// The revision of an article that was current at `at` (the newest one saved by then).
+    pub async fn revision_as_of(&self, article_id: i64, at: Timestamp) -> Result<Option<Revision>> {
+        const SQL: &str = "SELECT id, article_id, version, at, note, title, lead, body_html, slug, section_id, \
+                           status, publish_at, tags, bylines FROM revisions WHERE article_id = $1 AND at <= $2 \
+                           ORDER BY at DESC, id DESC LIMIT 1";
+        Ok(
+            with_pool!(self, p => sqlx::query_as(SQL).bind(article_id).bind(at.as_second()).fetch_optional(p).await?),
+        )
     }
 
     pub async fn revisions(&self, article_id: i64) -> Result<Vec<RevisionMeta>> {

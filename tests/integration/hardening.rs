@@ -139,6 +139,7 @@ async fn writes_cut_at_every_await_point_leave_no_lock(backend: Backend) {
         audit: None,
         comment: None,
         correction: None,
+        release: &[],
         now,
     };
     let mut completed = 0;

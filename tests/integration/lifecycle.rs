@@ -19,7 +19,7 @@ on_both_backends!(
 );
 
 /// Saves article `id` from the editor with the form's usual fields plus `extra`.
-async fn save_with(
+pub async fn save_with(
     c: &Client<'_>,
     id: i64,
     title: &str,

@@ -46,6 +46,8 @@ mod story;
 mod tags;
 /// API tokens: the command line, authentication on both backends, the back-office page.
 mod tokens;
+/// Translating in the editor: empty beside the source, outdated only when the source's text changes.
+mod translation;
 /// Two-factor sign-in with codes from an independent TOTP implementation (pyotp).
 mod two_factor;
 /// A small WebDriver client (chromedriver as a child process) for the browser tests.

@@ -92,7 +92,8 @@ async fn list_page(
     let tz = &state.site.time_zone;
     let mut items = Vec::new();
     for r in &rows {
-        let states = translation_states(state, &r.translation_key, r.id, r.updated_at).await?;
+        let versions = state.store.translation_versions(&r.translation_key).await?;
+        let states = translation_states(state, &versions, r.id);
         items.push(context! {
             id => r.id, version => r.version, title => &r.title, lang => &r.lang, status => &r.status,
             status_label => i18n::text(lang, &format!("admin_status_{}", r.status), &[]),
@@ -129,33 +130,54 @@ async fn list_page(
     Ok(render(state, "admin/articles.html", ctx)?.into_response())
 }
 
-/// Each site language's version of a story: missing, draft, scheduled, published, or outdated
-/// (the version being looked at changed after this one was last saved).
-async fn translation_states(
+/// Each site language's version of a story: missing, this one, draft, scheduled, published,
+/// or outdated (made from a source whose text changed after it was last saved).
+fn translation_states(
     state: &AppState,
-    key: &str,
+    versions: &[crate::storage::editorial::TranslationVersion],
     this_id: i64,
-    this_updated: i64,
-) -> WebResult<Vec<Value>> {
-    let versions = state.store.translation_states(key).await?;
-    Ok(state
+) -> Vec<Value> {
+    state
         .site
         .languages
         .iter()
         .map(|l| {
-            let found = versions.iter().find(|(_, lang, _, _)| lang == l.as_str());
+            let found = versions.iter().find(|v| v.lang == l.as_str());
             let (id, state_name) = match found {
                 None => (None, "missing".to_string()),
-                Some((id, _, _, _)) if *id == this_id => (Some(*id), "this".to_string()),
-                Some((id, _, status, updated)) if *updated < this_updated => {
-                    let _ = status;
-                    (Some(*id), "outdated".to_string())
-                }
-                Some((id, _, status, _)) => (Some(*id), status.clone()),
+                Some(v) if v.id == this_id => (Some(v.id), "this".to_string()),
+                Some(v) if v.is_outdated(versions) => (Some(v.id), "outdated".to_string()),
+                Some(v) => (Some(v.id), v.status.clone()),
             };
             context! { lang => l.as_str(), id, state => state_name }
         })
-        .collect())
+        .collect()
+}
+
+/// The source shown beside a translation: for a translation being written, the article it
+/// translates; for a saved one, its source with what changed since it was last saved.
+async fn source_beside(
+    state: &AppState,
+    article: Option<&Article>,
+    form: Option<&ArticleForm>,
+    versions: &[crate::storage::editorial::TranslationVersion],
+) -> WebResult<Option<Value>> {
+    let (source_id, since) = match article {
+        Some(a) => (versions.iter().find(|v| v.id == a.id).and_then(|v| v.source_id), Some(a.updated_at)),
+        None => (form.and_then(|f| f.translation_of), None),
+    };
+    let Some(source) = source_id else { return Ok(None) };
+    let Some(source) = state.store.article_by_id(source).await? else { return Ok(None) };
+    let then = match since {
+        Some(at) => state.store.revision_as_of(source.id, at).await?,
+        None => None,
+    };
+    Ok(Some(super::translation::source_view(
+        source.id,
+        source.lang.as_str(),
+        (&source.title, &source.lead, &source.body_html),
+        then.as_ref().map(|r| (r.title.as_str(), r.lead.as_str(), r.body_html.as_str())),
+    )))
 }
 
 /// The editor's form (also what an autosave keeps, as JSON).
@@ -187,6 +209,10 @@ pub struct ArticleForm {
     expires_at: Option<String>,
     /// A public note that makes this edit of a published article a correction.
     correction: Option<String>,
+    /// The article a new one translates (the editor of a new translation).
+    translation_of: Option<i64>,
+    /// Publish or schedule the story's other languages at the same moment.
+    with_translations: Option<String>,
 }
 
 /// The form's fields as the newsroom takes them; what cannot even be read (a date that is not
@@ -362,8 +388,22 @@ async fn editor_page(
     let value = |from_form: Option<&String>, from_article: Option<String>| -> String {
         from_form.cloned().or(from_article).unwrap_or_default()
     };
+    let versions = match article {
+        Some(a) => state.store.translation_versions(&a.translation_key).await?,
+        None => Vec::new(),
+    };
     let translations = match article {
-        Some(a) => translation_states(state, &a.translation_key, a.id, a.updated_at.as_second()).await?,
+        Some(a) => translation_states(state, &versions, a.id),
+        None => Vec::new(),
+    };
+    let source = source_beside(state, article, form, &versions).await?;
+    // The story's other languages not yet published, which may go out with this one.
+    let releasable: Vec<&str> = match article {
+        Some(a) => versions
+            .iter()
+            .filter(|v| v.id != a.id && v.status != Status::Published.as_str())
+            .map(|v| v.lang.as_str())
+            .collect(),
         None => Vec::new(),
     };
     let public_url = article.filter(|a| a.status == Status::Published).and_then(|a| {
@@ -444,7 +484,9 @@ async fn editor_page(
             }).collect::<Vec<_>>(),
             None => Vec::new(),
         },
-        accessibility,
+        accessibility, source,
+        releasable => releasable.join(", "),
+        translation_of => form.and_then(|f| f.translation_of),
         corrections => match article {
             Some(a) => state.store.corrections_of(a.id).await?.iter().map(|c| context! {
                 when => dates::short_with_time(at(c.at), tz), note => &c.note,
@@ -484,6 +526,8 @@ pub struct NewQuery {
     lang: Option<String>,
     /// `1`: bring back the autosaved text of an article not yet created.
     recover: Option<String>,
+    /// Start a translation of this article (its source shown beside the empty form).
+    translation_of: Option<i64>,
 }
 
 /// `GET /admin/articles/new`.
@@ -496,6 +540,9 @@ pub async fn new(
 ) -> WebResult<Response> {
     staff.require(Permission::CreateArticle)?;
     let ui = ui_lang(&headers);
+    if let Some(source_id) = q.translation_of {
+        return new_translation(&state, &staff, &headers, &extensions, source_id, q.lang.as_deref()).await;
+    }
     let recovered = unsaved_text(&state, &staff, &extensions, None, ui).await?;
     match (recovered, q.recover.is_some()) {
         (Some(Unsaved { form, .. }), true) => {
@@ -517,6 +564,35 @@ pub async fn new(
             editor_page(&state, &staff, &headers, None, &lang, Shown { unsaved, ..Shown::default() }).await
         }
     }
+}
+
+/// The editor of a translation not yet written: empty fields in `lang`, with the source's
+/// section, lead photo and bylines, and the source beside it as reference. An existing
+/// translation is opened instead.
+async fn new_translation(
+    state: &AppState,
+    staff: &Staff,
+    headers: &HeaderMap,
+    extensions: &Extensions,
+    source_id: i64,
+    lang: Option<&str>,
+) -> WebResult<Response> {
+    let source = load_for(state, staff, extensions, source_id).await?;
+    let lang = site_lang(state, lang);
+    let versions = state.store.translation_versions(&source.translation_key).await?;
+    if let Some(existing) = versions.iter().find(|v| v.lang == lang.as_str()) {
+        return Ok(Redirect::to(&format!("/admin/articles/{}", existing.id)).into_response());
+    }
+    let lead_image = state.store.lead_image_id(source.id).await?;
+    let form = ArticleForm {
+        lang: Some(lang.to_string()),
+        section: source.section_id.to_string(),
+        lead_image: Some(lead_image.map(|id| id.to_string()).unwrap_or_default()),
+        bylines: Some(source.bylines.join(", ")),
+        translation_of: Some(source.id),
+        ..ArticleForm::default()
+    };
+    editor_page(state, staff, headers, None, &lang, Shown { form: Some(&form), ..Shown::default() }).await
 }
 
 /// Text the person typed and did not save, as the editor offers it back.
@@ -651,7 +727,21 @@ pub async fn create(
             return editor_page(&state, &staff, &headers, None, &lang, shown).await;
         }
     };
-    match state.newsroom.create(&actor(&staff, &extensions), lang.clone(), fields, action).await {
+    let actor = actor(&staff, &extensions);
+    let created = match f.translation_of {
+        None => state.newsroom.create(&actor, lang.clone(), fields, action).await,
+        Some(source) => {
+            match state.newsroom.create_translation(&actor, source, lang.clone(), fields, action).await {
+                Ok(Translation::Created(written)) => Ok(*written),
+                // Someone else started it meanwhile: open theirs rather than write a second one.
+                Ok(Translation::Existing(id)) => {
+                    return Ok(Redirect::to(&format!("/admin/articles/{id}")).into_response());
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    match created {
         Ok(written) => {
             let id = written.article().map(|a| a.id).unwrap_or(0);
             Ok(Redirect::to(&format!("/admin/articles/{id}?saved={}", done_word(action))).into_response())
@@ -789,7 +879,13 @@ pub async fn save(
     };
     let corrected =
         action == Action::Save && fields.correction.as_deref().is_some_and(|n| !n.trim().is_empty());
-    match state.newsroom.save(&actor(&staff, &extensions), id, f.version, fields, action).await {
+    let together = f.with_translations.as_deref().is_some_and(|v| !v.is_empty());
+    let saved = if together {
+        state.newsroom.release_together(&actor(&staff, &extensions), id, f.version, fields, action).await
+    } else {
+        state.newsroom.save(&actor(&staff, &extensions), id, f.version, fields, action).await
+    };
+    match saved {
         Ok(_) => {
             let done = if corrected { "corrected" } else { done_word(action) };
             Ok(Redirect::to(&format!("/admin/articles/{id}?saved={done}")).into_response())
@@ -910,8 +1006,8 @@ pub struct TranslateForm {
     lang: String,
 }
 
-/// `POST /admin/articles/{id}/translate`: a linked draft in another language, prefilled from
-/// this one, or the existing translation if there is one.
+/// `POST /admin/articles/{id}/translate`: the editor of a new translation into another
+/// language (created when first saved), or the existing translation if there is one.
 pub async fn translate(
     State(state): State<AppState>,
     staff: Staff,
@@ -927,12 +1023,13 @@ pub async fn translate(
             .with("known", state.site.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", "));
         return Err(WebError::refused(NewsroomError::Invalid(vec![error]), ui));
     };
-    let id = match state.newsroom.translate(&actor(&staff, &extensions), id, lang).await {
-        Ok(Translation::Existing(id)) => id,
-        Ok(Translation::Created(written)) => written.article().map(|a| a.id).unwrap_or(id),
-        Err(e) => return Err(WebError::refused(e, ui)),
+    let source = load_for(&state, &staff, &extensions, id).await?;
+    let versions = state.store.translation_versions(&source.translation_key).await?;
+    let to = match versions.iter().find(|v| v.lang == lang.as_str()) {
+        Some(existing) => format!("/admin/articles/{}", existing.id),
+        None => format!("/admin/articles/new?translation_of={id}&lang={lang}"),
     };
-    Ok(Redirect::to(&format!("/admin/articles/{id}")).into_response())
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// The version a trash or restore button was shown at.

@@ -16,6 +16,7 @@ mod review;
 pub mod session;
 mod sharing;
 mod tokens;
+mod translation;
 pub mod two_factor;
 mod webhooks;
 

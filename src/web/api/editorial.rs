@@ -97,7 +97,8 @@ pub async fn create(
     };
     let written = match body.translation_of {
         None => state.newsroom.create(&caller.actor, lang, fields, action).await?,
-        // A translation starts from its source (linked by translation key), then takes the
+        // A translation starts from its source's section, lead photo and bylines (linked by
+        // translation key), never its text, then takes the
         // fields given here.
         Some(source) => {
             match state
@@ -246,7 +247,11 @@ pub async fn act(
                 (step, _) => step,
             };
             let fields = Fields { publish_at, ..Fields::default() };
-            state.newsroom.save(&caller.actor, id, version, fields, step).await?
+            if body.with_translations {
+                state.newsroom.release_together(&caller.actor, id, version, fields, step).await?
+            } else {
+                state.newsroom.save(&caller.actor, id, version, fields, step).await?
+            }
         }
     };
     match written.after.as_ref() {

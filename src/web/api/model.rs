@@ -251,7 +251,8 @@ pub struct ArticleCreate {
     pub status: Option<String>,
     #[serde(default, deserialize_with = "whole_option")]
     pub lead_image_id: Option<i64>,
-    /// Another article to link this one to as its translation.
+    /// The article this one translates: linked to it, with its section, lead photo and bylines
+    /// unless given here; the text is this article's own.
     #[serde(default, deserialize_with = "whole_option")]
     pub translation_of: Option<i64>,
     /// Tag names, most important first (at most 20, each up to 60 characters).
@@ -343,6 +344,10 @@ pub struct StepIn {
     /// For `send-back`: what the author should change; added to the article's review notes in
     /// the same transaction as the step (at most 5,000 characters).
     pub comment: Option<String>,
+    /// For `publish` and `schedule`: release the story's other languages not yet published at
+    /// the same moment, in the same transaction (all go out, or none does).
+    #[serde(default)]
+    pub with_translations: bool,
 }
 
 /// A photo in the library.
