@@ -56,6 +56,10 @@
     if (label) {
       label.addEventListener("click", function () { quill.focus(); });
     }
+    // A named multi-line text box to assistive technology (an aria-label on a bare div is not
+    // allowed, and says nothing about what the element is).
+    quill.root.setAttribute("role", "textbox");
+    quill.root.setAttribute("aria-multiline", "true");
     quill.root.setAttribute("aria-label", label ? label.textContent : "Body");
     // Quill 2.0.3's getSemanticHTML() turns every space into &nbsp; (upstream issue 4509),
     // which would stop published text from wrapping; put the spaces back.
