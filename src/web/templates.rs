@@ -18,6 +18,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("public/search.html", include_str!("../../templates/public/search.html")),
     ("api/docs.html", include_str!("../../templates/api/docs.html")),
     ("admin/base.html", include_str!("../../templates/admin/base.html")),
+    ("admin/error.html", include_str!("../../templates/admin/error.html")),
     ("admin/login.html", include_str!("../../templates/admin/login.html")),
     ("admin/set_password.html", include_str!("../../templates/admin/set_password.html")),
     ("admin/login_code.html", include_str!("../../templates/admin/login_code.html")),

@@ -10,7 +10,11 @@ use crate::on_both_backends;
 use crate::session::{csrf_in, location};
 use newsdesk::domain::user::Role;
 
-on_both_backends!(a_translation_starts_empty_beside_its_source, both_languages_go_out_together);
+on_both_backends!(
+    a_translation_starts_empty_beside_its_source,
+    both_languages_go_out_together,
+    back_office_errors_keep_its_layout
+);
 
 async fn a_translation_starts_empty_beside_its_source(backend: Backend) {
     let Some(s) = TestServer::start(backend).await else { return };
@@ -254,5 +258,28 @@ async fn both_languages_go_out_together(backend: Backend) {
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(version(ru).await.status, newsdesk::domain::Status::Published, "released with it");
+    s.stop().await;
+}
+
+/// The back office's mistakes and refusals come in its own layout and language, not the
+/// public site's.
+async fn back_office_errors_keep_its_layout(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    make_user(&s, "editor@example.org", Role::Editor).await;
+    let c = sign_in(&s, "editor@example.org").await;
+    for (path, status) in
+        [("/admin/articles/999999", 404), ("/admin/users", 403), ("/admin/no-such-page", 404)]
+    {
+        let r = c.get(path).await;
+        assert_eq!(r.status(), status, "{path}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("class=\"admin-header\""), "{path}: the back office's layout:\n{page}");
+        assert!(!page.contains("class=\"site-footer\""), "{path}: not the public site's");
+    }
+    // In Russian for a person who chose Russian.
+    let r = c.get("/admin/lang/ru").await;
+    assert!(r.status().is_redirection());
+    let page = c.get("/admin/articles/999999").await.text().await.unwrap();
+    assert!(page.contains("<html lang=\"ru\">") && page.contains("Редакция"), "{page}");
     s.stop().await;
 }

@@ -1,5 +1,6 @@
-//! Renders the reader-facing page for error responses (see [`crate::web::error`]): in the
-//! language of the path when there is one, with the site's header so the reader can go on.
+//! Renders the page for error responses (see [`crate::web::error`]): for readers in the
+//! language of the path when there is one, with the site's header so the reader can go on; in
+//! the back office, in its own layout and its user's language.
 
 use super::{PageCtx, urls};
 use crate::i18n;
@@ -32,6 +33,8 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
     let first = request.uri().path().trim_start_matches('/').split('/').next().unwrap_or("").to_string();
     let reading = matches!(*request.method(), Method::GET | Method::HEAD);
     let address = request.uri().path_and_query().map(|p| p.as_str().to_string());
+    // The back office answers in its own layout and its user's language.
+    let admin_ui = (first == "admin").then(|| crate::web::admin::ui_lang(request.headers()));
     let response = next.run(request).await;
     // Probes read status lines and short text, not pages.
     if first == "healthz" || first == "readyz" {
@@ -49,42 +52,9 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
     let Some(page) = error_page_for(&response) else {
         return response;
     };
-    let code = state.site.language(&first).unwrap_or(&state.site.default_language).to_string();
-    let html = match PageCtx::new(&state, &code).await {
-        Ok(ctx) => {
-            let l = ctx.lang.as_str();
-            let (title, text) = match page.status.as_u16() {
-                404 => (i18n::text(l, "not_found_title", &[]), i18n::text(l, "not_found_text", &[])),
-                400 | 405 | 411 | 415 => (
-                    i18n::text(l, "bad_request_title", &[]),
-                    page.message.clone().unwrap_or_else(|| i18n::text(l, "bad_request_text", &[])),
-                ),
-                403 => (i18n::text(l, "forbidden_title", &[]), i18n::text(l, "forbidden_text", &[])),
-                408 => (i18n::text(l, "timeout_title", &[]), i18n::text(l, "timeout_text", &[])),
-                409 => (
-                    i18n::text(l, "conflict_title", &[]),
-                    page.message.clone().unwrap_or_else(|| i18n::text(l, "conflict_text", &[])),
-                ),
-                413 => (i18n::text(l, "too_large_title", &[]), i18n::text(l, "too_large_text", &[])),
-                422 => (
-                    i18n::text(l, "invalid_title", &[]),
-                    page.message.clone().unwrap_or_else(|| i18n::text(l, "invalid_text", &[])),
-                ),
-                429 => (i18n::text(l, "too_many_title", &[]), i18n::text(l, "too_many_text", &[])),
-                503 => (i18n::text(l, "unavailable_title", &[]), i18n::text(l, "unavailable_text", &[])),
-                _ => (i18n::text(l, "server_error_title", &[]), i18n::text(l, "server_error_text", &[])),
-            };
-            let chrome = ctx.chrome("", &title, &text, &urls::home(&ctx.lang), ctx.switcher_same_path("/"));
-            state
-                .templates
-                .render(
-                    "public/error.html",
-                    context! { status => page.status.as_u16(), heading => title, text,
-                    archive_href => urls::archive(&ctx.lang), ..chrome },
-                )
-                .ok()
-        }
-        Err(_) => None,
+    let html = match admin_ui {
+        Some(ui) => admin_page(&state, ui, &page),
+        None => public_page(&state, &first, &page).await,
     };
     let mut out = match html {
         Some(html) => (page.status, axum::response::Html(html)).into_response(),
@@ -99,4 +69,51 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
         }
     }
     out
+}
+
+/// The heading and text for an error page in `lang`.
+fn wording(lang: &str, page: &ErrorPage) -> (String, String) {
+    let t = |key: &str| i18n::text(lang, key, &[]);
+    let told = |key: &str| page.message.clone().unwrap_or_else(|| t(key));
+    match page.status.as_u16() {
+        404 => (t("not_found_title"), t("not_found_text")),
+        400 | 405 | 411 | 415 => (t("bad_request_title"), told("bad_request_text")),
+        403 => (t("forbidden_title"), t("forbidden_text")),
+        408 => (t("timeout_title"), t("timeout_text")),
+        409 => (t("conflict_title"), told("conflict_text")),
+        413 => (t("too_large_title"), t("too_large_text")),
+        422 => (t("invalid_title"), told("invalid_text")),
+        429 => (t("too_many_title"), t("too_many_text")),
+        503 => (t("unavailable_title"), t("unavailable_text")),
+        _ => (t("server_error_title"), t("server_error_text")),
+    }
+}
+
+/// The reader's error page, in the language of the path (`first` segment) when there is one.
+async fn public_page(state: &AppState, first: &str, page: &ErrorPage) -> Option<String> {
+    let code = state.site.language(first).unwrap_or(&state.site.default_language).to_string();
+    let ctx = PageCtx::new(state, &code).await.ok()?;
+    let (title, text) = wording(ctx.lang.as_str(), page);
+    let chrome = ctx.chrome("", &title, &text, &urls::home(&ctx.lang), ctx.switcher_same_path("/"));
+    state
+        .templates
+        .render(
+            "public/error.html",
+            context! { status => page.status.as_u16(), heading => title, text,
+            archive_href => urls::archive(&ctx.lang), ..chrome },
+        )
+        .ok()
+}
+
+/// The back office's error page, in its layout and the user's language.
+fn admin_page(state: &AppState, ui: &str, page: &ErrorPage) -> Option<String> {
+    let (title, text) = wording(ui, page);
+    let chrome = crate::web::admin::chrome(state, None, ui, &title, "");
+    state
+        .templates
+        .render(
+            "admin/error.html",
+            context! { status => page.status.as_u16(), heading => title, text, ..chrome },
+        )
+        .ok()
 }
