@@ -1,15 +1,35 @@
 // Newsdesk back office. Without this script every form still works (the body is a plain HTML
-// text area); with it, the body is edited in Quill, a rich-text editor, and pasting from Word
-// or Google Docs keeps headings, lists, links, bold and italic and drops everything else.
+// text area); with it, the body is edited in Quill, a rich-text editor, and pasting from Word,
+// LibreOffice or Google Docs keeps headings, lists, tables, links, bold and italic and drops
+// everything else.
 (function () {
   "use strict";
   var field = document.getElementById("body");
   var holder = document.getElementById("body-editor");
+  // Pasted headings keep their order of importance under the article's title (the page's
+  // H1): the document's top level becomes H2 and the next H3, whatever levels the word
+  // processor used ("Heading 1" in Word or LibreOffice is the article's first subheading).
+  var pasteTop = 2;
+  var headingLevel = function (node, delta) {
+    var level = parseInt(node.tagName.slice(1), 10) - pasteTop + 2;
+    level = Math.max(2, Math.min(3, level));
+    delta.ops.forEach(function (op) {
+      if (op.attributes && op.attributes.header) { op.attributes.header = level; }
+    });
+    return delta;
+  };
   if (field && holder && window.Quill) {
+    holder.addEventListener("paste", function (e) {
+      var html = e.clipboardData ? e.clipboardData.getData("text/html") : "";
+      var levels = (html.match(/<h[1-6][\s>]/gi) || []).map(function (tag) { return parseInt(tag.charAt(2), 10); });
+      pasteTop = levels.length ? Math.min.apply(null, levels) : 2;
+    }, true);
     var quill = new window.Quill(holder, {
       theme: "snow",
-      formats: ["header", "bold", "italic", "link", "list", "blockquote"],
+      formats: ["header", "bold", "italic", "link", "list", "blockquote", "table"],
       modules: {
+        // Tables: typed with the toolbar's table button, or pasted from a word processor.
+        table: true,
         // Tab and Shift+Tab move between the form's fields, as everywhere else, instead of
         // inserting tab characters (or indenting lists) that would be saved into the text.
         keyboard: {
@@ -19,14 +39,24 @@
             outdent: { key: "Tab", shiftKey: true, format: ["blockquote", "indent", "list"], handler: function () { return true; } }
           }
         },
-        toolbar: [
-          [{ header: [2, 3, false] }],
-          ["bold", "italic", "link"],
-          [{ list: "ordered" }, { list: "bullet" }],
-          ["blockquote", "clean"]
-        ]
+        toolbar: {
+          container: [
+            [{ header: [2, 3, false] }],
+            ["bold", "italic", "link"],
+            [{ list: "ordered" }, { list: "bullet" }],
+            ["blockquote", "table", "clean"]
+          ],
+          // The table button inserts a table of three rows and three columns.
+          handlers: { table: function () { this.quill.getModule("table").insertTable(3, 3); } }
+        },
+        clipboard: { matchers: [["H1, H2, H3, H4, H5, H6", function (node, delta) { return headingLevel(node, delta); }]] }
       }
     });
+    // The table button gets an icon (Quill's snow theme has none for it).
+    var tableButton = holder.previousElementSibling && holder.previousElementSibling.querySelector("button.ql-table");
+    if (tableButton) {
+      tableButton.innerHTML = "<svg viewBox='0 0 18 18' aria-hidden='true'><rect class='ql-stroke' x='3' y='3' width='12' height='12'/><line class='ql-stroke' x1='3' y1='7.5' x2='15' y2='7.5'/><line class='ql-stroke' x1='3' y1='11.5' x2='15' y2='11.5'/><line class='ql-stroke' x1='9' y1='3' x2='9' y2='15'/></svg>";
+    }
     // The toolbar speaks the back office's language: each button and the heading picker get a
     // name (read by screen readers, shown as a tooltip) from the page's data-label-* attributes.
     var toolbar = holder.previousElementSibling;
@@ -45,6 +75,7 @@
     named("button.ql-list[value=bullet]", "list-bullet");
     named("button.ql-blockquote", "blockquote");
     named("button.ql-clean", "clean");
+    named("button.ql-table", "table");
     named(".ql-header .ql-picker-label", "header");
     named(".ql-header .ql-picker-item[data-value='2']", "header-2");
     named(".ql-header .ql-picker-item[data-value='3']", "header-3");

@@ -1,6 +1,6 @@
 //! The back office end to end in a real headless Chromium, driven over WebDriver
 //! (`webdriver.rs`), against the real server on SQLite: signing in, writing in the rich-text
-//! editor (a paste from a word processor included), publishing, previewing, what an author may
+//! editor (a paste from a word processor and a real Word document included), publishing, previewing, what an author may
 //! not do, and a wrong password.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`/usr/bin/chromium`, `/usr/bin/chromedriver`).
@@ -535,6 +535,112 @@ async fn editor_uploads_a_photo(d: Arc<Desk>) {
     .await;
 }
 
+/// A real Word document (`.docx`, written by LibreOffice from `tests/fixtures/word/statement.html`)
+/// converted to HTML by LibreOffice, as a press officer would paste it: `None`, after a loud
+/// SKIPPED line, when LibreOffice is not installed outside CI (under `CI=true` it fails).
+fn word_document_as_html(test: &str) -> Option<String> {
+    let soffice =
+        ["/usr/bin/soffice", "/usr/bin/libreoffice"].into_iter().find(|p| std::path::Path::new(p).exists());
+    let Some(soffice) = soffice else {
+        let why = "LibreOffice (Debian's libreoffice-writer-nogui) is not installed";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true but {why}; .ci/run installs it");
+        }
+        crate::harness::say_skipped(&format!("browser test {test}: {why}."));
+        return None;
+    };
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/word/statement.html");
+    let convert = |args: &[&str]| {
+        let out = std::process::Command::new(soffice)
+            .arg(format!("-env:UserInstallation=file://{}/profile", dir.path().display()))
+            .args(["--headless", "--norestore"])
+            .args(args)
+            .arg("--outdir")
+            .arg(dir.path())
+            .output()
+            .expect("LibreOffice runs");
+        assert!(out.status.success(), "LibreOffice {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    convert(&[
+        "--infilter=HTML (StarWriter)",
+        "--convert-to",
+        "docx:MS Word 2007 XML",
+        source.to_str().unwrap(),
+    ]);
+    let docx = dir.path().join("statement.docx");
+    assert!(docx.exists(), "the Word document was written");
+    let html_dir = dir.path().join("html");
+    std::fs::create_dir_all(&html_dir).unwrap();
+    let out = std::process::Command::new(soffice)
+        .arg(format!("-env:UserInstallation=file://{}/profile", dir.path().display()))
+        .args(["--headless", "--norestore", "--convert-to", "html", "--outdir"])
+        .arg(&html_dir)
+        .arg(&docx)
+        .output()
+        .expect("LibreOffice runs");
+    assert!(out.status.success(), "LibreOffice to HTML: {}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(html_dir.join("statement.html")).expect("LibreOffice wrote HTML");
+    assert!(
+        html.contains("LibreOffice") && html.contains("<table"),
+        "converted by LibreOffice, with its table"
+    );
+    Some(html)
+}
+
+/// A Word document pasted into the editor keeps its headings (under the article's title),
+/// lists, table, links, bold and italic, and loses LibreOffice's fonts, colours and styles.
+async fn a_word_document_pastes_whole(d: Arc<Desk>) {
+    let Some(html) = word_document_as_html("a_word_document_pastes_whole") else { return };
+    let b = &d.browser;
+    d.add_user("wanda@example.org", "Wanda Word", Role::Editor).await;
+    d.sign_in("wanda@example.org", "Wanda Word").await;
+    d.open_new_article().await;
+    d.type_title_and_lead("Council statement from Word", "Pasted from a Word document.").await;
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    let paste = r#"
+        const editor = document.querySelector('#body-editor .ql-editor');
+        editor.focus();
+        const data = new DataTransfer();
+        data.setData('text/html', arguments[0]);
+        data.setData('text/plain', 'Council statement');
+        const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+        editor.dispatchEvent(event);
+        return event.defaultPrevented;
+    "#;
+    assert_eq!(b.execute(paste, vec![json!(html)]).await, json!(true), "Quill takes the paste");
+    b.wait_until(
+        "return !!document.querySelector('#body-editor .ql-editor table')",
+        "the pasted table to appear in the editor",
+    )
+    .await;
+    let field = b.execute("return document.getElementById('body').value", vec![]).await;
+    let field = field.as_str().unwrap_or_default().to_string();
+    b.click(&b.find("button[name=action][value=save]").await).await;
+    b.wait_for_url("?saved=").await;
+    let id = d.server.state.store.articles_after(0, 10).await.unwrap().last().expect("saved").id;
+    let body = d.server.state.store.article_by_id(id).await.unwrap().unwrap().body_html;
+    let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (what, wanted) in [
+        ("Heading 1 as the first subheading", "<h2>Council statement</h2>"),
+        ("Heading 2 under it", "<h3>Decisions</h3>"),
+        ("the bulleted list", "<li>Budget approved</li>"),
+        ("the numbered list", "<ol>"),
+        ("bold", "<strong>Monday</strong>"),
+        ("italic", "<em>joint</em>"),
+        ("the link", "href=\"https://example.org/statement\""),
+        ("the table", "<table>"),
+        ("a table cell", "Kazakhstan"),
+    ] {
+        assert!(flat.contains(wanted), "{what} ({wanted}) kept; saved body:\n{body}\nform field:\n{field}");
+    }
+    assert!(flat.contains("<ul>") && flat.contains("<td>"), "lists and cells as plain HTML:\n{body}");
+    for unwanted in ["style=", "<font", "class=", "<u>", "Liberation"] {
+        assert!(!flat.contains(unwanted), "{unwanted} dropped:\n{body}");
+    }
+}
+
 macro_rules! browser_tests {
     ($($name:ident),* $(,)?) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -553,5 +659,6 @@ mod sqlite {
         wrong_password_is_refused,
         editor_uploads_a_photo,
         typing_survives_a_lost_tab,
+        a_word_document_pastes_whole,
     );
 }
