@@ -125,6 +125,58 @@
     });
     window.newsdeskDirty = function () { return dirty; };
   }
+  // Text kept in this browser while the server could not be reached, offered back: "Put it
+  // back" fills the form with it (saving then meets any newer save as a conflict, as usual),
+  // "Discard" forgets it. A copy that says what the form already says is dropped silently.
+  function offerLocalCopy(key, formBody) {
+    var kept;
+    try { kept = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { kept = null; }
+    if (!kept || typeof kept.form !== "string") { return; }
+    var copy = new URLSearchParams(kept.form);
+    var now = formBody();
+    var differs = ["title", "lead", "body"].some(function (name) { return (copy.get(name) || "") !== (now.get(name) || ""); });
+    if (!differs) { window.localStorage.removeItem(key); return; }
+    var note = document.createElement("div");
+    note.className = "notice unsaved";
+    note.setAttribute("role", "status");
+    var text = document.createElement("p");
+    var when = new Date(kept.at);
+    text.textContent = (watched.getAttribute("data-local-found") || "").replace("{when}", when.toLocaleString());
+    var actions = document.createElement("div");
+    actions.className = "inline-actions";
+    var restore = document.createElement("button");
+    restore.type = "button";
+    restore.textContent = watched.getAttribute("data-local-restore") || "";
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "secondary";
+    discard.textContent = watched.getAttribute("data-local-discard") || "";
+    actions.appendChild(restore);
+    actions.appendChild(discard);
+    note.appendChild(text);
+    note.appendChild(actions);
+    watched.parentNode.parentNode.insertBefore(note, watched.parentNode);
+    restore.addEventListener("click", function () {
+      copy.forEach(function (value, name) {
+        if (name === "csrf" || name === "version") { return; }
+        var input = watched.elements.namedItem(name);
+        if (!input || input.type === "hidden" || input.type === "radio" || input.type === "checkbox") { return; }
+        input.value = value;
+      });
+      if (window.newsdeskEditor && copy.has("body")) {
+        var editor = window.newsdeskEditor;
+        editor.setContents(editor.clipboard.convert({ html: copy.get("body") }), "user");
+      }
+      markDirty();
+      note.remove();
+      var title = document.getElementById("title");
+      if (title) { title.focus(); }
+    });
+    discard.addEventListener("click", function () {
+      window.localStorage.removeItem(key);
+      note.remove();
+    });
+  }
   // Autosave: what was typed since the last autosave is sent every few seconds and when the
   // page is hidden or left, for this person alone (the server keeps it beside the article,
   // never over it). Saving the form for real stops it.
@@ -147,8 +199,21 @@
       });
       return body;
     };
+    // A copy in this browser too, for when the server cannot be reached (offline, a dropped
+    // connection): kept until an autosave or a save reaches the server, offered back on the
+    // next visit of this page.
+    var localKey = "newsdesk:unsaved:" + autosaveUrl;
+    var keepLocally = function () {
+      try {
+        window.localStorage.setItem(localKey, JSON.stringify({ at: Date.now(), form: formBody().toString() }));
+      } catch (e) { /* storage full or refused: the server copy is all there is */ }
+    };
+    var forgetLocally = function () {
+      try { window.localStorage.removeItem(localKey); } catch (e) { /* nothing kept */ }
+    };
     var send = function () {
       if (!pending || sending || submitted) { return; }
+      keepLocally();
       pending = false;
       sending = true;
       fetch(autosaveUrl, {
@@ -161,6 +226,7 @@
       }).then(function (data) {
         sending = false;
         if (data.ok) {
+          forgetLocally();
           say(data.message, false);
         } else {
           pending = true;
@@ -181,12 +247,14 @@
       });
     }
     watched.addEventListener("submit", function (event) {
-      if (!opensElsewhere(event)) { submitted = true; pending = false; }
+      if (!opensElsewhere(event)) { submitted = true; pending = false; forgetLocally(); }
     });
+    offerLocalCopy(localKey, formBody);
     say(status ? status.textContent : "", false);
     var timer = window.setInterval(send, 5000);
     // Leaving or hiding the page: one last autosave that outlives the page.
     var last = function () {
+      if (pending && !submitted) { keepLocally(); }
       if (!pending || submitted || !navigator.sendBeacon) { return; }
       if (navigator.sendBeacon(autosaveUrl, formBody())) { pending = false; }
     };
@@ -196,6 +264,16 @@
     });
     window.newsdeskAutosave = { now: send, stop: function () { window.clearInterval(timer); } };
   }
+  // Signing out forgets the text this browser kept, so the next person at a shared computer is
+  // not offered it.
+  document.addEventListener("submit", function (event) {
+    if (!event.target.matches || !event.target.matches("form[action='/admin/logout']")) { return; }
+    try {
+      Object.keys(window.localStorage).forEach(function (key) {
+        if (key.indexOf("newsdesk:unsaved:") === 0) { window.localStorage.removeItem(key); }
+      });
+    } catch (e) { /* nothing kept */ }
+  });
   // Buttons that destroy or publish ask first.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-confirm]");

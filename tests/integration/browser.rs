@@ -401,6 +401,63 @@ async fn typing_survives_a_lost_tab(d: Arc<Desk>) {
     assert!(b.try_find(".notice.unsaved").await.is_none(), "nothing is offered back after saving");
 }
 
+/// The server cannot be reached while a press officer types: the autosave fails and says so,
+/// the browser keeps a copy, and after the tab is lost the copy is offered back and saved.
+async fn typing_survives_the_network_going_down(d: Arc<Desk>) {
+    let b = &d.browser;
+    let user = d.add_user("olga@example.org", "Olga Offline", Role::Editor).await;
+    d.sign_in("olga@example.org", "Olga Offline").await;
+    d.open_new_article().await;
+    // The network goes: every request from the page fails from now on.
+    b.execute(
+        "window.fetch = () => Promise.reject(new TypeError('offline')); navigator.sendBeacon = () => false;",
+        vec![],
+    )
+    .await;
+    let title = "Statement typed offline";
+    d.type_title_and_lead(title, "Typed while the server was unreachable.").await;
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    b.send_keys(&editor, "This paragraph never reached the server.").await;
+    b.execute("window.newsdeskAutosave.now()", vec![]).await;
+    b.wait_until(
+        "return document.getElementById('autosave-status').classList.contains('failed')",
+        "the autosave status to say it failed",
+    )
+    .await;
+    let kept =
+        b.execute("return localStorage.getItem('newsdesk:unsaved:/admin/articles/0/autosave')", vec![]).await;
+    let kept = kept.as_str().unwrap_or_default().to_string();
+    assert!(
+        kept.contains("never+reached") || kept.contains("never%20reached"),
+        "the browser keeps a copy: {kept}"
+    );
+    assert!(d.server.state.store.autosave(user, 0).await.unwrap().is_none(), "nothing reached the server");
+
+    // The tab is lost; a new one (the network back) offers the browser's copy.
+    let lost = b.window_handle().await;
+    b.execute("window.open(arguments[0], '_blank')", vec![json!(d.url("/admin/articles/new"))]).await;
+    let fresh = b.window_handles().await.into_iter().find(|h| *h != lost).expect("a new window");
+    b.close_window().await;
+    b.switch_to_window(&fresh).await;
+    wait_for_editor(b).await;
+    let offer = b.text(&b.wait_for(".notice.unsaved").await).await;
+    assert!(offer.contains("This browser kept text typed here"), "the copy is offered: {offer:?}");
+    b.click(&b.find(".notice.unsaved button:not(.secondary)").await).await;
+    let title_now = b.execute("return document.getElementById('title').value", vec![]).await;
+    assert_eq!(title_now, json!(title), "the title is back");
+    let text = b.text(&b.find("#body-editor .ql-editor").await).await;
+    assert!(text.contains("never reached the server"), "the text is back: {text:?}");
+    b.click(&b.find("button[name=action][value=save]").await).await;
+    let url = b.wait_for_url("saved=saved").await;
+    let id: i64 = between(&url, "/admin/articles/", "?").parse().expect("the new article's id");
+    let article = d.server.state.store.article_by_id(id).await.unwrap().expect("saved");
+    assert!(article.body_html.contains("never reached the server"), "saved: {}", article.body_html);
+    let left =
+        b.execute("return localStorage.getItem('newsdesk:unsaved:/admin/articles/0/autosave')", vec![]).await;
+    assert_eq!(left, Value::Null, "saving forgets the browser's copy");
+}
+
 /// An author writes a draft and finds no way to publish: no buttons, and a forged request
 /// with a valid CSRF token is refused.
 async fn author_cannot_publish(d: Arc<Desk>) {
@@ -660,5 +717,6 @@ mod sqlite {
         editor_uploads_a_photo,
         typing_survives_a_lost_tab,
         a_word_document_pastes_whole,
+        typing_survives_the_network_going_down,
     );
 }
