@@ -458,6 +458,73 @@ async fn typing_survives_the_network_going_down(d: Arc<Desk>) {
     assert_eq!(left, Value::Null, "saving forgets the browser's copy");
 }
 
+/// What assistive technology would call the focused element, or `null` when it has no name.
+const ACCESSIBLE_NAME: &str = r#"
+    const el = arguments[0];
+    const text = (s) => (s || '').replace(/\s+/g, ' ').trim();
+    const labelled = el.getAttribute('aria-labelledby');
+    const name = text(el.getAttribute('aria-label'))
+        || (labelled ? text(labelled.split(' ').map((id) => document.getElementById(id)?.textContent).join(' ')) : '')
+        || (el.labels && el.labels.length ? text(el.labels[0].textContent) : '')
+        || text(el.getAttribute('title'))
+        || (['BUTTON', 'A', 'SUMMARY'].includes(el.tagName) ? text(el.textContent) : '');
+    return name || null;
+"#;
+
+/// Presses Tab until the focus is on an element matching `css`, checking that every control
+/// passed on the way has a name; panics after `max` presses.
+async fn tab_to(b: &Browser, css: &str, max: usize) -> Element {
+    for _ in 0..max {
+        let el = b.active().await;
+        let here = b.execute("return arguments[0].matches(arguments[1])", vec![el.arg(), json!(css)]).await;
+        if here == json!(true) {
+            return el;
+        }
+        let tag = b.execute("return arguments[0].tagName", vec![el.arg()]).await;
+        if tag != json!("BODY") {
+            let name = b.execute(ACCESSIBLE_NAME, vec![el.arg()]).await;
+            let html = b.execute("return arguments[0].outerHTML.slice(0, 200)", vec![el.arg()]).await;
+            assert!(name.is_string(), "every control reached by Tab has a name: {html}");
+        }
+        b.send_keys(&el, "\u{E004}").await;
+    }
+    panic!("{css:?} not reached within {max} presses of Tab on {}", b.current_url().await)
+}
+
+/// From the dashboard to a published article with the keyboard alone: Tab to "New article",
+/// Enter, type into each field (Tab leaves the text box), Tab to Publish, Enter, confirm.
+async fn keyboard_alone_goes_from_new_article_to_published(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("kim@example.org", "Kim Keyboard", Role::Editor).await;
+    d.sign_in("kim@example.org", "Kim Keyboard").await;
+    b.goto(&d.url("/admin")).await;
+    let new = tab_to(b, r#"nav.admin-nav a[href="/admin/articles/new"]"#, 40).await;
+    b.send_keys(&new, "\u{E007}").await;
+    b.wait_for_url("/admin/articles/new").await;
+    wait_for_editor(b).await;
+    let title = tab_to(b, "#title", 60).await;
+    b.send_keys(&title, "Typed with the keyboard alone").await;
+    let lead = tab_to(b, "#lead", 3).await;
+    b.send_keys(&lead, "No mouse was used.").await;
+    let text = tab_to(b, "#body-editor .ql-editor", 30).await;
+    b.send_keys(&text, "Every control was reached with Tab.").await;
+    // Tab leaves the text box for the next field.
+    b.send_keys(&text, "\u{E004}").await;
+    let left = b.execute("return document.activeElement.closest('#body-editor') === null", vec![]).await;
+    assert_eq!(left, json!(true), "Tab leaves the text box");
+    let publish = tab_to(b, "button[name=action][value=publish]", 40).await;
+    b.send_keys(&publish, "\u{E007}").await;
+    assert_eq!(b.wait_for_alert().await, "Publish this article now?");
+    b.accept_alert().await;
+    b.wait_for_url("?saved=published").await;
+    assert_eq!(b.text(&b.wait_for(".notice[role=status]").await).await, "Published.");
+    let list = d.server.state.store.articles_after(0, 10).await.unwrap();
+    let article = list.iter().find(|a| a.title == "Typed with the keyboard alone").expect("saved");
+    assert_eq!(article.status, Status::Published);
+    assert!(article.body_html.contains("Every control was reached with Tab."), "{}", article.body_html);
+    assert!(!article.body_html.contains('\t'), "no tab character in the text");
+}
+
 /// An author writes a draft and finds no way to publish: no buttons, and a forged request
 /// with a valid CSRF token is refused.
 async fn author_cannot_publish(d: Arc<Desk>) {
@@ -718,5 +785,6 @@ mod sqlite {
         typing_survives_a_lost_tab,
         a_word_document_pastes_whole,
         typing_survives_the_network_going_down,
+        keyboard_alone_goes_from_new_article_to_published,
     );
 }

@@ -211,6 +211,12 @@ impl Browser {
         found.await.ok().and_then(|v| element(&v, css))
     }
 
+    /// The element that has the keyboard focus (the document's body when none has).
+    pub async fn active(&self) -> Element {
+        let v = self.cmd(reqwest::Method::GET, "/element/active", None).await;
+        element(&v, ":focus").unwrap_or_else(|| panic!("no active element: {v}"))
+    }
+
     /// The first element matching a CSS selector; panics when there is none.
     pub async fn find(&self, css: &str) -> Element {
         match self.try_find(css).await {
