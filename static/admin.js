@@ -384,6 +384,45 @@
     preview.hidden = true;
     select.parentNode.appendChild(preview);
   }
+  // A photo uploaded from the editor joins the picker and is chosen, without leaving the page.
+  var leadUpload = document.getElementById("lead-upload");
+  if (select && leadUpload && window.fetch && window.FormData) {
+    leadUpload.hidden = false;
+    var fileInput = document.getElementById("lead-upload-file");
+    var altInput = document.getElementById("lead-upload-alt");
+    var leadStatus = document.getElementById("lead-upload-status");
+    var tell = function (key, name, error) {
+      leadStatus.textContent = (leadUpload.getAttribute(key) || "").replace("{name}", name).replace("{error}", error || "");
+    };
+    document.getElementById("lead-upload-go").addEventListener("click", function () {
+      var file = fileInput.files && fileInput.files[0];
+      if (!file) { fileInput.focus(); return; }
+      var body = new FormData();
+      body.append("file", file, file.name);
+      body.append("alt", altInput.value);
+      tell("data-uploading", file.name);
+      fetch("/admin/media", {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": leadUpload.getAttribute("data-csrf"), "Accept": "application/json" }
+      }).then(function (response) {
+        return response.json().catch(function () { return { ok: false, error: response.status + " " + response.statusText }; });
+      }).then(function (data) {
+        if (!data.ok) { tell("data-failed", file.name, data.error); return; }
+        var option = document.createElement("option");
+        option.value = String(data.id);
+        option.setAttribute("data-thumb", data.thumb);
+        option.textContent = altInput.value || file.name;
+        select.appendChild(option);
+        select.value = option.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+        fileInput.value = "";
+        altInput.value = "";
+        tell("data-done", file.name);
+      }, function (error) { tell("data-failed", file.name, String(error)); });
+    });
+  }
   if (select && preview) {
     select.addEventListener("change", function () {
       var option = select.options[select.selectedIndex];

@@ -486,7 +486,7 @@ async fn tab_to(b: &Browser, css: &str, max: usize) -> Element {
             let html = b.execute("return arguments[0].outerHTML.slice(0, 200)", vec![el.arg()]).await;
             assert!(name.is_string(), "every control reached by Tab has a name: {html}");
         }
-        b.send_keys(&el, "\u{E004}").await;
+        b.press("\u{E004}").await;
     }
     panic!("{css:?} not reached within {max} presses of Tab on {}", b.current_url().await)
 }
@@ -523,6 +523,47 @@ async fn keyboard_alone_goes_from_new_article_to_published(d: Arc<Desk>) {
     assert_eq!(article.status, Status::Published);
     assert!(article.body_html.contains("Every control was reached with Tab."), "{}", article.body_html);
     assert!(!article.body_html.contains('\t'), "no tab character in the text");
+}
+
+/// The lead photo is uploaded from the editor itself: it joins the picker, is chosen and shown,
+/// and the saved article has it, all without leaving the page or losing what was typed.
+async fn a_lead_photo_is_uploaded_from_the_editor(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("lea@example.org", "Lea Lead", Role::Editor).await;
+    d.sign_in("lea@example.org", "Lea Lead").await;
+    d.open_new_article().await;
+    d.type_title_and_lead("Harbour reopens", "With a photo uploaded in the editor.").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let photo = dir.path().join("harbour.png");
+    let gradient = image::RgbImage::from_fn(320, 240, |x, y| {
+        image::Rgb([(x * 255 / 320) as u8, (y * 255 / 240) as u8, 90])
+    });
+    gradient.save(&photo).expect("write the test photo");
+    let page = b.current_url().await;
+    b.send_keys(&b.find("#lead-upload-file").await, &photo.display().to_string()).await;
+    b.send_keys(&b.find("#lead-upload-alt").await, "Ships in the reopened harbour").await;
+    b.click(&b.find("#lead-upload-go").await).await;
+    b.wait_until(
+        "return document.getElementById('lead-upload-status').textContent.includes('chosen as the lead photo')",
+        "the upload to finish and say so",
+    )
+    .await;
+    assert_eq!(b.current_url().await, page, "the editor never left the page");
+    let chosen = b.execute("return document.getElementById('lead_image').value", vec![]).await;
+    let id: i64 = chosen.as_str().unwrap_or_default().parse().expect("the new photo is chosen");
+    b.wait_until(
+        "const i = document.getElementById('lead-image-preview'); return !!i && !i.hidden && i.complete && i.naturalWidth > 0",
+        "the chosen photo's thumbnail to show",
+    )
+    .await;
+    let title = b.execute("return document.getElementById('title').value", vec![]).await;
+    assert_eq!(title, json!("Harbour reopens"), "what was typed is still there");
+    b.click(&b.find("button[name=action][value=save]").await).await;
+    let url = b.wait_for_url("saved=saved").await;
+    let article: i64 = between(&url, "/admin/articles/", "?").parse().expect("the article's id");
+    assert_eq!(d.server.state.store.lead_image_id(article).await.unwrap(), Some(id), "saved with the photo");
+    let media = d.server.state.store.media_by_id(id).await.unwrap().expect("in the library");
+    assert_eq!(media.alt, "Ships in the reopened harbour", "with its description");
 }
 
 /// An author writes a draft and finds no way to publish: no buttons, and a forged request
@@ -786,5 +827,6 @@ mod sqlite {
         a_word_document_pastes_whole,
         typing_survives_the_network_going_down,
         keyboard_alone_goes_from_new_article_to_published,
+        a_lead_photo_is_uploaded_from_the_editor,
     );
 }

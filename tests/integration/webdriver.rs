@@ -211,6 +211,15 @@ impl Browser {
         found.await.ok().and_then(|v| element(&v, css))
     }
 
+    /// Presses and releases one key wherever the focus is, as a person would (WebDriver
+    /// actions; unlike typing into an element, it moves no focus and works on any control).
+    pub async fn press(&self, key: &str) {
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }
+        ] }] });
+        self.post("/actions", actions).await;
+    }
+
     /// The element that has the keyboard focus (the document's body when none has).
     pub async fn active(&self) -> Element {
         let v = self.cmd(reqwest::Method::GET, "/element/active", None).await;

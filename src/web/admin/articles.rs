@@ -470,6 +470,7 @@ async fn editor_page(
         sections => sections.iter().map(|s| context! { id => s.id, name => s.name(lang) }).collect::<Vec<_>>(),
         can_publish => role.can(Permission::Publish),
         can_delete => role.can(Permission::DeleteArticle),
+        can_upload => role.can(Permission::UploadMedia),
         pinned => match article.filter(|a| a.status == Status::Published) {
             Some(a) => state.store.pinned_article(&a.lang).await? == Some(a.id),
             None => false,
