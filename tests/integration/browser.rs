@@ -566,6 +566,52 @@ async fn a_lead_photo_is_uploaded_from_the_editor(d: Arc<Desk>) {
     assert_eq!(media.alt, "Ships in the reopened harbour", "with its description");
 }
 
+/// Review in the browser: an author submits a draft, an editor sends it back with a note from
+/// the editor's thread, and the author finds the note on the dashboard and beside the text.
+async fn a_draft_is_sent_back_with_a_note(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("ari@example.org", "Ari Author", Role::Author).await;
+    d.add_user("eve@example.org", "Eve Editor", Role::Editor).await;
+    d.sign_in("ari@example.org", "Ari Author").await;
+    d.open_new_article().await;
+    d.type_title_and_lead("Draft for review", "Please check the figures.").await;
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    b.send_keys(&editor, "The budget grew by 42 per cent.").await;
+    b.click(&b.find("button[name=action][value=submit]").await).await;
+    b.wait_for_url("saved=submitted").await;
+    let sign_out = b.find("form[action='/admin/logout'] button").await;
+    b.click(&sign_out).await;
+    b.wait_until("return location.pathname.startsWith('/admin/login')", "the sign-in page").await;
+
+    d.sign_in("eve@example.org", "Eve Editor").await;
+    let find_draft = "return [...document.querySelectorAll('main a')].find((a) => a.textContent.trim() === 'Draft for review')?.getAttribute('href') ?? null";
+    let href = b.execute(find_draft, vec![]).await;
+    let href = href.as_str().expect("the dashboard lists the draft awaiting review").to_string();
+    b.click(&b.find(&format!("main a[href='{href}']")).await).await;
+    wait_for_editor(b).await;
+    b.send_keys(&b.find("#comment").await, "Please give the source of the 42 per cent.").await;
+    b.click(&b.find("button[formaction$='/send-back']").await).await;
+    b.wait_for_url("saved=sent-back").await;
+    assert_eq!(b.text(&b.wait_for(".notice[role=status]").await).await, "Sent back to the author.");
+    b.click(&b.find("form[action='/admin/logout'] button").await).await;
+    b.wait_until("return location.pathname.startsWith('/admin/login')", "the sign-in page").await;
+
+    d.sign_in("ari@example.org", "Ari Author").await;
+    let main = b.text(&b.find("main").await).await;
+    assert!(main.contains("About your articles"), "the dashboard has news for the author: {main}");
+    assert!(main.contains("Please give the source of the 42 per cent."), "with the editor's note: {main}");
+    let href = b.execute(find_draft, vec![]).await;
+    let href = href.as_str().expect("the notice links to the draft").to_string();
+    b.click(&b.find(&format!("main a[href='{href}']")).await).await;
+    wait_for_editor(b).await;
+    let thread = b.text(&b.find("ol.notes").await).await;
+    assert!(
+        thread.contains("Sent back") && thread.contains("Eve Editor"),
+        "the thread beside the text: {thread}"
+    );
+}
+
 /// An author writes a draft and finds no way to publish: no buttons, and a forged request
 /// with a valid CSRF token is refused.
 async fn author_cannot_publish(d: Arc<Desk>) {
@@ -828,5 +874,6 @@ mod sqlite {
         typing_survives_the_network_going_down,
         keyboard_alone_goes_from_new_article_to_published,
         a_lead_photo_is_uploaded_from_the_editor,
+        a_draft_is_sent_back_with_a_note,
     );
 }
