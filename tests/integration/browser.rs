@@ -612,6 +612,65 @@ async fn a_draft_is_sent_back_with_a_note(d: Arc<Desk>) {
     );
 }
 
+/// An editor publishes a story, translates it beside the source (the translation starts empty)
+/// and later corrects the original with a public note that readers see under it.
+async fn a_story_is_translated_and_corrected(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("tom@example.org", "Tom Translator", Role::Editor).await;
+    d.sign_in("tom@example.org", "Tom Translator").await;
+    d.open_new_article().await;
+    d.type_title_and_lead("Ministers meet in Minsk", "The ministers met.").await;
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    b.send_keys(&editor, "The meeting lasted two hours.").await;
+    b.click(&b.find("button[name=action][value=publish]").await).await;
+    b.wait_for_alert().await;
+    b.accept_alert().await;
+    let source_url = b.wait_for_url("saved=published").await;
+
+    // Translate: an empty form beside the source.
+    b.click(&b.find("form[action$='/translate'] button").await).await;
+    b.wait_for_url("translation_of=").await;
+    wait_for_editor(b).await;
+    let panel = b.text(&b.find(".source-panel").await).await;
+    assert!(panel.contains("The meeting lasted two hours."), "the source is shown beside: {panel}");
+    let empty = b
+        .execute(
+            "return [document.getElementById('title').value, document.getElementById('body').value]",
+            vec![],
+        )
+        .await;
+    assert_eq!(empty, json!(["", ""]), "the translation starts empty");
+    b.send_keys(&b.find("#title").await, "Министры встретились в Минске").await;
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    b.send_keys(&editor, "Встреча длилась два часа.").await;
+    b.click(&b.find("button[name=action][value=save]").await).await;
+    b.wait_for_url("saved=saved").await;
+    let saved = d.server.state.store.articles_after(0, 10).await.unwrap();
+    let ru = saved.iter().find(|a| a.lang.as_str() == "ru").expect("the translation is saved");
+    assert_eq!(ru.slug, "ministry-vstretilis-v-minske", "with its own address");
+
+    // A correction of the original, shown to readers.
+    b.goto(&source_url).await;
+    wait_for_editor(b).await;
+    let status = b.text(&b.find(&format!("a[href='/admin/articles/{}']", ru.id)).await).await;
+    assert_eq!(status, "draft", "the source's editor lists the translation as a draft, not outdated");
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    b.execute("window.newsdeskEditor.setText('The meeting lasted three hours.', 'user')", vec![]).await;
+    b.send_keys(&b.find("#correction").await, "The meeting lasted three hours, not two.").await;
+    b.click(&b.find("button[name=action][value=save]").await).await;
+    b.wait_for_url("saved=corrected").await;
+    let en = saved.iter().find(|a| a.lang.as_str() == "en").expect("the original");
+    b.goto(&d.url(&format!("/en/news/{}", en.slug))).await;
+    let corrections = b.text(&b.wait_for("section.corrections").await).await;
+    assert!(
+        corrections.contains("The meeting lasted three hours, not two."),
+        "readers see it: {corrections}"
+    );
+}
+
 /// An author writes a draft and finds no way to publish: no buttons, and a forged request
 /// with a valid CSRF token is refused.
 async fn author_cannot_publish(d: Arc<Desk>) {
@@ -875,5 +934,6 @@ mod sqlite {
         keyboard_alone_goes_from_new_article_to_published,
         a_lead_photo_is_uploaded_from_the_editor,
         a_draft_is_sent_back_with_a_note,
+        a_story_is_translated_and_corrected,
     );
 }
