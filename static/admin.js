@@ -18,6 +18,55 @@
     });
     return delta;
   };
+  // Photos in the text: uploaded to the library with their description (required: a photo
+  // nobody can read stops the publication) and inserted where the cursor was.
+  var textPhoto = document.getElementById("text-photo");
+  var photoAt = 0;
+  function openTextPhoto(quill) {
+    if (!textPhoto) { return; }
+    var range = quill.getSelection(true);
+    photoAt = range ? range.index : quill.getLength();
+    textPhoto.hidden = false;
+    document.getElementById("text-photo-file").focus();
+  }
+  function insertTextPhoto(quill) {
+    var fileInput = document.getElementById("text-photo-file");
+    var altInput = document.getElementById("text-photo-alt");
+    var status = document.getElementById("text-photo-status");
+    var tell = function (key, name, error) {
+      status.textContent = (textPhoto.getAttribute(key) || "").replace("{name}", name || "").replace("{error}", error || "");
+    };
+    var file = fileInput.files && fileInput.files[0];
+    if (!file) { fileInput.focus(); return; }
+    var alt = altInput.value.trim();
+    if (!alt) { tell("data-need-alt"); altInput.focus(); return; }
+    var body = new FormData();
+    body.append("file", file, file.name);
+    body.append("alt", alt);
+    tell("data-uploading", file.name);
+    fetch("/admin/media", {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": textPhoto.getAttribute("data-csrf"), "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return { ok: false, error: response.status + " " + response.statusText }; });
+    }).then(function (data) {
+      if (!data.ok) { tell("data-failed", file.name, data.error); return; }
+      quill.insertEmbed(photoAt, "image", data.src, "user");
+      quill.formatText(photoAt, 1, "alt", alt, "user");
+      Array.prototype.forEach.call(quill.root.querySelectorAll("img"), function (img) {
+        if (img.getAttribute("src") === data.src && !img.getAttribute("alt")) { img.setAttribute("alt", alt); }
+      });
+      quill.setSelection(photoAt + 1, 0, "user");
+      // The description was set on the element itself: bring the form's field up to date.
+      field.value = quill.getSemanticHTML().replace(/&nbsp;/g, " ");
+      markDirty();
+      fileInput.value = "";
+      altInput.value = "";
+      tell("data-done", file.name);
+    }, function (error) { tell("data-failed", file.name, String(error)); });
+  }
   if (field && holder && window.Quill) {
     holder.addEventListener("paste", function (e) {
       var html = e.clipboardData ? e.clipboardData.getData("text/html") : "";
@@ -26,7 +75,7 @@
     }, true);
     var quill = new window.Quill(holder, {
       theme: "snow",
-      formats: ["header", "bold", "italic", "link", "list", "blockquote", "table"],
+      formats: ["header", "bold", "italic", "link", "list", "blockquote", "table", "image"],
       modules: {
         // Tables: typed with the toolbar's table button, or pasted from a word processor.
         table: true,
@@ -44,10 +93,14 @@
             [{ header: [2, 3, false] }],
             ["bold", "italic", "link"],
             [{ list: "ordered" }, { list: "bullet" }],
-            ["blockquote", "table", "clean"]
+            ["blockquote", "table", "image", "clean"]
           ],
-          // The table button inserts a table of three rows and three columns.
-          handlers: { table: function () { this.quill.getModule("table").insertTable(3, 3); } }
+          // The table button inserts a table of three rows and three columns; the photo
+          // button opens the panel that uploads a photo with its description (below).
+          handlers: {
+            table: function () { this.quill.getModule("table").insertTable(3, 3); },
+            image: function () { openTextPhoto(this.quill); }
+          }
         },
         clipboard: { matchers: [["H1, H2, H3, H4, H5, H6", function (node, delta) { return headingLevel(node, delta); }]] }
       }
@@ -76,6 +129,7 @@
     named("button.ql-blockquote", "blockquote");
     named("button.ql-clean", "clean");
     named("button.ql-table", "table");
+    named("button.ql-image", "image");
     named(".ql-header .ql-picker-label", "header");
     named(".ql-header .ql-picker-item[data-value='2']", "header-2");
     named(".ql-header .ql-picker-item[data-value='3']", "header-3");
@@ -101,6 +155,13 @@
       if (source === "user") { markDirty(); }
     });
     window.newsdeskEditor = quill;
+    if (textPhoto) {
+      document.getElementById("text-photo-go").addEventListener("click", function () { insertTextPhoto(quill); });
+      document.getElementById("text-photo-close").addEventListener("click", function () {
+        textPhoto.hidden = true;
+        quill.focus();
+      });
+    }
   }
   // Leaving a form with unsaved changes asks first (the browser's own question); saving or
   // any other submit of the form does not.

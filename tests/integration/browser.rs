@@ -671,6 +671,57 @@ async fn a_story_is_translated_and_corrected(d: Arc<Desk>) {
     );
 }
 
+/// A photo inserted into the text from the editor, with its description, is published and
+/// served to readers with every variant (`srcset`), its dimensions and its description.
+async fn a_photo_goes_into_the_text(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("pia@example.org", "Pia Photo", Role::Editor).await;
+    d.sign_in("pia@example.org", "Pia Photo").await;
+    d.open_new_article().await;
+    d.type_title_and_lead("Harbour in pictures", "A photo in the text.").await;
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    b.send_keys(&editor, "Before the photo.").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let photo = dir.path().join("quay.png");
+    let gradient =
+        image::RgbImage::from_fn(1600, 900, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
+    gradient.save(&photo).expect("write the test photo");
+    b.click(&b.find(".ql-toolbar button.ql-image").await).await;
+    b.send_keys(&b.find("#text-photo-file").await, &photo.display().to_string()).await;
+    // Without a description it is refused in words.
+    b.click(&b.find("#text-photo-go").await).await;
+    let said = b.text(&b.find("#text-photo-status").await).await;
+    assert!(said.contains("Describe the photo first"), "{said}");
+    b.send_keys(&b.find("#text-photo-alt").await, "The quay at dawn").await;
+    b.click(&b.find("#text-photo-go").await).await;
+    b.wait_until(
+        "return !!document.querySelector('#body-editor .ql-editor img[alt=\"The quay at dawn\"]')",
+        "the photo with its description in the text",
+    )
+    .await;
+    let field = b.execute("return document.getElementById('body').value", vec![]).await;
+    assert!(
+        field.as_str().unwrap_or_default().contains("alt=\"The quay at dawn\""),
+        "the form carries it: {field}"
+    );
+    b.click(&b.find("button[name=action][value=publish]").await).await;
+    b.wait_for_alert().await;
+    b.accept_alert().await;
+    b.wait_for_url("saved=published").await;
+    let served = d.server.page("/en/news/harbour-in-pictures").await;
+    let body = between(&served, r#"<div class="article-body">"#, "</div>");
+    assert!(body.contains("alt=\"The quay at dawn\""), "{body}");
+    assert!(
+        body.contains("srcset=\"/media/") && body.contains(" 480w") && body.contains("loading=\"lazy\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("width=\"") && body.contains("height=\""),
+        "dimensions keep the page steady: {body}"
+    );
+}
+
 /// An author writes a draft and finds no way to publish: no buttons, and a forged request
 /// with a valid CSRF token is refused.
 async fn author_cannot_publish(d: Arc<Desk>) {
@@ -935,5 +986,6 @@ mod sqlite {
         a_lead_photo_is_uploaded_from_the_editor,
         a_draft_is_sent_back_with_a_note,
         a_story_is_translated_and_corrected,
+        a_photo_goes_into_the_text,
     );
 }

@@ -317,7 +317,7 @@ pub async fn upload(
         let view = image_view(id, &key, i64::from(width), i64::from(height), 480);
         return Ok((
             StatusCode::CREATED,
-            Json(serde_json::json!({ "ok": true, "id": id, "thumb": view.src })),
+            Json(serde_json::json!({ "ok": true, "id": id, "thumb": view.src, "src": view.large })),
         )
             .into_response());
     }

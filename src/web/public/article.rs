@@ -114,7 +114,7 @@ pub async fn render_article_with(
             article => context! {
                 title => &article.title,
                 lead => &article.lead,
-                body_html => &article.body_html,
+                body_html => super::media::responsive_body(state, &article.body_html).await,
                 date => dates::short(article.publish_at, tz),
                 date_long => dates::long(article.publish_at, tz, l),
                 datetime => dates::rfc3339(article.publish_at, tz),
