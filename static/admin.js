@@ -156,6 +156,22 @@
     });
     window.newsdeskEditor = quill;
     if (textPhoto) {
+      // A photo dropped on or pasted into the text goes through the same panel: it needs its
+      // description before it goes in (Quill would otherwise put the file's bytes in the text).
+      var takeFiles = function (event, files) {
+        var photos = Array.prototype.filter.call(files || [], function (f) { return /^image\//.test(f.type); });
+        if (!photos.length) { return; }
+        event.preventDefault();
+        event.stopPropagation();
+        var chosen = new DataTransfer();
+        chosen.items.add(photos[0]);
+        openTextPhoto(quill);
+        var fileInput = document.getElementById("text-photo-file");
+        fileInput.files = chosen.files;
+        document.getElementById("text-photo-alt").focus();
+      };
+      quill.root.addEventListener("drop", function (e) { takeFiles(e, e.dataTransfer && e.dataTransfer.files); }, true);
+      quill.root.addEventListener("paste", function (e) { takeFiles(e, e.clipboardData && e.clipboardData.files); }, true);
       document.getElementById("text-photo-go").addEventListener("click", function () { insertTextPhoto(quill); });
       document.getElementById("text-photo-close").addEventListener("click", function () {
         textPhoto.hidden = true;

@@ -709,6 +709,23 @@ async fn a_photo_goes_into_the_text(d: Arc<Desk>) {
     b.wait_for_alert().await;
     b.accept_alert().await;
     b.wait_for_url("saved=published").await;
+    // A photo dropped on the text opens the same panel with the file chosen, asking for its
+    // description; its bytes never go into the text.
+    let dropped = r#"
+        const png = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([png], 'dropped.png', { type: 'image/png' }));
+        document.getElementById('text-photo').hidden = true;
+        const event = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
+        document.querySelector('#body-editor .ql-editor').dispatchEvent(event);
+        return [event.defaultPrevented, document.getElementById('text-photo').hidden,
+                document.getElementById('text-photo-file').files[0]?.name ?? null,
+                document.activeElement.id];
+    "#;
+    let tiny_png =
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let state = b.execute(dropped, vec![json!(tiny_png)]).await;
+    assert_eq!(state, json!([true, false, "dropped.png", "text-photo-alt"]), "the drop opens the panel");
     let served = d.server.page("/en/news/harbour-in-pictures").await;
     let body = between(&served, r#"<div class="article-body">"#, "</div>");
     assert!(body.contains("alt=\"The quay at dawn\""), "{body}");
