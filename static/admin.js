@@ -4,6 +4,23 @@
 // everything else.
 (function () {
   "use strict";
+  // Sends one photo (and its description) to the media library; resolves to the library's
+  // answer, `{ ok, id, thumb, src }` or `{ ok: false, error }`.
+  function uploadPhoto(file, alt, csrf) {
+    var body = new FormData();
+    body.append("file", file, file.name);
+    body.append("alt", alt);
+    return fetch("/admin/media", {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf, "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return { ok: false, error: response.status + " " + response.statusText }; });
+    });
+  }
+  // The lead-photo picker (further down, in its own scope) uploads the same way.
+  window.newsdeskUploadPhoto = uploadPhoto;
   var field = document.getElementById("body");
   var holder = document.getElementById("body-editor");
   // Pasted headings keep their order of importance under the article's title (the page's
@@ -40,18 +57,9 @@
     if (!file) { fileInput.focus(); return; }
     var alt = altInput.value.trim();
     if (!alt) { tell("data-need-alt"); altInput.focus(); return; }
-    var body = new FormData();
-    body.append("file", file, file.name);
-    body.append("alt", alt);
     tell("data-uploading", file.name);
-    fetch("/admin/media", {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "X-CSRF-Token": textPhoto.getAttribute("data-csrf"), "Accept": "application/json" }
-    }).then(function (response) {
-      return response.json().catch(function () { return { ok: false, error: response.status + " " + response.statusText }; });
-    }).then(function (data) {
+    uploadPhoto(file, alt, textPhoto.getAttribute("data-csrf"))
+    .then(function (data) {
       if (!data.ok) { tell("data-failed", file.name, data.error); return; }
       quill.insertEmbed(photoAt, "image", data.src, "user");
       quill.formatText(photoAt, 1, "alt", alt, "user");
@@ -474,18 +482,9 @@
     document.getElementById("lead-upload-go").addEventListener("click", function () {
       var file = fileInput.files && fileInput.files[0];
       if (!file) { fileInput.focus(); return; }
-      var body = new FormData();
-      body.append("file", file, file.name);
-      body.append("alt", altInput.value);
       tell("data-uploading", file.name);
-      fetch("/admin/media", {
-        method: "POST",
-        body: body,
-        credentials: "same-origin",
-        headers: { "X-CSRF-Token": leadUpload.getAttribute("data-csrf"), "Accept": "application/json" }
-      }).then(function (response) {
-        return response.json().catch(function () { return { ok: false, error: response.status + " " + response.statusText }; });
-      }).then(function (data) {
+      window.newsdeskUploadPhoto(file, altInput.value, leadUpload.getAttribute("data-csrf"))
+      .then(function (data) {
         if (!data.ok) { tell("data-failed", file.name, data.error); return; }
         var option = document.createElement("option");
         option.value = String(data.id);

@@ -167,16 +167,7 @@ impl Newsroom {
                 return Err(NewsroomError::Forbidden);
             }
             let lead_image_id = self.store.lead_image_id(other.id).await?;
-            let findings = self.accessibility_findings(&other.title, &other.body_html, lead_image_id).await?;
-            let strictness = accessibility::Strictness::parse(&self.store.accessibility_strictness().await?);
-            let errors: Vec<FieldError> = findings
-                .iter()
-                .filter(|f| f.blocks(strictness))
-                .map(accessibility::Finding::to_error)
-                .collect();
-            if !errors.is_empty() {
-                return Err(NewsroomError::Invalid(errors));
-            }
+            self.refuse_inaccessible(&other.title, &other.body_html, lead_image_id).await?;
             release.push((other.id, other.version));
         }
         Ok(release)
@@ -406,7 +397,18 @@ impl Newsroom {
         if !going_public || was == Some(Status::Published) {
             return Ok(());
         }
-        let findings = self.accessibility_findings(&edit.title, &edit.body_html, edit.lead_image_id).await?;
+        self.refuse_inaccessible(&edit.title, &edit.body_html, edit.lead_image_id).await
+    }
+
+    /// Refuses what the accessibility check finds that stops a publication under the site's
+    /// rule (every finding, or only pictures without a text alternative).
+    async fn refuse_inaccessible(
+        &self,
+        title: &str,
+        body_html: &str,
+        lead_image_id: Option<i64>,
+    ) -> Result<()> {
+        let findings = self.accessibility_findings(title, body_html, lead_image_id).await?;
         if findings.is_empty() {
             return Ok(());
         }

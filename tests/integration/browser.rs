@@ -81,6 +81,16 @@ impl Desk {
     }
 
     /// Types a title and a lead into the editor form.
+    /// Opens a new article and types its title, lead and a line of text.
+    async fn write_new(&self, title: &str, lead: &str, text: &str) {
+        self.open_new_article().await;
+        self.type_title_and_lead(title, lead).await;
+        let b = &self.browser;
+        let editor = b.find("#body-editor .ql-editor").await;
+        b.click(&editor).await;
+        b.send_keys(&editor, text).await;
+    }
+
     async fn type_title_and_lead(&self, title: &str, lead: &str) {
         let b = &self.browser;
         b.send_keys(&b.find("#title").await, title).await;
@@ -573,11 +583,7 @@ async fn a_draft_is_sent_back_with_a_note(d: Arc<Desk>) {
     d.add_user("ari@example.org", "Ari Author", Role::Author).await;
     d.add_user("eve@example.org", "Eve Editor", Role::Editor).await;
     d.sign_in("ari@example.org", "Ari Author").await;
-    d.open_new_article().await;
-    d.type_title_and_lead("Draft for review", "Please check the figures.").await;
-    let editor = b.find("#body-editor .ql-editor").await;
-    b.click(&editor).await;
-    b.send_keys(&editor, "The budget grew by 42 per cent.").await;
+    d.write_new("Draft for review", "Please check the figures.", "The budget grew by 42 per cent.").await;
     b.click(&b.find("button[name=action][value=submit]").await).await;
     b.wait_for_url("saved=submitted").await;
     let sign_out = b.find("form[action='/admin/logout'] button").await;
@@ -618,11 +624,7 @@ async fn a_story_is_translated_and_corrected(d: Arc<Desk>) {
     let b = &d.browser;
     d.add_user("tom@example.org", "Tom Translator", Role::Editor).await;
     d.sign_in("tom@example.org", "Tom Translator").await;
-    d.open_new_article().await;
-    d.type_title_and_lead("Ministers meet in Minsk", "The ministers met.").await;
-    let editor = b.find("#body-editor .ql-editor").await;
-    b.click(&editor).await;
-    b.send_keys(&editor, "The meeting lasted two hours.").await;
+    d.write_new("Ministers meet in Minsk", "The ministers met.", "The meeting lasted two hours.").await;
     b.click(&b.find("button[name=action][value=publish]").await).await;
     b.wait_for_alert().await;
     b.accept_alert().await;
@@ -677,11 +679,7 @@ async fn a_photo_goes_into_the_text(d: Arc<Desk>) {
     let b = &d.browser;
     d.add_user("pia@example.org", "Pia Photo", Role::Editor).await;
     d.sign_in("pia@example.org", "Pia Photo").await;
-    d.open_new_article().await;
-    d.type_title_and_lead("Harbour in pictures", "A photo in the text.").await;
-    let editor = b.find("#body-editor .ql-editor").await;
-    b.click(&editor).await;
-    b.send_keys(&editor, "Before the photo.").await;
+    d.write_new("Harbour in pictures", "A photo in the text.", "Before the photo.").await;
     let dir = tempfile::tempdir().expect("temp dir");
     let photo = dir.path().join("quay.png");
     let gradient =
