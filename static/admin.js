@@ -92,6 +92,12 @@
         keyboard: {
           bindings: {
             tab: { key: "Tab", handler: function () { return true; } },
+            // Ctrl+M (Cmd+M on a Mac) inserts a tab character, for the rare text that needs one.
+            tabCharacter: { key: "m", shortKey: true, handler: function (range) {
+              this.quill.insertText(range.index, "\t", "user");
+              this.quill.setSelection(range.index + 1, 0, "user");
+              return false;
+            } },
             indent: { key: "Tab", format: ["blockquote", "indent", "list"], handler: function () { return true; } },
             outdent: { key: "Tab", shiftKey: true, format: ["blockquote", "indent", "list"], handler: function () { return true; } }
           }
@@ -153,6 +159,7 @@
     // allowed, and says nothing about what the element is).
     quill.root.setAttribute("role", "textbox");
     quill.root.setAttribute("aria-multiline", "true");
+    if (document.getElementById("body-keys")) { quill.root.setAttribute("aria-describedby", "body-keys"); }
     quill.root.setAttribute("aria-label", label ? label.textContent : "Body");
     // Quill 2.0.3's getSemanticHTML() turns every space into &nbsp; (upstream issue 4509),
     // which would stop published text from wrapping; put the spaces back.

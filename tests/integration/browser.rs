@@ -518,6 +518,9 @@ async fn keyboard_alone_goes_from_new_article_to_published(d: Arc<Desk>) {
     b.send_keys(&lead, "No mouse was used.").await;
     let text = tab_to(b, "#body-editor .ql-editor", 30).await;
     b.send_keys(&text, "Every control was reached with Tab.").await;
+    // The documented key puts a tab character in the text where one is wanted.
+    b.send_keys(&text, "\u{E009}m").await;
+    b.send_keys(&text, "(after a tab)").await;
     // Tab leaves the text box for the next field.
     b.send_keys(&text, "\u{E004}").await;
     let left = b.execute("return document.activeElement.closest('#body-editor') === null", vec![]).await;
@@ -532,7 +535,13 @@ async fn keyboard_alone_goes_from_new_article_to_published(d: Arc<Desk>) {
     let article = list.iter().find(|a| a.title == "Typed with the keyboard alone").expect("saved");
     assert_eq!(article.status, Status::Published);
     assert!(article.body_html.contains("Every control was reached with Tab."), "{}", article.body_html);
-    assert!(!article.body_html.contains('\t'), "no tab character in the text");
+    assert_eq!(
+        article.body_html.matches('\t').count(),
+        1,
+        "only the tab asked for with Ctrl+M: {}",
+        article.body_html
+    );
+    assert!(article.body_html.contains("Tab.\t(after a tab)"), "{}", article.body_html);
 }
 
 /// The lead photo is uploaded from the editor itself: it joins the picker, is chosen and shown,
