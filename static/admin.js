@@ -4,12 +4,17 @@
 // everything else.
 (function () {
   "use strict";
-  // Sends one photo (and its description) to the media library; resolves to the library's
-  // answer, `{ ok, id, thumb, src }` or `{ ok: false, error }`.
-  function uploadPhoto(file, alt, csrf) {
+  // Sends one photo (and its description, and optionally its caption and credit) to the media
+  // library, its texts in the article's language; resolves to the library's answer,
+  // `{ ok, id, thumb, src }` or `{ ok: false, error }`.
+  function uploadPhoto(file, alt, csrf, more) {
     var body = new FormData();
     body.append("file", file, file.name);
     body.append("alt", alt);
+    if (more && more.caption) { body.append("caption", more.caption); }
+    if (more && more.credit) { body.append("credit", more.credit); }
+    var lang = document.getElementById("lang");
+    if (lang && lang.value) { body.append("lang", lang.value); }
     return fetch("/admin/media", {
       method: "POST",
       body: body,
@@ -49,6 +54,8 @@
   function insertTextPhoto(quill) {
     var fileInput = document.getElementById("text-photo-file");
     var altInput = document.getElementById("text-photo-alt");
+    var captionInput = document.getElementById("text-photo-caption");
+    var creditInput = document.getElementById("text-photo-credit");
     var status = document.getElementById("text-photo-status");
     var tell = function (key, name, error) {
       status.textContent = (textPhoto.getAttribute(key) || "").replace("{name}", name || "").replace("{error}", error || "");
@@ -58,20 +65,27 @@
     var alt = altInput.value.trim();
     if (!alt) { tell("data-need-alt"); altInput.focus(); return; }
     tell("data-uploading", file.name);
-    uploadPhoto(file, alt, textPhoto.getAttribute("data-csrf"))
+    var more = { caption: captionInput.value.trim(), credit: creditInput.value.trim() };
+    uploadPhoto(file, alt, textPhoto.getAttribute("data-csrf"), more)
     .then(function (data) {
       if (!data.ok) { tell("data-failed", file.name, data.error); return; }
-      quill.insertEmbed(photoAt, "image", data.src, "user");
-      quill.formatText(photoAt, 1, "alt", alt, "user");
+      // On a line of its own, as readers see it: a figure with its caption under it.
+      var at = photoAt;
+      if (at > 0 && quill.getText(at - 1, 1) !== "\n") { quill.insertText(at, "\n", "user"); at += 1; }
+      quill.insertEmbed(at, "image", data.src, "user");
+      if (quill.getText(at + 1, 1) !== "\n") { quill.insertText(at + 1, "\n", "user"); }
+      quill.formatText(at, 1, "alt", alt, "user");
       Array.prototype.forEach.call(quill.root.querySelectorAll("img"), function (img) {
         if (img.getAttribute("src") === data.src && !img.getAttribute("alt")) { img.setAttribute("alt", alt); }
       });
-      quill.setSelection(photoAt + 1, 0, "user");
+      quill.setSelection(at + 1, 0, "user");
       // The description was set on the element itself: bring the form's field up to date.
       field.value = quill.getSemanticHTML().replace(/&nbsp;/g, " ");
       markDirty();
       fileInput.value = "";
       altInput.value = "";
+      captionInput.value = "";
+      creditInput.value = "";
       tell("data-done", file.name);
     }, function (error) { tell("data-failed", file.name, String(error)); });
   }

@@ -117,8 +117,9 @@ fn external_images_to_links(html: &str) -> String {
     out
 }
 
-/// The raw (still escaped) value of `name="…"` in a serialized tag.
-fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+/// The raw (still escaped) value of `name="…"` in a tag of sanitized HTML, whose attributes
+/// are always written `name="value"`.
+pub fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let key = format!(" {name}=\"");
     let start = tag.find(&key)? + key.len();
     let len = tag[start..].find('"')?;

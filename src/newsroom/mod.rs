@@ -167,7 +167,8 @@ impl Newsroom {
                 return Err(NewsroomError::Forbidden);
             }
             let lead_image_id = self.store.lead_image_id(other.id).await?;
-            self.refuse_inaccessible(&other.title, &other.body_html, lead_image_id).await?;
+            self.refuse_inaccessible(other.lang.as_str(), &other.title, &other.body_html, lead_image_id)
+                .await?;
             release.push((other.id, other.version));
         }
         Ok(release)
@@ -375,15 +376,20 @@ impl Newsroom {
         Ok(written.into_iter().map(|w| self.done(w)).collect())
     }
 
-    /// What the accessibility check finds in an article's text and lead photo.
+    /// What the accessibility check finds in an article's text and lead photo (with the
+    /// photo's description in the article's language).
     pub async fn accessibility_findings(
         &self,
+        lang: &str,
         title: &str,
         body_html: &str,
         lead_image_id: Option<i64>,
     ) -> crate::storage::Result<Vec<accessibility::Finding>> {
         let alt = match lead_image_id {
-            Some(id) => self.store.media_by_id(id).await?.map(|m| m.alt),
+            Some(id) => match self.store.media_by_id(id).await? {
+                Some(m) => Some(self.store.media_in_language(m, lang).await?.alt),
+                None => None,
+            },
             None => None,
         };
         Ok(accessibility::check(title, body_html, alt.as_deref()))
@@ -397,18 +403,19 @@ impl Newsroom {
         if !going_public || was == Some(Status::Published) {
             return Ok(());
         }
-        self.refuse_inaccessible(&edit.title, &edit.body_html, edit.lead_image_id).await
+        self.refuse_inaccessible(edit.lang.as_str(), &edit.title, &edit.body_html, edit.lead_image_id).await
     }
 
     /// Refuses what the accessibility check finds that stops a publication under the site's
     /// rule (every finding, or only pictures without a text alternative).
     async fn refuse_inaccessible(
         &self,
+        lang: &str,
         title: &str,
         body_html: &str,
         lead_image_id: Option<i64>,
     ) -> Result<()> {
-        let findings = self.accessibility_findings(title, body_html, lead_image_id).await?;
+        let findings = self.accessibility_findings(lang, title, body_html, lead_image_id).await?;
         if findings.is_empty() {
             return Ok(());
         }

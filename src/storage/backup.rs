@@ -16,6 +16,7 @@ pub const TABLES: &[&str] = &[
     "sections",
     "users",
     "media",
+    "media_texts",
     "articles",
     "slug_redirects",
     "changes",

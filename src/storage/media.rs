@@ -44,6 +44,15 @@ pub struct NewMedia<'a> {
     pub variant_bytes: &'a str,
 }
 
+/// A photo's texts in one language (see [`Store::media_in_language`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct MediaText {
+    pub lang: String,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
 /// What became of a change to a photo's texts (see [`Store::update_media_text`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextEdit {
@@ -154,37 +163,60 @@ impl Store {
         Ok((rows.into_iter().map(shown).collect(), total))
     }
 
-    /// Changes a photo's texts. Every published article showing it is logged as changed, so
-    /// the page caches of every node let go of the old texts. `NotFound` for an unknown id.
+    /// Changes a photo's texts: its own (`lang` = `None`, the fallback every language without
+    /// texts of its own shows) or those of one language. Every published article showing it
+    /// as its lead photo is logged as changed, so the page caches of every node let go of the
+    /// old texts. `NotFound` for an unknown id.
     ///
     /// With `only_uploader`, the change is made only if that user uploaded the photo and no
     /// published or scheduled article has it as its lead photo (the rule for authors), checked
     /// in the same statement as the change; otherwise nothing changes and the answer says why.
+    #[allow(clippy::too_many_arguments)]
     pub async fn update_media_text(
         &self,
         id: i64,
+        lang: Option<&str>,
         alt: &str,
         caption: &str,
         credit: &str,
         only_uploader: Option<i64>,
         now: Timestamp,
     ) -> Result<TextEdit> {
-        const ANY: &str = "UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4";
-        const OWN_UNUSED: &str = "UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4 \
-                                  AND user_id = $5 AND NOT EXISTS (SELECT 1 FROM articles a \
-                                  WHERE a.lead_image_id = $4 AND a.status IN ('published', 'scheduled'))";
+        // `$5` is the author's id: the condition every author's change meets.
+        const AUTHOR_RULE: &str = "AND m.user_id = $5 AND NOT EXISTS (SELECT 1 FROM articles a \
+                                   WHERE a.lead_image_id = $4 AND a.status IN ('published', 'scheduled'))";
         const UPLOADER: &str = "SELECT user_id FROM media WHERE id = $1";
         const CHANGES: &str = "INSERT INTO changes (article_id, kind, status_before, status_after, public, lang, \
                                section_id, at) SELECT id, 'photo', 'published', 'published', 1, lang, section_id, $2 \
                                FROM articles WHERE lead_image_id = $1 AND status = 'published'";
+        let rule = if only_uploader.is_some() { AUTHOR_RULE } else { "" };
+        let sql = match lang {
+            None => format!(
+                "UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4 AND EXISTS \
+                 (SELECT 1 FROM media m WHERE m.id = $4 {rule})"
+            ),
+            // `$6` is the language; the SELECT's WHERE also keeps SQLite's parser from reading
+            // `ON CONFLICT` as part of a join.
+            Some(_) => format!(
+                "INSERT INTO media_texts (media_id, lang, alt, caption, credit) \
+                 SELECT m.id, $6, $1, $2, $3 FROM media m WHERE m.id = $4 {rule} \
+                 ON CONFLICT (media_id, lang) DO UPDATE SET alt = excluded.alt, caption = excluded.caption, \
+                 credit = excluded.credit"
+            ),
+        };
         let outcome = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            let done = match only_uploader {
-                None => sqlx::query(ANY).bind(alt).bind(caption).bind(credit).bind(id).execute(&mut *tx).await?,
-                Some(user) => sqlx::query(OWN_UNUSED)
-                    .bind(alt).bind(caption).bind(credit).bind(id).bind(user)
-                    .execute(&mut *tx).await?,
-            };
+            let mut q = sqlx::query(&sql).bind(alt).bind(caption).bind(credit).bind(id);
+            if let Some(user) = only_uploader {
+                q = q.bind(user);
+            } else if lang.is_some() {
+                // Keeps the language at `$6` whether or not the author's rule is there.
+                q = q.bind(0_i64);
+            }
+            if let Some(lang) = lang {
+                q = q.bind(lang);
+            }
+            let done = q.execute(&mut *tx).await?;
             if done.rows_affected() == 1 {
                 sqlx::query(CHANGES).bind(id).bind(now.as_second()).execute(&mut *tx).await?;
                 tx.commit().await?;
@@ -201,6 +233,51 @@ impl Store {
             }
         });
         Ok(outcome)
+    }
+
+    /// The texts a photo has in each language of its own (not its fallback texts).
+    pub async fn media_texts(&self, id: i64) -> Result<Vec<MediaText>> {
+        const SQL: &str =
+            "SELECT lang, alt, caption, credit FROM media_texts WHERE media_id = $1 ORDER BY lang";
+        let rows: Vec<MediaText> = with_pool!(self, p => sqlx::query_as(SQL).bind(id).fetch_all(p).await?);
+        Ok(rows)
+    }
+
+    /// The texts in `lang` of the photos on one library page (as [`Store::media_page`] pages),
+    /// by photo id.
+    pub async fn media_page_texts(
+        &self,
+        lang: &str,
+        limit: u32,
+        offset: u64,
+    ) -> Result<std::collections::HashMap<i64, MediaText>> {
+        const SQL: &str = "SELECT media_id, lang, alt, caption, credit FROM media_texts WHERE lang = $1 \
+                           AND media_id IN (SELECT id FROM media ORDER BY id DESC LIMIT $2 OFFSET $3)";
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows: Vec<(i64, String, String, String, String)> = with_pool!(self, p => sqlx::query_as(SQL)
+            .bind(lang).bind(i64::from(limit)).bind(offset).fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(id, lang, alt, caption, credit)| (id, MediaText { lang, alt, caption, credit }))
+            .collect())
+    }
+
+    /// A photo with the texts readers of `lang` see: that language's own, field by field,
+    /// falling back to the photo's own texts where it has none.
+    pub async fn media_in_language(&self, mut m: Media, lang: &str) -> Result<Media> {
+        const SQL: &str =
+            "SELECT lang, alt, caption, credit FROM media_texts WHERE media_id = $1 AND lang = $2";
+        let row: Option<MediaText> =
+            with_pool!(self, p => sqlx::query_as(SQL).bind(m.id).bind(lang).fetch_optional(p).await?);
+        if let Some(t) = row {
+            for (own, theirs) in [(&mut m.alt, t.alt), (&mut m.caption, t.caption), (&mut m.credit, t.credit)]
+            {
+                if !theirs.is_empty() {
+                    *own = theirs;
+                }
+            }
+        }
+        Ok(m)
     }
 
     /// The lead image of an article, if it has one.

@@ -165,14 +165,19 @@ fn assert_clean_structure(found: &Value, place: &str) {
 
 /// Runs one browser test: a headless Chromium and a fresh server on SQLite. When the scenario
 /// panics or runs out of time, saves a screenshot (and the DOM) and prints where, then fails.
-async fn run<F, Fut>(test: &'static str, scenario: F)
+async fn run<F, Fut>(test: &'static str, backend: Backend, scenario: F)
 where
     F: FnOnce(Arc<Desk>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let started = Instant::now();
+    let test: &'static str = match backend {
+        Backend::Sqlite => test,
+        Backend::Postgres => Box::leak(format!("{test}_postgres").into_boxed_str()),
+    };
     let Some(browser) = Browser::start(test).await else { return };
-    let server = TestServer::start(Backend::Sqlite).await.expect("SQLite is always available");
+    // Without a PostgreSQL server the harness has said loudly that it skipped.
+    let Some(server) = TestServer::start(backend).await else { return };
     let desk = Arc::new(Desk { server, browser });
     let mut task = tokio::spawn(scenario(desk.clone()));
     let failure: Option<Option<Box<dyn std::any::Any + Send>>> =
@@ -682,8 +687,9 @@ async fn a_story_is_translated_and_corrected(d: Arc<Desk>) {
     );
 }
 
-/// A photo inserted into the text from the editor, with its description, is published and
-/// served to readers with every variant (`srcset`), its dimensions and its description.
+/// A photo inserted into the text from the editor, with its description, caption and credit,
+/// goes on a line of its own and is published and served to readers as a figure with every
+/// variant (`srcset`), its dimensions, its description and its caption.
 async fn a_photo_goes_into_the_text(d: Arc<Desk>) {
     let b = &d.browser;
     d.add_user("pia@example.org", "Pia Photo", Role::Editor).await;
@@ -701,6 +707,8 @@ async fn a_photo_goes_into_the_text(d: Arc<Desk>) {
     let said = b.text(&b.find("#text-photo-status").await).await;
     assert!(said.contains("Describe the photo first"), "{said}");
     b.send_keys(&b.find("#text-photo-alt").await, "The quay at dawn").await;
+    b.send_keys(&b.find("#text-photo-caption").await, "Fishing boats come in.").await;
+    b.send_keys(&b.find("#text-photo-credit").await, "Pia Photo").await;
     b.click(&b.find("#text-photo-go").await).await;
     b.wait_until(
         "return !!document.querySelector('#body-editor .ql-editor img[alt=\"The quay at dawn\"]')",
@@ -708,10 +716,9 @@ async fn a_photo_goes_into_the_text(d: Arc<Desk>) {
     )
     .await;
     let field = b.execute("return document.getElementById('body').value", vec![]).await;
-    assert!(
-        field.as_str().unwrap_or_default().contains("alt=\"The quay at dawn\""),
-        "the form carries it: {field}"
-    );
+    let field = field.as_str().unwrap_or_default();
+    assert!(field.contains("alt=\"The quay at dawn\""), "the form carries it: {field}");
+    assert!(field.contains("<p>Before the photo.</p><p><img "), "on a line of its own: {field}");
     b.click(&b.find("button[name=action][value=publish]").await).await;
     b.wait_for_alert().await;
     b.accept_alert().await;
@@ -743,6 +750,11 @@ async fn a_photo_goes_into_the_text(d: Arc<Desk>) {
     assert!(
         body.contains("width=\"") && body.contains("height=\""),
         "dimensions keep the page steady: {body}"
+    );
+    assert!(
+        body.contains("<figure class=\"photo\"><img ")
+            && body.contains("<figcaption>Fishing boats come in. <span class=\"credit\">Photo: Pia Photo</span></figcaption>"),
+        "with its caption and credit: {body}"
     );
 }
 
@@ -987,29 +999,40 @@ async fn a_word_document_pastes_whole(d: Arc<Desk>) {
 }
 
 macro_rules! browser_tests {
-    ($($name:ident),* $(,)?) => {$(
+    ($backend:ident: $($name:ident),* $(,)?) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $name() {
-            run(stringify!($name), super::$name).await
+            run(stringify!($name), Backend::$backend, super::$name).await
         }
     )*};
 }
 
-mod sqlite {
-    use super::run;
-    browser_tests!(
-        editor_pastes_and_publishes,
-        preview_shows_unsaved_text,
-        author_cannot_publish,
-        wrong_password_is_refused,
-        editor_uploads_a_photo,
-        typing_survives_a_lost_tab,
-        a_word_document_pastes_whole,
-        typing_survives_the_network_going_down,
-        keyboard_alone_goes_from_new_article_to_published,
-        a_lead_photo_is_uploaded_from_the_editor,
-        a_draft_is_sent_back_with_a_note,
-        a_story_is_translated_and_corrected,
-        a_photo_goes_into_the_text,
-    );
+/// Every flow on both databases: each one writes (articles, photos, notes, sessions).
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            use super::{Backend, run};
+            browser_tests!(Sqlite: $($name),*);
+        }
+        mod postgres {
+            use super::{Backend, run};
+            browser_tests!(Postgres: $($name),*);
+        }
+    };
 }
+
+on_both_databases!(
+    editor_pastes_and_publishes,
+    preview_shows_unsaved_text,
+    author_cannot_publish,
+    wrong_password_is_refused,
+    editor_uploads_a_photo,
+    typing_survives_a_lost_tab,
+    a_word_document_pastes_whole,
+    typing_survives_the_network_going_down,
+    keyboard_alone_goes_from_new_article_to_published,
+    a_lead_photo_is_uploaded_from_the_editor,
+    a_draft_is_sent_back_with_a_note,
+    a_story_is_translated_and_corrected,
+    a_photo_goes_into_the_text,
+);

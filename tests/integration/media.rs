@@ -181,6 +181,7 @@ on_both_backends!(
     decompression_bombs_are_refused_at_once,
     a_full_gate_answers_503_with_retry_after,
     file_names_keep_no_bidi_or_invisible_characters,
+    a_photo_has_its_texts_in_each_language,
 );
 
 use newsdesk::media::test_images::bomb_png;
@@ -732,5 +733,154 @@ async fn a_lead_photo_shows_on_the_article_lists_and_feeds(backend: Backend) {
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     assert_eq!(s.state.store.lead_image_id(id).await.unwrap(), None);
     assert!(!s.page(&url).await.contains("lead-figure"));
+    s.stop().await;
+}
+
+async fn a_photo_has_its_texts_in_each_language(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    let editor = sign_in(&s, "editor@example.org", Role::Editor).await;
+    let author = sign_in(&s, "author@example.org", Role::Author).await;
+    let csrf = library_csrf(&editor).await;
+    let jpeg = encoded(&picture(1800, 1200), ImageFormat::Jpeg);
+    // Uploaded with English texts: the photo's own, which every language starts from.
+    let photo = upload(&editor, &csrf, "flags.jpg", "image/jpeg", &jpeg, "Flags at the headquarters").await;
+    let key = s.state.store.media_by_id(photo).await.unwrap().unwrap().file_key;
+
+    // The library in Russian: that language's own texts (none yet), the photo's own shown as
+    // placeholders, and the language marked as the current one.
+    let page = editor.page("/admin/media?lang=ru").await;
+    assert!(
+        page.contains(r#"<a href="/admin/media?page=1&amp;lang=ru" lang="ru" aria-current="page">"#),
+        "{page}"
+    );
+    let form = crate::harness::between(&page, &format!("action=\"/admin/media/{photo}\""), "</form>");
+    assert!(form.contains(r#"<input type="hidden" name="lang" value="ru">"#), "{form}");
+    assert!(form.contains(r#"value="" maxlength="500" placeholder="Flags at the headquarters""#), "{form}");
+    let ru = [
+        ("csrf", csrf.as_str()),
+        ("lang", "ru"),
+        ("alt", "Флаги у штаб-квартиры"),
+        ("caption", "Делегаты на открытии сессии."),
+        ("credit", ""),
+    ];
+    let r = editor.post(&format!("/admin/media/{photo}"), &ru).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(location(&r), format!("/admin/media?saved={photo}&lang=ru#media-{photo}"));
+    let texts = s.state.store.media_texts(photo).await.unwrap();
+    assert_eq!(texts.len(), 1);
+    assert_eq!((texts[0].lang.as_str(), texts[0].alt.as_str()), ("ru", "Флаги у штаб-квартиры"));
+    let own = s.state.store.media_by_id(photo).await.unwrap().unwrap();
+    assert_eq!(
+        (own.alt.as_str(), own.credit.as_str()),
+        ("Flags at the headquarters", "J. Doe"),
+        "own texts kept"
+    );
+    let page = editor.page("/admin/media?lang=ru").await;
+    assert!(page.contains(r#"value="Делегаты на открытии сессии.""#));
+    // A language the site does not run in is refused in words; the author's rule holds in
+    // every language.
+    let r = editor
+        .post(&format!("/admin/media/{photo}"), &[("csrf", csrf.as_str()), ("lang", "de"), ("alt", "x")])
+        .await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("The site does not run in this language"));
+    let a_csrf = library_csrf(&author).await;
+    let r = author
+        .post(&format!("/admin/media/{photo}"), &[("csrf", a_csrf.as_str()), ("lang", "ru"), ("alt", "x")])
+        .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(s.state.store.media_texts(photo).await.unwrap()[0].alt, "Флаги у штаб-квартиры");
+
+    // The same photo leads an English and a Russian article and stands alone in a paragraph
+    // of their texts (as the editor inserts it), and once more inside a sentence.
+    let section = s.state.store.sections().await.unwrap()[0].clone();
+    let section_id = section.id.to_string();
+    let chosen = photo.to_string();
+    let mut urls = Vec::new();
+    for (lang, title, alt) in [("en", "Flags story", "Flags at the door"), ("ru", "Флаги", "Флаги у входа")]
+    {
+        let body = format!(
+            "<p>Text.</p><p><img src=\"/media/{key}-960.jpg\" alt=\"{alt}\"></p>\
+             <p>Inline <img src=\"/media/{key}-480.jpg\" alt=\"{alt}\"> photo.</p>"
+        );
+        let mut form = article_form(&csrf, &section_id, &chosen, "publish");
+        for (k, v) in &mut form {
+            match *k {
+                "lang" => *v = lang,
+                "title" => *v = title,
+                "body" => *v = &body,
+                _ => {}
+            }
+        }
+        let r = editor.post("/admin/articles", &form).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+        let article = s.state.store.article_by_id(article_id(&r)).await.unwrap().unwrap();
+        urls.push(format!("/{lang}/{}/{}", section.slug, article.slug));
+    }
+    let en = s.page(&urls[0]).await;
+    let lead = crate::harness::between(&en, "<figure class=\"lead-figure\">", "</figure>");
+    assert!(
+        lead.contains("alt=\"Flags at the headquarters\"")
+            && lead.contains("Delegates at the opening session.")
+    );
+    let inline = crate::harness::between(&en, "<figure class=\"photo\">", "</figure>");
+    assert!(inline.contains("alt=\"Flags at the door\"") && inline.contains(" 480w, "), "{inline}");
+    assert!(
+        inline.contains("<figcaption>Delegates at the opening session. <span class=\"credit\">Photo: J. Doe</span></figcaption>"),
+        "{inline}"
+    );
+    assert_eq!(en.matches("<figure class=\"photo\">").count(), 1, "a photo inside a sentence gets no figure");
+    assert!(!en.contains("<p><figure"), "a figure never sits inside a paragraph");
+    assert!(en.contains("<p>Inline <img src=\""), "the inline photo stays in its sentence");
+
+    let ru_page = s.page(&urls[1]).await;
+    let lead = crate::harness::between(&ru_page, "<figure class=\"lead-figure\">", "</figure>");
+    assert!(
+        lead.contains("alt=\"Флаги у штаб-квартиры\"") && lead.contains("Делегаты на открытии сессии."),
+        "{lead}"
+    );
+    assert!(
+        lead.contains("Фото: J. Doe"),
+        "an empty credit in Russian falls back to the photo's own: {lead}"
+    );
+    let inline = crate::harness::between(&ru_page, "<figure class=\"photo\">", "</figure>");
+    assert!(
+        inline.contains("alt=\"Флаги у входа\"") && inline.contains("Делегаты на открытии сессии."),
+        "{inline}"
+    );
+    let json_ld = crate::harness::between(&ru_page, "<script type=\"application/ld+json\">", "</script>");
+    let json_ld: serde_json::Value = serde_json::from_str(json_ld).unwrap();
+    assert_eq!(json_ld["image"][0]["caption"], "Делегаты на открытии сессии.");
+
+    // A change of the Russian texts reaches the Russian page at once and leaves the English.
+    let changed = [
+        ("csrf", csrf.as_str()),
+        ("lang", "ru"),
+        ("alt", "Флаги"),
+        ("caption", "Новая подпись."),
+        ("credit", "ООН"),
+    ];
+    assert_eq!(editor.post(&format!("/admin/media/{photo}"), &changed).await.status(), 303);
+    let ru_page = s.page(&urls[1]).await;
+    assert!(
+        ru_page.contains("Новая подпись. <span class=\"credit\">Фото: ООН</span>"),
+        "the page cache let go"
+    );
+    assert!(s.page(&urls[0]).await.contains("Delegates at the opening session."));
+
+    // Uploaded from a Russian article (the editor sends its language): the texts are the
+    // photo's own and the Russian ones.
+    let body = Multipart::new()
+        .text("alt", "Зал заседаний")
+        .text("caption", "Пленарное заседание.")
+        .text("lang", "ru")
+        .file("hall.png", "image/png", &encoded(&picture(200, 100), ImageFormat::Png))
+        .done();
+    let r = post_multipart(&editor, &format!("/admin/media?csrf={csrf}"), &body, &[]).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let hall: i64 =
+        location(&r).trim_start_matches("/admin/media?uploaded=").split('&').next().unwrap().parse().unwrap();
+    assert_eq!(s.state.store.media_by_id(hall).await.unwrap().unwrap().caption, "Пленарное заседание.");
+    assert_eq!(s.state.store.media_texts(hall).await.unwrap()[0].caption, "Пленарное заседание.");
     s.stop().await;
 }

@@ -421,7 +421,10 @@ async fn editor_page(
         Some(a) => {
             use crate::newsroom::accessibility::Strictness;
             let strictness = Strictness::parse(&state.store.accessibility_strictness().await?);
-            let findings = state.newsroom.accessibility_findings(&a.title, &a.body_html, lead_image).await?;
+            let findings = state
+                .newsroom
+                .accessibility_findings(a.lang.as_str(), &a.title, &a.body_html, lead_image)
+                .await?;
             let list: Vec<Value> = findings
                 .iter()
                 .map(|f| context! { message => f.to_error().message(ui), blocks => f.blocks(strictness) })
@@ -958,7 +961,10 @@ pub async fn preview(
     let edit = resolve(&fields, &base, &lang, &state.site.languages, Action::Save, state.clock.now())
         .map_err(invalid)?;
     let lead_image = match edit.lead_image_id {
-        Some(id) => state.store.media_by_id(id).await?,
+        Some(id) => match state.store.media_by_id(id).await? {
+            Some(m) => Some(state.store.media_in_language(m, lang.as_str()).await?),
+            None => None,
+        },
         None => None,
     };
     let ctx = PageCtx::new(&state, lang.as_str()).await?;

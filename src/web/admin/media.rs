@@ -15,6 +15,7 @@
 
 use super::session::Staff;
 use super::{chrome, client_address, render, ui_lang};
+use crate::domain::Lang;
 use crate::domain::markup;
 use crate::domain::user::Permission;
 use crate::i18n;
@@ -49,6 +50,8 @@ pub struct LibraryQuery {
     page: Option<String>,
     uploaded: Option<String>,
     saved: Option<String>,
+    /// The language whose texts the page shows and edits (the default language's otherwise).
+    lang: Option<String>,
 }
 
 /// A photo's texts, as typed.
@@ -60,12 +63,16 @@ pub struct TextForm {
     pub(crate) caption: String,
     #[serde(default)]
     pub(crate) credit: String,
+    /// The language these texts are in; empty or the site's default language for the photo's
+    /// own texts (those every language without its own shows).
+    #[serde(default)]
+    pub(crate) lang: String,
 }
 
 impl TextForm {
     /// Plain text, whitespace folded, each within its length; the error names the field.
     pub(crate) fn clean(&self, ui: &str) -> Result<TextForm, String> {
-        let mut out = TextForm::default();
+        let mut out = TextForm { lang: self.lang.clone(), ..TextForm::default() };
         for (value, target, key, max) in [
             (&self.alt, &mut out.alt, "media_alt", MAX_ALT),
             (&self.caption, &mut out.caption, "media_caption", MAX_CAPTION),
@@ -86,6 +93,17 @@ impl TextForm {
     }
 }
 
+/// The language a form's or address's texts are in: `None` for the photo's own texts (no
+/// language given, or the site's default one), else one of the site's languages. Any other
+/// code is refused in words.
+pub(crate) fn texts_language(state: &AppState, code: &str, ui: &str) -> Result<Option<Lang>, String> {
+    let code = code.trim();
+    if code.is_empty() || code == state.site.default_language.as_str() {
+        return Ok(None);
+    }
+    state.site.language(code).cloned().map(Some).ok_or_else(|| i18n::text(ui, "media_unknown_language", &[]))
+}
+
 /// `GET /admin/media`.
 pub async fn library(
     State(state): State<AppState>,
@@ -101,8 +119,19 @@ pub async fn library(
         q.saved.as_ref().map(|_| i18n::text(ui, "media_saved", &[]))
     };
     let page = page_number(q.page.as_deref())?;
+    let lang = texts_language(&state, q.lang.as_deref().unwrap_or(""), ui).map_err(WebError::BadRequest)?;
     let highlight = q.uploaded.or(q.saved).and_then(|s| s.parse::<i64>().ok());
-    library_page(&state, &staff, &headers, StatusCode::OK, page, notice, None, None, highlight).await
+    let view = View { page, lang, highlight };
+    library_page(&state, &staff, &headers, StatusCode::OK, &view, notice, None, None).await
+}
+
+/// Which part of the library a page shows.
+struct View {
+    page: u64,
+    /// The language whose texts are shown and edited (`None`: the photos' own texts).
+    lang: Option<Lang>,
+    /// The photo just uploaded or saved.
+    highlight: Option<i64>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -111,23 +140,48 @@ async fn library_page(
     staff: &Staff,
     headers: &HeaderMap,
     status: StatusCode,
-    page: u64,
+    view: &View,
     notice: Option<String>,
     error: Option<String>,
     kept: Option<&TextForm>,
-    highlight: Option<i64>,
 ) -> WebResult<Response> {
     let ui = ui_lang(headers);
     let tz = &state.site.time_zone;
-    let (rows, total) = state.store.media_page(PAGE, (page - 1) * u64::from(PAGE)).await?;
+    let (page, highlight) = (view.page, view.highlight);
+    let offset = (page - 1) * u64::from(PAGE);
+    let (rows, total) = state.store.media_page(PAGE, offset).await?;
+    let own = match &view.lang {
+        Some(lang) => state.store.media_page_texts(lang.as_str(), PAGE, offset).await?,
+        None => Default::default(),
+    };
+    let text_lang = view.lang.clone().unwrap_or_else(|| state.site.default_language.clone());
+    let languages: Vec<_> = state
+        .site
+        .languages
+        .iter()
+        .map(|l| {
+            let href = if *l == state.site.default_language {
+                format!("/admin/media?page={page}")
+            } else {
+                format!("/admin/media?page={page}&lang={l}")
+            };
+            context! { code => l.as_str(), name => i18n::language_name(l.as_str()), href, current => *l == text_lang }
+        })
+        .collect();
     let items: Vec<_> = rows
         .iter()
         .map(|m| {
-            let view = image_view(m.id, &m.file_key, m.width, m.height, 480);
+            // In another language: that language's own texts, the photo's own as placeholders.
+            let texts = match &view.lang {
+                Some(_) => own.get(&m.id).map(|t| (t.alt.as_str(), t.caption.as_str(), t.credit.as_str())),
+                None => Some((m.alt.as_str(), m.caption.as_str(), m.credit.as_str())),
+            };
+            let (alt, caption, credit) = texts.unwrap_or(("", "", ""));
+            let thumb = image_view(m.id, &m.file_key, m.width, m.height, 480);
             let original = media::Kind::from_mime(&m.mime).map(|k| media::original_name(&m.file_key, k));
             context! {
                 id => m.id,
-                thumb => view,
+                thumb,
                 original_name => &m.original_name,
                 original_url => original.map(|o| format!("/media/{o}")),
                 details => i18n::text(ui, "media_details", &[
@@ -139,12 +193,21 @@ async fn library_page(
                     ("date", &crate::domain::dates::short_with_time(at(m.created_at), tz)),
                     ("name", m.uploader.as_deref().unwrap_or("—")),
                 ]),
-                alt => &m.alt, caption => &m.caption, credit => &m.credit,
+                alt, caption, credit,
+                fallback => view.lang.as_ref().map(|_| context! {
+                    alt => &m.alt, caption => &m.caption, credit => &m.credit,
+                }),
+                thumb_alt => &m.alt,
+                no_alt => m.alt.is_empty() && alt.is_empty(),
                 highlight => highlight == Some(m.id),
             }
         })
         .collect();
-    let pager = Pager::new(page, u64::try_from(total).unwrap_or(0), PAGE, "/admin/media");
+    let base = match &view.lang {
+        Some(l) => format!("/admin/media?lang={l}"),
+        None => "/admin/media".to_string(),
+    };
+    let pager = Pager::new(page, u64::try_from(total).unwrap_or(0), PAGE, &base);
     let limit = settings(state).max_upload_bytes;
     let kept = kept.cloned().unwrap_or_default();
     let title = i18n::text(ui, "admin_media", &[]);
@@ -155,6 +218,9 @@ async fn library_page(
         max_bytes => limit,
         max_mb => media::format_mb(limit),
         form => context! { alt => kept.alt, caption => kept.caption, credit => kept.credit },
+        languages, text_lang => text_lang.as_str(),
+        text_lang_name => i18n::language_name(text_lang.as_str()),
+        other_language => view.lang.is_some(),
         max_alt => MAX_ALT, max_caption => MAX_CAPTION, max_credit => MAX_CREDIT,
         ..chrome(state, Some(staff), ui, &title, "media")
     };
@@ -228,6 +294,7 @@ pub(crate) async fn read_upload(
             "alt" => upload.texts.alt = read_text(field).await?,
             "caption" => upload.texts.caption = read_text(field).await?,
             "credit" => upload.texts.credit = read_text(field).await?,
+            "lang" => upload.texts.lang = read_text(field).await?,
             _ => while field.chunk().await?.is_some() {},
         }
     }
@@ -254,7 +321,9 @@ pub async fn upload(
             let mut response = if json {
                 (status, Json(serde_json::json!({ "ok": false, "error": message }))).into_response()
             } else {
-                library_page(&state, &staff, &headers, status, 1, None, Some(message), kept.as_ref(), None)
+                let lang = kept.as_ref().and_then(|k| texts_language(&state, &k.lang, ui).ok().flatten());
+                let view = View { page: 1, lang, highlight: None };
+                library_page(&state, &staff, &headers, status, &view, None, Some(message), kept.as_ref())
                     .await?
             };
             // Busy: say when to come back (the drop zone's script and browsers may retry).
@@ -294,6 +363,10 @@ pub async fn upload(
         Ok(t) => t,
         Err(message) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, message, Some(upload.texts)).await,
     };
+    let lang = match texts_language(&state, &texts.lang, ui) {
+        Ok(lang) => lang,
+        Err(message) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, message, None).await,
+    };
     if upload.too_large {
         let (status, message) = refusal(&Refusal::TooLarge { limit: settings.max_upload_bytes });
         return refuse(status, message, Some(texts)).await;
@@ -303,16 +376,23 @@ pub async fn upload(
         return refuse(status, message, Some(texts)).await;
     };
 
-    let (id, key, width, height) =
-        match store_photo(&state, original_name, bytes, &texts, staff.user.id, &client_address(&extensions))
-            .await?
-        {
-            Ok(stored) => stored,
-            Err(r) => {
-                let (status, message) = refusal(&r);
-                return refuse(status, message, Some(texts)).await;
-            }
-        };
+    let (id, key, width, height) = match store_photo(
+        &state,
+        original_name,
+        bytes,
+        &texts,
+        lang.as_ref(),
+        staff.user.id,
+        &client_address(&extensions),
+    )
+    .await?
+    {
+        Ok(stored) => stored,
+        Err(r) => {
+            let (status, message) = refusal(&r);
+            return refuse(status, message, Some(texts)).await;
+        }
+    };
     if json {
         let view = image_view(id, &key, i64::from(width), i64::from(height), 480);
         return Ok((
@@ -321,17 +401,20 @@ pub async fn upload(
         )
             .into_response());
     }
-    Ok(Redirect::to(&format!("/admin/media?uploaded={id}#media-{id}")).into_response())
+    let lang = lang.map(|l| format!("&lang={l}")).unwrap_or_default();
+    Ok(Redirect::to(&format!("/admin/media?uploaded={id}{lang}#media-{id}")).into_response())
 }
 
 /// Checks, resizes and stores an uploaded photo and records it in the library (with an audit
-/// entry): the one way photos enter, from the back office or the API. Returns the photo's id,
-/// file key and size, or why the file was refused.
+/// entry): the one way photos enter, from the back office or the API. The texts become the
+/// photo's own and, when typed in another language than the site's default (`lang`), that
+/// language's too. Returns the photo's id, file key and size, or why the file was refused.
 pub(crate) async fn store_photo(
     state: &AppState,
     original_name: String,
     bytes: Vec<u8>,
     texts: &TextForm,
+    lang: Option<&Lang>,
     user_id: i64,
     address: &str,
 ) -> WebResult<Result<(i64, String, u32, u32), Refusal>> {
@@ -369,6 +452,10 @@ pub(crate) async fn store_photo(
             return Err(e.into());
         }
     };
+    if let Some(lang) = lang {
+        let own = (&texts.alt, &texts.caption, &texts.credit);
+        state.store.update_media_text(id, Some(lang.as_str()), own.0, own.1, own.2, None, now).await?;
+    }
     let detail = format!("{original_name} ({}×{}, {} bytes)", processed.width, processed.height, bytes.len());
     state.store.audit(Some(user_id), "media.upload", &format!("media {id}"), &detail, address, now).await?;
     Ok(Ok((id, key, processed.width, processed.height)))
@@ -385,22 +472,14 @@ pub async fn update(
 ) -> WebResult<Response> {
     staff.require(Permission::UploadMedia)?;
     let ui = ui_lang(&headers);
+    let lang = texts_language(&state, &f.lang, ui).map_err(WebError::BadRequest)?;
+    let view = View { page: 1, lang: lang.clone(), highlight: Some(id) };
     let texts = match f.clean(ui) {
         Ok(t) => t,
         Err(message) => {
             state.store.media_by_id(id).await?.ok_or(WebError::NotFound)?;
-            return library_page(
-                &state,
-                &staff,
-                &headers,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                1,
-                None,
-                Some(message),
-                None,
-                Some(id),
-            )
-            .await;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return library_page(&state, &staff, &headers, status, &view, None, Some(message), None).await;
         }
     };
     // Editors and admins change any photo's texts; an author only those of a photo of their
@@ -409,7 +488,15 @@ pub async fn update(
     let now = state.clock.now();
     let refused = match state
         .store
-        .update_media_text(id, &texts.alt, &texts.caption, &texts.credit, author_only, now)
+        .update_media_text(
+            id,
+            lang.as_ref().map(Lang::as_str),
+            &texts.alt,
+            &texts.caption,
+            &texts.credit,
+            author_only,
+            now,
+        )
         .await?
     {
         TextEdit::Saved => None,
@@ -423,11 +510,10 @@ pub async fn update(
             &staff,
             &headers,
             StatusCode::FORBIDDEN,
-            1,
+            &view,
             None,
             Some(message),
             None,
-            Some(id),
         )
         .await;
     }
@@ -437,14 +523,18 @@ pub async fn update(
             Some(staff.user.id),
             "media.edit",
             &format!("media {id}"),
-            &texts.alt,
+            &match &lang {
+                Some(l) => format!("{l}: {}", texts.alt),
+                None => texts.alt.clone(),
+            },
             &client_address(&extensions),
             now,
         )
         .await?;
     // Articles showing this photo show its new texts at once.
     state.content_changed();
-    Ok(Redirect::to(&format!("/admin/media?saved={id}#media-{id}")).into_response())
+    let lang = lang.map(|l| format!("&lang={l}")).unwrap_or_default();
+    Ok(Redirect::to(&format!("/admin/media?saved={id}{lang}#media-{id}")).into_response())
 }
 
 #[cfg(test)]
@@ -459,7 +549,7 @@ mod tests {
 
     #[test]
     fn texts_are_plain_and_bounded() {
-        let f = TextForm { alt: "<b>A</b>  cat".into(), caption: "x".into(), credit: String::new() };
+        let f = TextForm { alt: "<b>A</b>  cat".into(), caption: "x".into(), ..TextForm::default() };
         assert_eq!(f.clean("en").unwrap().alt, "A cat");
         let long = TextForm { credit: "c".repeat(MAX_CREDIT + 1), ..TextForm::default() };
         assert!(long.clean("en").unwrap_err().contains("Credit"));

@@ -261,7 +261,8 @@ pub async fn act(
     }
 }
 
-/// Upload a photo to the library (multipart: `file`, and optionally `alt`, `caption`, `credit`).
+/// Upload a photo to the library (multipart: `file`, and optionally `alt`, `caption`, `credit`
+/// and `lang`, the language those texts are in when it is not the site's default).
 #[utoipa::path(post, path = "/api/v1/photos", tag = "editorial",
     request_body(content = PhotoUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = PhotoOut), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -293,11 +294,21 @@ pub async fn upload_photo(
         );
     }
     let texts = upload.texts.clean(lang).map_err(|_| ApiError::field("alt", "api_photo_text"))?;
+    let texts_lang = crate::web::admin::media::texts_language(&state, &texts.lang, lang)
+        .map_err(|_| ApiError::field("lang", "media_unknown_language"))?;
     let Some((name, bytes)) = upload.file else { return Err(ApiError::field("file", "media_no_file")) };
     let address = caller.actor.address.clone();
-    let stored =
-        crate::web::admin::media::store_photo(&state, name, bytes, &texts, caller.token.user.id, &address)
-            .await?;
+    let user = caller.token.user.id;
+    let stored = crate::web::admin::media::store_photo(
+        &state,
+        name,
+        bytes,
+        &texts,
+        texts_lang.as_ref(),
+        user,
+        &address,
+    )
+    .await?;
     let (id, key, width, height) = match stored {
         Ok(s) => s,
         Err(refusal) => {

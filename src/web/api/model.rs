@@ -421,6 +421,9 @@ pub struct PhotoUpload {
     pub alt: Option<String>,
     pub caption: Option<String>,
     pub credit: Option<String>,
+    /// The language the texts are in, when not the site's default: they become the photo's
+    /// texts for that language's readers as well as its own.
+    pub lang: Option<String>,
 }
 
 #[cfg(test)]

@@ -54,7 +54,11 @@ pub async fn render_article(
     article: &Article,
     section: &crate::domain::Section,
 ) -> WebResult<axum::response::Html<String>> {
-    let lead_image = if article.id == 0 { None } else { ctx.state.store.lead_image(article.id).await? };
+    let store = &ctx.state.store;
+    let lead_image = match if article.id == 0 { None } else { store.lead_image(article.id).await? } {
+        Some(m) => Some(store.media_in_language(m, article.lang.as_str()).await?),
+        None => None,
+    };
     render_article_with(ctx, article, section, lead_image.as_ref()).await
 }
 
@@ -114,7 +118,7 @@ pub async fn render_article_with(
             article => context! {
                 title => &article.title,
                 lead => &article.lead,
-                body_html => super::media::responsive_body(state, &article.body_html).await,
+                body_html => super::media::responsive_body(state, &article.body_html, l).await,
                 date => dates::short(article.publish_at, tz),
                 date_long => dates::long(article.publish_at, tz, l),
                 datetime => dates::rfc3339(article.publish_at, tz),

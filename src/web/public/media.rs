@@ -6,6 +6,7 @@
 //! table are served: a request never names an arbitrary path. Names are unique and files never
 //! change, so they are cached for a year, immutably.
 
+use crate::domain::markup;
 use crate::media::{self, Fetched, FileName, Kind};
 use crate::storage::media::{ImageRef, Media};
 use crate::web::AppState;
@@ -248,11 +249,13 @@ impl hyper::body::Body for FileBody {
 }
 
 /// Photos from the library inside an article's text, made responsive for readers: each
-/// `<img src="/media/{key}-{width}.webp">` gets every variant in `srcset`, `sizes`, its
+/// `<img src="/media/{key}-{width}.jpg">` gets every variant in `srcset`, `sizes`, its
 /// dimensions and lazy loading, so a phone downloads a small file and the page does not jump
-/// while it loads. Images that are not the library's stay as they are. The text is sanitized
-/// HTML, whose attributes are always `name="value"`.
-pub async fn responsive_body(state: &AppState, body_html: &str) -> String {
+/// while it loads. A photo alone in its paragraph (as the editor inserts them) becomes a
+/// `<figure>` with the caption and credit the photo has in `lang`. Images that are not the
+/// library's stay as they are. The text is sanitized HTML, whose attributes are always
+/// `name="value"`.
+pub async fn responsive_body(state: &AppState, body_html: &str, lang: &str) -> String {
     if !body_html.contains("<img") {
         return body_html.to_string();
     }
@@ -262,38 +265,66 @@ pub async fn responsive_body(state: &AppState, body_html: &str) -> String {
         out.push_str(&rest[..at]);
         let tag_end = rest[at..].find('>').map(|e| at + e + 1).unwrap_or(rest.len());
         let tag = &rest[at..tag_end];
-        match library_photo(state, tag).await {
-            Some(view) => {
-                let alt = attribute(tag, "alt").unwrap_or_default();
-                out.push_str(&format!(
-                    "<img src=\"{}\" srcset=\"{}\" sizes=\"(min-width: 60rem) 42rem, calc(100vw - 2rem)\" \
-                     width=\"{}\" height=\"{}\" alt=\"{alt}\" loading=\"lazy\" decoding=\"async\">",
-                    view.src, view.srcset, view.width, view.height
-                ));
-            }
-            None => out.push_str(tag),
-        }
         rest = &rest[tag_end..];
+        let Some(photo) = library_photo(state, tag, lang).await else {
+            out.push_str(tag);
+            continue;
+        };
+        // The text's own description, written for this article; the library's if it has none.
+        let alt = match markup::attribute(tag, "alt") {
+            Some(alt) if !alt.trim().is_empty() => alt.to_string(),
+            _ => markup::escape(&photo.alt),
+        };
+        let img = format!(
+            "<img src=\"{}\" srcset=\"{}\" sizes=\"(min-width: 60rem) 42rem, calc(100vw - 2rem)\" \
+             width=\"{}\" height=\"{}\" alt=\"{alt}\" loading=\"lazy\" decoding=\"async\">",
+            photo.src, photo.srcset, photo.width, photo.height
+        );
+        let alone = out.ends_with("<p>") && rest.starts_with("</p>");
+        if alone && !(photo.caption.is_empty() && photo.credit.is_empty()) {
+            out.truncate(out.len() - "<p>".len());
+            out.push_str("<figure class=\"photo\">");
+            out.push_str(&img);
+            out.push_str(&caption_html(&photo.caption, &photo.credit, lang));
+            out.push_str("</figure>");
+            rest = &rest["</p>".len()..];
+        } else {
+            out.push_str(&img);
+        }
     }
     out.push_str(rest);
     out
 }
 
-/// The library photo an `<img>` tag shows, if it shows one.
-async fn library_photo(state: &AppState, tag: &str) -> Option<ImageView> {
-    let src = attribute(tag, "src")?;
-    let name = src.strip_prefix("/media/")?;
-    let (key, _) = name.rsplit_once('-')?;
-    let m = state.store.media_by_key(key).await.ok()??;
-    Some(image_view(m.id, &m.file_key, m.width, m.height, 960))
+/// A photo's caption and credit as a `<figcaption>`, escaped, worded as under the lead photo.
+fn caption_html(caption: &str, credit: &str, lang: &str) -> String {
+    let credit = if credit.is_empty() {
+        String::new()
+    } else {
+        let credit = crate::i18n::text(lang, "photo_credit", &[("credit", credit)]);
+        format!("<span class=\"credit\">{}</span>", markup::escape(&credit))
+    };
+    let space = if caption.is_empty() || credit.is_empty() { "" } else { " " };
+    format!("<figcaption>{}{space}{credit}</figcaption>", markup::escape(caption))
 }
 
-/// An attribute's value (still escaped, as it stands in the tag).
-fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let marker = format!(" {name}=\"");
-    let start = tag.find(&marker)? + marker.len();
-    let len = tag[start..].find('"')?;
-    Some(&tag[start..start + len])
+/// The library photo an `<img>` tag shows, with its texts in `lang`, if it shows one.
+async fn library_photo(state: &AppState, tag: &str, lang: &str) -> Option<ImageView> {
+    let src = markup::attribute(tag, "src")?;
+    let name = src.strip_prefix("/media/")?;
+    let (key, _) = name.rsplit_once('-')?;
+    let found = match state.store.media_by_key(key).await {
+        Ok(Some(m)) => state.store.media_in_language(m, lang).await.map(Some),
+        other => other,
+    };
+    match found {
+        Ok(m) => m.as_ref().map(figure),
+        Err(e) => {
+            // The photo is still shown, as the text has it; the page must not fail for it.
+            tracing::warn!(error = %e, key, "cannot read a photo of an article's text");
+            None
+        }
+    }
 }
 
 #[cfg(test)]
