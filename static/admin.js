@@ -40,6 +40,21 @@
     });
     return delta;
   };
+  // Bold and italic given as inline styles (Google Docs writes `<span style="font-weight:700">`,
+  // Word on the web `font-weight:bold`). Quill reads them from `node.style`, which stays empty
+  // under the back office's Content-Security-Policy (no inline styles are applied, not even in
+  // pasted HTML), so read the attribute's text instead.
+  function inlineStyles(node, delta) {
+    var style = node.getAttribute("style") || "";
+    var formats = {};
+    if (/font-weight\s*:\s*(bold|[6-9]00)/i.test(style)) { formats.bold = true; }
+    if (/font-style\s*:\s*italic/i.test(style)) { formats.italic = true; }
+    if (!formats.bold && !formats.italic) { return delta; }
+    delta.ops.forEach(function (op) {
+      if (typeof op.insert === "string") { op.attributes = Object.assign({}, op.attributes || {}, formats); }
+    });
+    return delta;
+  }
   // Photos in the text: uploaded to the library with their description (required: a photo
   // nobody can read stops the publication) and inserted where the cursor was.
   var textPhoto = document.getElementById("text-photo");
@@ -130,7 +145,10 @@
             image: function () { openTextPhoto(this.quill); }
           }
         },
-        clipboard: { matchers: [["H1, H2, H3, H4, H5, H6", function (node, delta) { return headingLevel(node, delta); }]] }
+        clipboard: { matchers: [
+          ["H1, H2, H3, H4, H5, H6", function (node, delta) { return headingLevel(node, delta); }],
+          ["SPAN, FONT, A", inlineStyles]
+        ] }
       }
     });
     // The table button gets an icon (Quill's snow theme has none for it).

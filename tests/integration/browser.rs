@@ -949,35 +949,11 @@ fn word_document_as_html(test: &str) -> Option<String> {
 /// lists, table, links, bold and italic, and loses LibreOffice's fonts, colours and styles.
 async fn a_word_document_pastes_whole(d: Arc<Desk>) {
     let Some(html) = word_document_as_html("a_word_document_pastes_whole") else { return };
-    let b = &d.browser;
     d.add_user("wanda@example.org", "Wanda Word", Role::Editor).await;
     d.sign_in("wanda@example.org", "Wanda Word").await;
     d.open_new_article().await;
     d.type_title_and_lead("Council statement from Word", "Pasted from a Word document.").await;
-    let editor = b.find("#body-editor .ql-editor").await;
-    b.click(&editor).await;
-    let paste = r#"
-        const editor = document.querySelector('#body-editor .ql-editor');
-        editor.focus();
-        const data = new DataTransfer();
-        data.setData('text/html', arguments[0]);
-        data.setData('text/plain', 'Council statement');
-        const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
-        editor.dispatchEvent(event);
-        return event.defaultPrevented;
-    "#;
-    assert_eq!(b.execute(paste, vec![json!(html)]).await, json!(true), "Quill takes the paste");
-    b.wait_until(
-        "return !!document.querySelector('#body-editor .ql-editor table')",
-        "the pasted table to appear in the editor",
-    )
-    .await;
-    let field = b.execute("return document.getElementById('body').value", vec![]).await;
-    let field = field.as_str().unwrap_or_default().to_string();
-    b.click(&b.find("button[name=action][value=save]").await).await;
-    b.wait_for_url("?saved=").await;
-    let id = d.server.state.store.articles_after(0, 10).await.unwrap().last().expect("saved").id;
-    let body = d.server.state.store.article_by_id(id).await.unwrap().unwrap().body_html;
+    let (body, field) = paste_and_save(&d, &html, "Council statement").await;
     let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
     for (what, wanted) in [
         ("Heading 1 as the first subheading", "<h2>Council statement</h2>"),
@@ -994,6 +970,72 @@ async fn a_word_document_pastes_whole(d: Arc<Desk>) {
     }
     assert!(flat.contains("<ul>") && flat.contains("<td>"), "lists and cells as plain HTML:\n{body}");
     for unwanted in ["style=", "<font", "class=", "<u>", "Liberation"] {
+        assert!(!flat.contains(unwanted), "{unwanted} dropped:\n{body}");
+    }
+}
+
+/// Pastes `html` (with `plain` as its plain-text flavour, as a word processor offers both) into
+/// the editor's text, waits for its table, saves, and returns the saved body and what the form
+/// carried.
+async fn paste_and_save(d: &Desk, html: &str, plain: &str) -> (String, String) {
+    let b = &d.browser;
+    let editor = b.find("#body-editor .ql-editor").await;
+    b.click(&editor).await;
+    let paste = r#"
+        const editor = document.querySelector('#body-editor .ql-editor');
+        editor.focus();
+        const data = new DataTransfer();
+        data.setData('text/html', arguments[0]);
+        data.setData('text/plain', arguments[1]);
+        const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+        editor.dispatchEvent(event);
+        return event.defaultPrevented;
+    "#;
+    assert_eq!(b.execute(paste, vec![json!(html), json!(plain)]).await, json!(true), "Quill takes the paste");
+    b.wait_until(
+        "return !!document.querySelector('#body-editor .ql-editor table')",
+        "the pasted table to appear in the editor",
+    )
+    .await;
+    let field = b.execute("return document.getElementById('body').value", vec![]).await;
+    let field = field.as_str().unwrap_or_default().to_string();
+    b.click(&b.find("button[name=action][value=save]").await).await;
+    b.wait_for_url("?saved=").await;
+    let id = d.server.state.store.articles_after(0, 10).await.unwrap().last().expect("saved").id;
+    (d.server.state.store.article_by_id(id).await.unwrap().unwrap().body_html, field)
+}
+
+/// Text copied from Google Docs (the clipboard's HTML, in `tests/fixtures/google-docs`) keeps
+/// its headings, lists, table, link, bold and italic; the wrapper Google Docs puts around the
+/// whole selection does not make everything bold, and its inline styles are dropped.
+async fn a_google_docs_paste_keeps_its_structure(d: Arc<Desk>) {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/google-docs/statement.html");
+    let html = std::fs::read_to_string(path).expect("the Google Docs fixture");
+    d.add_user("gita@example.org", "Gita Docs", Role::Editor).await;
+    d.sign_in("gita@example.org", "Gita Docs").await;
+    d.open_new_article().await;
+    d.type_title_and_lead("Joint statement from Google Docs", "Pasted from Google Docs.").await;
+    let (body, field) = paste_and_save(&d, &html, "Joint statement on water").await;
+    let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (what, wanted) in [
+        ("Heading 1 as the first subheading", "<h2>Joint statement on water</h2>"),
+        ("Heading 2 under it", "<h3>Agreed steps</h3>"),
+        ("the bulleted list", "<ul><li>Shared monitoring stations</li>"),
+        ("the numbered list", "<ol><li>Experts meet in March</li>"),
+        ("bold from font-weight:700", "<strong>Tuesday</strong>"),
+        ("italic from font-style:italic", "<em>joint</em>"),
+        ("the link", "<a href=\"https://example.org/water-statement\""),
+        ("the table", "<table>"),
+        ("a table cell", "<td>Kazakhstan</td>"),
+    ] {
+        assert!(flat.contains(wanted), "{what} ({wanted}) kept; saved body:\n{body}\nform field:\n{field}");
+    }
+    assert!(
+        flat.contains("<p>The ministers met on <strong>Tuesday</strong> in a <em>joint</em> session"),
+        "only the bold word is bold, not the whole wrapped paste:\n{body}"
+    );
+    for unwanted in ["style=", "docs-internal-guid", "<b ", "<span", "<u>", "role=", "<colgroup"] {
         assert!(!flat.contains(unwanted), "{unwanted} dropped:\n{body}");
     }
 }
@@ -1035,4 +1077,5 @@ on_both_databases!(
     a_draft_is_sent_back_with_a_note,
     a_story_is_translated_and_corrected,
     a_photo_goes_into_the_text,
+    a_google_docs_paste_keeps_its_structure,
 );
