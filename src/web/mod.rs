@@ -122,6 +122,8 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/{section}/{slug}", get(article::show))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .merge(api::router(state.clone()))
+        // The back office's address as people type it, with a slash.
+        .route("/admin/", get(|| async { axum::response::Redirect::permanent("/admin") }))
         .nest(
             "/admin",
             admin::router(state.clone()).layer(tower_http::limit::RequestBodyLimitLayer::new(ADMIN_MAX_BODY)),

@@ -84,6 +84,9 @@ async fn signed_out_requests_go_to_sign_in(backend: Backend) {
     let r = c.get("/admin/articles").await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/admin/login?next=/admin/articles");
+    // The back office's address typed with a slash leads there too.
+    let r = c.get("/admin/").await;
+    assert_eq!((r.status().as_u16(), location(&r).as_str()), (308, "/admin"));
     let r = c.post("/admin/articles", &[("title", "x")]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), "/admin/login");
