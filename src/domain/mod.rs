@@ -14,6 +14,7 @@ pub mod section;
 pub mod slug;
 pub mod tag;
 pub mod user;
+pub mod video;
 
 pub use article::{Article, ArticleExtras, ArticleInput, Status, ValidationError};
 pub use change::ChangeKind;

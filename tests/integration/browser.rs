@@ -1040,6 +1040,48 @@ async fn a_google_docs_paste_keeps_its_structure(d: Arc<Desk>) {
     }
 }
 
+/// A video's address pasted on a line of its own is published as a placeholder: the page
+/// requests nothing from the video's host until the reader presses play, and then the host's
+/// player (YouTube's privacy-enhanced domain) takes the placeholder's place, focused.
+async fn a_video_loads_only_when_asked(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("vera@example.org", "Vera Video", Role::Editor).await;
+    d.sign_in("vera@example.org", "Vera Video").await;
+    let text = "The opening speech:\u{E007}https://youtu.be/dQw4w9WgXcQ";
+    d.write_new("Summit on video", "The opening, recorded.", text).await;
+    b.click(&b.find("button[name=action][value=publish]").await).await;
+    b.wait_for_alert().await;
+    b.accept_alert().await;
+    b.wait_for_url("saved=published").await;
+    b.goto(&d.url("/en/news/summit-on-video")).await;
+    b.wait_for("figure.video a.video-link").await;
+    let elsewhere = r#"
+        return performance.getEntriesByType('resource').map((e) => e.name)
+            .filter((u) => new URL(u).origin !== location.origin);
+    "#;
+    assert_eq!(b.execute(elsewhere, vec![]).await, json!([]), "nothing from another host before play");
+    assert_eq!(b.execute("return document.querySelectorAll('iframe').length", vec![]).await, json!(0));
+    let label = b.text(&b.find("figure.video .video-label").await).await;
+    assert_eq!(label, "Play the video (YouTube)");
+    b.click(&b.find("figure.video a.video-link").await).await;
+    b.wait_until(
+        "return !!document.querySelector('figure.video iframe.video-player')",
+        "the player in the placeholder's place",
+    )
+    .await;
+    let player = b
+        .execute("const f = document.querySelector('figure.video iframe'); return [f.src, f.title, document.activeElement === f]", vec![])
+        .await;
+    assert_eq!(
+        player,
+        json!([
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1",
+            "Video player (YouTube)",
+            true
+        ])
+    );
+}
+
 macro_rules! browser_tests {
     ($backend:ident: $($name:ident),* $(,)?) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1078,4 +1120,5 @@ on_both_databases!(
     a_story_is_translated_and_corrected,
     a_photo_goes_into_the_text,
     a_google_docs_paste_keeps_its_structure,
+    a_video_loads_only_when_asked,
 );

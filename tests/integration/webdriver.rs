@@ -23,7 +23,10 @@ pub const WAIT: Duration = Duration::from_secs(15);
 
 /// The command-line switches Chromium runs with. The machine has no network beyond package
 /// registries: without the background-networking switches Chromium floods refused connections.
+/// Every name but the test server's resolves to nothing, so a page that reaches for another
+/// host (a video player started in a test) fails at once and sends nothing anywhere.
 const CHROMIUM_ARGS: &[&str] = &[
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
     "--headless",
     "--no-sandbox",
     "--disable-gpu",

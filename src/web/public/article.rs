@@ -118,7 +118,7 @@ pub async fn render_article_with(
             article => context! {
                 title => &article.title,
                 lead => &article.lead,
-                body_html => super::media::responsive_body(state, &article.body_html, l).await,
+                body_html => super::video::placeholders(&super::media::responsive_body(state, &article.body_html, l).await, l),
                 date => dates::short(article.publish_at, tz),
                 date_long => dates::long(article.publish_at, tz, l),
                 datetime => dates::rfc3339(article.publish_at, tz),

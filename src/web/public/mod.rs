@@ -17,6 +17,7 @@ pub mod root;
 pub mod search;
 pub mod sitemap;
 pub mod urls;
+pub mod video;
 
 use super::AppState;
 use super::error::{WebError, WebResult};

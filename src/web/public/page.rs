@@ -16,6 +16,6 @@ pub async fn render(ctx: &PageCtx<'_>, slug: &str) -> WebResult<Html<String>> {
     let chrome = ctx.chrome("", &page.title, &description, &path, ctx.switcher_same_path("/"));
     ctx.render(
         "public/page.html",
-        context! { heading => page.title, body_html => page.body_html, archive_href => urls::archive(&ctx.lang), ..chrome },
+        context! { heading => page.title, body_html => super::video::placeholders(&page.body_html, ctx.lang.as_str()), archive_href => urls::archive(&ctx.lang), ..chrome },
     )
 }
