@@ -78,11 +78,16 @@ pub async fn fill_demo_if_empty(store: &Store, config: &Config, clock: &dyn Cloc
         }
     }
     let outcome = store.save_articles(&sections, &articles, now, &|| {}).await?;
+    let clippings = crate::demo::clippings(now);
+    for clipping in &clippings {
+        store.create_clipping(clipping, None, now).await?;
+    }
     eprintln!(
-        "added demo content: {} articles in {} sections, {} photos",
+        "added demo content: {} articles in {} sections, {} photos, {} items of media about us",
         outcome.created,
         sections.len(),
-        photos.len()
+        photos.len(),
+        clippings.len()
     );
     Ok(true)
 }

@@ -44,6 +44,66 @@ pub fn sections() -> Vec<SectionInput> {
         .collect()
 }
 
+/// "Media about us" for the demo: what fictional outlets wrote about the Council, in both
+/// languages, dated a few days to weeks before `now`.
+pub fn clippings(now: Timestamp) -> Vec<crate::storage::clippings::ClippingText> {
+    const ITEMS: [(&str, &str, i64, &str, &str, &str); 5] = [
+        (
+            "en",
+            "The Caspian Herald",
+            3,
+            "Council opens its archive to researchers",
+            "https://herald.example/council-archive",
+            "A rare example of openness among regional organizations.",
+        ),
+        (
+            "en",
+            "Eurasia Wire",
+            12,
+            "Joint exercise ends without incident",
+            "https://wire.example/joint-exercise-ends",
+            "",
+        ),
+        (
+            "en",
+            "Steppe Daily",
+            27,
+            "What the new Secretary General plans",
+            "https://steppe.example/secretary-general-plans",
+            "We will publish every decision the day it is taken.",
+        ),
+        (
+            "ru",
+            "Вестник Прикаспия",
+            5,
+            "Совет открыл архив для исследователей",
+            "https://vestnik.example/arkhiv-soveta",
+            "Редкий пример открытости среди региональных организаций.",
+        ),
+        (
+            "ru",
+            "Евразия сегодня",
+            19,
+            "Парламентская ассамблея обсудила бюджет",
+            "https://eurasia-today.example/byudzhet",
+            "",
+        ),
+    ];
+    let zone = TimeZone::fixed(tz::offset(3));
+    let today = now.to_zoned(zone).date();
+    ITEMS
+        .iter()
+        .map(|&(lang, outlet, days_ago, title, url, quote)| crate::storage::clippings::ClippingText {
+            lang: lang.into(),
+            outlet: outlet.into(),
+            published_on: today.checked_sub(jiff::Span::new().days(days_ago)).unwrap_or(today).to_string(),
+            title: title.into(),
+            url: url.into(),
+            quote: quote.into(),
+        })
+        .collect()
+}
+
 /// The demo site: its sections and its articles, dated relative to `now`.
 ///
 /// Published articles fall on weekdays at office hours (Moscow time, UTC+3) over the four
@@ -1912,6 +1972,14 @@ mod tests {
                 assert!(w[1].duration_since(w[0]) <= jiff::SignedDuration::from_hours(24 * 7));
             }
         }
+    }
+
+    #[test]
+    fn clippings_are_past_and_in_both_languages() {
+        let today = now().to_zoned(TimeZone::fixed(tz::offset(3))).date().to_string();
+        let list = clippings(now());
+        assert!(list.iter().all(|c| c.published_on < today && c.url.starts_with("https://")));
+        assert!(list.iter().any(|c| c.lang == "en") && list.iter().any(|c| c.lang == "ru"));
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub enum ChangeKind {
     Section,
     /// A photo's text or file changed: the pages showing it.
     Photo,
-    /// A static page was created or changed: its address and the links to it.
+    /// A static page was created or changed (its address and the links to it), or the list of
+    /// "Media about us".
     Page,
 }
 

@@ -58,11 +58,15 @@ pub fn short_with_time(ts: Timestamp, tz: &TimeZone) -> String {
 
 /// `21 April 2025` or `21 апреля 2025`.
 pub fn long(ts: Timestamp, tz: &TimeZone, lang: &str) -> String {
-    let z = ts.to_zoned(tz.clone());
-    let m = usize::try_from(z.month() - 1).unwrap_or(0);
+    long_date(civil_date(ts, tz), lang)
+}
+
+/// A calendar date as people write it: `21 April 2025` or `21 апреля 2025`.
+pub fn long_date(d: civil::Date, lang: &str) -> String {
+    let m = usize::try_from(d.month() - 1).unwrap_or(0);
     match lang {
-        "ru" => format!("{} {} {}", z.day(), MONTHS_RU_GENITIVE[m], z.year()),
-        _ => format!("{} {} {}", z.day(), MONTHS_EN[m], z.year()),
+        "ru" => format!("{} {} {}", d.day(), MONTHS_RU_GENITIVE[m], d.year()),
+        _ => format!("{} {} {}", d.day(), MONTHS_EN[m], d.year()),
     }
 }
 

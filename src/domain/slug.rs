@@ -16,6 +16,7 @@ pub const RESERVED: &[&str] = &[
     "feeds",
     "healthz",
     "media",
+    "media-about-us",
     "search",
     "sitemap",
     "static",

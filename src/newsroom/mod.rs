@@ -11,6 +11,7 @@
 
 pub mod accessibility;
 pub mod autosave;
+pub mod clippings;
 pub mod error;
 pub mod input;
 pub mod notes;

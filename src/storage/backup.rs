@@ -39,6 +39,7 @@ pub const TABLES: &[&str] = &[
     "settings",
     "article_notes",
     "corrections",
+    "clippings",
 ];
 
 /// Tables deliberately left out: sign-in sessions and half-finished two-factor sign-ins

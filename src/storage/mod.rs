@@ -14,6 +14,7 @@ mod articles;
 pub mod autosaves;
 pub mod backup;
 pub mod changes;
+pub mod clippings;
 pub mod corrections;
 pub mod editorial;
 pub mod feeds;

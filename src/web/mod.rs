@@ -113,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/corrections/feed.xml", get(corrections::rss))
         .route("/{lang}/corrections/atom.xml", get(corrections::atom))
         .route("/{lang}/corrections/feed.json", get(corrections::json))
+        .route("/{lang}/media-about-us", get(public::clippings::page))
         .route("/{lang}/tag/{slug}", get(lists::tag))
         .route("/{lang}/author/{slug}", get(lists::author))
         .route("/{lang}/tag/{slug}/feed.xml", get(feeds::tag_rss))

@@ -13,6 +13,8 @@ mod browser;
 mod caching;
 /// The command line: import, export, demo and bad input, running the real binary.
 mod cli;
+/// "Media about us": clippings kept in the back office, shown apart from the news.
+mod clippings;
 /// Three real nodes behind a real HAProxy: a node killed under load, sessions kept.
 mod cluster;
 /// The editor's safety net over HTTP: autosaved text kept apart, brought back, never in the way.

@@ -5,6 +5,7 @@
 
 mod account;
 mod articles;
+mod clippings;
 mod dashboard;
 mod history;
 pub mod login;
@@ -86,6 +87,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/pages", get(pages::list).post(pages::create))
         .route("/pages/new", get(pages::new))
         .route("/pages/{id}", get(pages::edit).post(pages::update))
+        .route("/clippings", get(clippings::list).post(clippings::add))
+        .route("/clippings/{id}", get(clippings::edit).post(clippings::update))
+        .route("/clippings/{id}/delete", post(clippings::delete))
         .route("/redirects", get(redirects::list).post(redirects::add))
         .route("/redirects/delete", post(redirects::delete))
         .route("/tokens", get(tokens::list).post(tokens::create))
@@ -131,6 +135,9 @@ pub fn chrome(state: &AppState, staff: Option<&Staff>, lang: &str, title: &str, 
             }
             if s.user.role.can(Permission::EditAnyArticle) {
                 items.push(("pages", "/admin/pages", "admin_pages"));
+            }
+            if s.user.role.can(Permission::Publish) {
+                items.push(("clippings", "/admin/clippings", "admin_clippings"));
             }
             if s.user.role.can(Permission::DeleteArticle) {
                 items.push(("trash", "/admin/trash", "admin_trash"));

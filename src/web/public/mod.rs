@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod article;
+pub mod clippings;
 pub mod corrections;
 pub mod error_page;
 pub mod feeds;
