@@ -195,6 +195,7 @@ pub struct ArticleForm {
     slug: Option<String>,
     #[serde(default)]
     publish_at: String,
+    #[serde(default, deserialize_with = "super::version_field")]
     version: Option<i64>,
     #[serde(default)]
     action: String,
@@ -1042,6 +1043,7 @@ pub async fn translate(
 /// The version a trash or restore button was shown at.
 #[derive(Debug, Deserialize)]
 pub struct VersionForm {
+    #[serde(default, deserialize_with = "super::version_field")]
     version: Option<i64>,
 }
 

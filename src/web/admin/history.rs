@@ -115,6 +115,7 @@ pub async fn diff(
 /// The version the revisions page was shown at.
 #[derive(Debug, Deserialize)]
 pub struct RestoreForm {
+    #[serde(default, deserialize_with = "super::version_field")]
     version: Option<i64>,
 }
 

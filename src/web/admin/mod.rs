@@ -193,3 +193,14 @@ pub fn render(state: &AppState, template: &str, ctx: Value) -> WebResult<Page> {
 pub fn client_address(parts: &axum::http::Extensions) -> String {
     parts.get::<super::ClientAddr>().map(|a| a.0.to_string()).unwrap_or_else(|| "unknown".into())
 }
+
+/// The `version` a form carries, read leniently: an empty or garbled value is no version, which
+/// the editorial core refuses in words ("reload the page…") instead of the form parser
+/// answering with a bare 422 that names a Rust type.
+pub(crate) fn version_field<'de, D>(d: D) -> Result<Option<i64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw: Option<String> = serde::Deserialize::deserialize(d)?;
+    Ok(raw.and_then(|v| v.trim().parse().ok()))
+}

@@ -17,6 +17,7 @@ use serde::Deserialize;
 pub struct NoteForm {
     #[serde(default)]
     comment: String,
+    #[serde(default, deserialize_with = "super::version_field")]
     version: Option<i64>,
 }
 
