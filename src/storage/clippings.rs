@@ -10,20 +10,18 @@ use jiff::Timestamp;
 const LOG_CHANGE: &str =
     "INSERT INTO changes (article_id, kind, public, user_id, lang, at) VALUES (NULL, 'page', 1, $1, $2, $3)";
 
-/// One clipping as stored. `published_on` is the outlet's date, `YYYY-MM-DD`.
+/// One clipping as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct Clipping {
     pub id: i64,
-    pub lang: String,
-    pub outlet: String,
-    pub published_on: String,
-    pub title: String,
-    pub url: String,
-    pub quote: String,
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    pub text: ClippingText,
 }
 
-/// What a clipping is made of, checked (see [`crate::newsroom::clippings`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a clipping is made of, checked (see [`crate::newsroom::clippings`]). `published_on`
+/// is the outlet's date, `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct ClippingText {
     pub lang: String,
     pub outlet: String,

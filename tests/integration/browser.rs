@@ -98,6 +98,18 @@ impl Desk {
     }
 }
 
+/// A PNG photo (a colour gradient) of the given size in a temporary folder, for a file input;
+/// the folder lives as long as the first value.
+fn gradient_photo(name: &str, width: u32, height: u32) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let photo = dir.path().join(name);
+    let gradient = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 120])
+    });
+    gradient.save(&photo).expect("write the test photo");
+    (dir, photo)
+}
+
 /// Waits until Quill has replaced the plain body field.
 async fn wait_for_editor(b: &Browser) -> Element {
     let editor = b.wait_for("#body-editor .ql-editor").await;
@@ -557,12 +569,7 @@ async fn a_lead_photo_is_uploaded_from_the_editor(d: Arc<Desk>) {
     d.sign_in("lea@example.org", "Lea Lead").await;
     d.open_new_article().await;
     d.type_title_and_lead("Harbour reopens", "With a photo uploaded in the editor.").await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let photo = dir.path().join("harbour.png");
-    let gradient = image::RgbImage::from_fn(320, 240, |x, y| {
-        image::Rgb([(x * 255 / 320) as u8, (y * 255 / 240) as u8, 90])
-    });
-    gradient.save(&photo).expect("write the test photo");
+    let (_dir, photo) = gradient_photo("harbour.png", 320, 240);
     let page = b.current_url().await;
     b.send_keys(&b.find("#lead-upload-file").await, &photo.display().to_string()).await;
     b.send_keys(&b.find("#lead-upload-alt").await, "Ships in the reopened harbour").await;
@@ -695,11 +702,7 @@ async fn a_photo_goes_into_the_text(d: Arc<Desk>) {
     d.add_user("pia@example.org", "Pia Photo", Role::Editor).await;
     d.sign_in("pia@example.org", "Pia Photo").await;
     d.write_new("Harbour in pictures", "A photo in the text.", "Before the photo.").await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let photo = dir.path().join("quay.png");
-    let gradient =
-        image::RgbImage::from_fn(1600, 900, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
-    gradient.save(&photo).expect("write the test photo");
+    let (_dir, photo) = gradient_photo("quay.png", 1600, 900);
     b.click(&b.find(".ql-toolbar button.ql-image").await).await;
     b.send_keys(&b.find("#text-photo-file").await, &photo.display().to_string()).await;
     // Without a description it is refused in words.
@@ -857,12 +860,7 @@ async fn editor_uploads_a_photo(d: Arc<Desk>) {
     assert_eq!(status, json!(200), "GET /admin/media in the browser");
     b.goto(&d.url("/admin/media")).await;
     let images_before = b.find_all("main img").await.len();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let photo = dir.path().join("harbour.png");
-    let gradient = image::RgbImage::from_fn(320, 240, |x, y| {
-        image::Rgb([(x * 255 / 320) as u8, (y * 255 / 240) as u8, 160])
-    });
-    gradient.save(&photo).expect("write the test photo");
+    let (_dir, photo) = gradient_photo("harbour.png", 320, 240);
     let input = b.find("input[type=file]").await;
     b.send_keys(&input, &photo.display().to_string()).await;
     if let Some(alt) = b.try_find("#media-alt").await {

@@ -105,7 +105,7 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     staff.require(Permission::Publish)?;
-    let c = state.store.clipping(id).await?.ok_or(WebError::NotFound)?;
+    let c = state.store.clipping(id).await?.ok_or(WebError::NotFound)?.text;
     let form = ClippingFields {
         lang: c.lang,
         outlet: c.outlet,

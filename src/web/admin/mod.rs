@@ -196,11 +196,22 @@ pub fn client_address(parts: &axum::http::Extensions) -> String {
 
 /// The `version` a form carries, read leniently: an empty or garbled value is no version, which
 /// the editorial core refuses in words ("reload the page…") instead of the form parser
-/// answering with a bare 422 that names a Rust type.
+/// answering with a bare 422 that names a Rust type. A number is read too: the editor's
+/// autosaved copy of a form is kept as JSON.
 pub(crate) fn version_field<'de, D>(d: D) -> Result<Option<i64>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
-    let raw: Option<String> = serde::Deserialize::deserialize(d)?;
-    Ok(raw.and_then(|v| v.trim().parse().ok()))
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Number(i64),
+        Text(String),
+    }
+    let raw: Option<Raw> = serde::Deserialize::deserialize(d)?;
+    Ok(match raw {
+        Some(Raw::Number(n)) => Some(n),
+        Some(Raw::Text(t)) => t.trim().parse().ok(),
+        None => None,
+    })
 }

@@ -38,10 +38,11 @@ pub async fn page(
     }
     let items: Vec<_> = rows
         .iter()
-        .map(|c| {
+        .map(|row| {
+            let c = &row.text;
             let date = dates::parse_date(&c.published_on).ok();
             context! {
-                id => c.id, outlet => &c.outlet, title => &c.title, url => &c.url, quote => &c.quote,
+                id => row.id, outlet => &c.outlet, title => &c.title, url => &c.url, quote => &c.quote,
                 datetime => &c.published_on,
                 date => date.map(|d| dates::long_date(d, l)).unwrap_or_else(|| c.published_on.clone()),
                 link_label => i18n::text(l, "clippings_link", &[("outlet", &c.outlet)]),
