@@ -329,9 +329,9 @@ impl Newsroom {
                 .with("known", known.join(", "));
             return Err(NewsroomError::Invalid(vec![error]));
         }
-        let states = self.store.translation_states(&source.translation_key).await?;
-        if let Some((existing, ..)) = states.into_iter().find(|(_, l, _, _)| l == lang.as_str()) {
-            return Ok(Translation::Existing(existing));
+        let versions = self.store.translation_versions(&source.translation_key).await?;
+        if let Some(existing) = versions.iter().find(|v| v.lang == lang.as_str()) {
+            return Ok(Translation::Existing(existing.id));
         }
         if !allows(actor, Intent::Create(action), None) {
             return Err(NewsroomError::Forbidden);

@@ -607,16 +607,6 @@ impl Store {
         Ok((rows, total))
     }
 
-    /// Every language version of a translation group with its state, for the translation panel.
-    pub async fn translation_states(&self, key: &str) -> Result<Vec<(i64, String, String, i64)>> {
-        Ok(self
-            .translation_versions(key)
-            .await?
-            .into_iter()
-            .map(|v| (v.id, v.lang, v.status, v.updated_at))
-            .collect())
-    }
-
     /// Every language version of a story (not in the trash), with what tells whether one is
     /// behind the one it was translated from.
     pub async fn translation_versions(&self, key: &str) -> Result<Vec<TranslationVersion>> {
@@ -624,6 +614,45 @@ impl Store {
                            COALESCE(text_changed_at, created_at) AS text_changed_at FROM articles \
                            WHERE translation_key = $1 AND deleted_at IS NULL ORDER BY lang";
         Ok(with_pool!(self, p => sqlx::query_as(SQL).bind(key).fetch_all(p).await?))
+    }
+
+    /// [`Store::translation_versions`] of several stories at once, by translation key: one
+    /// query for a whole list page instead of one per row.
+    pub async fn translation_versions_of(
+        &self,
+        keys: &[&str],
+    ) -> Result<std::collections::HashMap<String, Vec<TranslationVersion>>> {
+        #[derive(sqlx::FromRow)]
+        struct Keyed {
+            translation_key: String,
+            #[sqlx(flatten)]
+            version: TranslationVersion,
+        }
+        let mut keys: Vec<&str> = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut out = std::collections::HashMap::new();
+        if keys.is_empty() {
+            return Ok(out);
+        }
+        let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT translation_key, id, lang, status, updated_at, source_id, \
+             COALESCE(text_changed_at, created_at) AS text_changed_at FROM articles \
+             WHERE translation_key IN ({}) AND deleted_at IS NULL ORDER BY lang",
+            placeholders.join(", ")
+        );
+        let rows: Vec<Keyed> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(&sql);
+            for key in &keys {
+                q = q.bind(*key);
+            }
+            q.fetch_all(p).await?
+        });
+        for row in rows {
+            out.entry(row.translation_key).or_insert_with(Vec::new).push(row.version);
+        }
+        Ok(out)
     }
 
     /// The revision of an article that was current at `at` (the newest one saved by then).

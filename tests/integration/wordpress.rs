@@ -160,11 +160,15 @@ async fn a_wordpress_export_moves_in_whole(backend: Backend) {
     assert!(s.page("/ru/tag/moskva").await.contains("Фоторепортаж: открытие пресс-центра"));
 
     // The text as WordPress showed it: paragraphs, captions as figures, no block comments,
-    // embeds as plain links, the teaser before <!--more--> as the lead and not twice.
+    // embeds as plain links (shown as click-to-load video placeholders), the teaser before
+    // <!--more--> as the lead and not twice.
     let blocks = s.page("/ru/news/gutenberg-blocks").await;
     assert!(
         !blocks.contains("wp:")
-            && blocks.contains(r#"<a href="https://www.youtube.com/watch?v=M7lc1UVf-VE""#)
+            && blocks.contains(r#"<a class="video-link" href="https://www.youtube.com/watch?v=M7lc1UVf-VE""#)
+            && blocks
+                .contains(r#"data-player="https://www.youtube-nocookie.com/embed/M7lc1UVf-VE?autoplay=1""#),
+        "{blocks}"
     );
     assert!(!blocks.contains("<iframe"));
     let captioned = s.page("/ru/news/press-tsentr-v-tsifrakh-640-mest").await;

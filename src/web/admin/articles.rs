@@ -90,10 +90,12 @@ async fn list_page(
     };
     let (rows, total) = state.store.editorial_list(&filter, PAGE, (page - 1) * u64::from(PAGE)).await?;
     let tz = &state.site.time_zone;
+    let keys: Vec<&str> = rows.iter().map(|r| r.translation_key.as_str()).collect();
+    let groups = state.store.translation_versions_of(&keys).await?;
     let mut items = Vec::new();
     for r in &rows {
-        let versions = state.store.translation_versions(&r.translation_key).await?;
-        let states = translation_states(state, &versions, r.id);
+        let versions = groups.get(&r.translation_key).map(Vec::as_slice).unwrap_or_default();
+        let states = translation_states(state, versions, r.id);
         items.push(context! {
             id => r.id, version => r.version, title => &r.title, lang => &r.lang, status => &r.status,
             status_label => i18n::text(lang, &format!("admin_status_{}", r.status), &[]),
