@@ -1027,7 +1027,7 @@ mod tests {
 
     /// `cargo test --lib demo::corpus -- --ignored --nocapture` prints how long 100,000 take.
     #[test]
-    #[ignore]
+    #[ignore = "a timing run, not a check: run it with --ignored --nocapture"]
     fn time_100k() {
         let total = 100_000;
         let started = std::time::Instant::now();
