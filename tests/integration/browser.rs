@@ -91,6 +91,15 @@ impl Desk {
         b.send_keys(&editor, text).await;
     }
 
+    /// Presses Publish, confirms, and waits for the saved page; returns its address.
+    async fn publish(&self) -> String {
+        let b = &self.browser;
+        b.click(&b.find("button[name=action][value=publish]").await).await;
+        b.wait_for_alert().await;
+        b.accept_alert().await;
+        b.wait_for_url("saved=published").await
+    }
+
     async fn type_title_and_lead(&self, title: &str, lead: &str) {
         let b = &self.browser;
         b.send_keys(&b.find("#title").await, title).await;
@@ -646,10 +655,7 @@ async fn a_story_is_translated_and_corrected(d: Arc<Desk>) {
     d.add_user("tom@example.org", "Tom Translator", Role::Editor).await;
     d.sign_in("tom@example.org", "Tom Translator").await;
     d.write_new("Ministers meet in Minsk", "The ministers met.", "The meeting lasted two hours.").await;
-    b.click(&b.find("button[name=action][value=publish]").await).await;
-    b.wait_for_alert().await;
-    b.accept_alert().await;
-    let source_url = b.wait_for_url("saved=published").await;
+    let source_url = d.publish().await;
 
     // Translate: an empty form beside the source.
     b.click(&b.find("form[action$='/translate'] button").await).await;
@@ -722,10 +728,7 @@ async fn a_photo_goes_into_the_text(d: Arc<Desk>) {
     let field = field.as_str().unwrap_or_default();
     assert!(field.contains("alt=\"The quay at dawn\""), "the form carries it: {field}");
     assert!(field.contains("<p>Before the photo.</p><p><img "), "on a line of its own: {field}");
-    b.click(&b.find("button[name=action][value=publish]").await).await;
-    b.wait_for_alert().await;
-    b.accept_alert().await;
-    b.wait_for_url("saved=published").await;
+    d.publish().await;
     // A photo dropped on the text opens the same panel with the file chosen, asking for its
     // description; its bytes never go into the text.
     let dropped = r#"
@@ -1047,10 +1050,7 @@ async fn a_video_loads_only_when_asked(d: Arc<Desk>) {
     d.sign_in("vera@example.org", "Vera Video").await;
     let text = "The opening speech:\u{E007}https://youtu.be/dQw4w9WgXcQ";
     d.write_new("Summit on video", "The opening, recorded.", text).await;
-    b.click(&b.find("button[name=action][value=publish]").await).await;
-    b.wait_for_alert().await;
-    b.accept_alert().await;
-    b.wait_for_url("saved=published").await;
+    d.publish().await;
     b.goto(&d.url("/en/news/summit-on-video")).await;
     b.wait_for("figure.video a.video-link").await;
     let elsewhere = r#"
