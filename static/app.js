@@ -26,3 +26,67 @@ document.addEventListener("click", function (event) {
   link.replaceWith(frame);
   frame.focus();
 });
+// A gallery's photos open in a viewer: a modal dialog with the photo, its caption, previous
+// and next buttons, the arrow keys, and Escape to close (focus goes back to the photo's link).
+// Without this script each photo is a link to its large version.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a.gallery-link");
+  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  var gallery = link.closest(".gallery");
+  if (!gallery || typeof HTMLDialogElement !== "function") return;
+  event.preventDefault();
+  var links = Array.prototype.slice.call(gallery.querySelectorAll("a.gallery-link"));
+  var index = links.indexOf(link);
+  var dialog = document.createElement("dialog");
+  dialog.className = "gallery-viewer";
+  dialog.setAttribute("aria-label", gallery.getAttribute("data-title") || "");
+  var figure = document.createElement("figure");
+  var image = document.createElement("img");
+  var caption = document.createElement("figcaption");
+  var counter = document.createElement("p");
+  counter.className = "gallery-counter";
+  counter.setAttribute("aria-live", "polite");
+  figure.appendChild(image);
+  figure.appendChild(caption);
+  function button(name, label, handler) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "gallery-" + name;
+    b.textContent = label;
+    b.addEventListener("click", handler);
+    return b;
+  }
+  var nav = document.createElement("div");
+  nav.className = "gallery-nav";
+  nav.appendChild(button("previous", gallery.getAttribute("data-previous"), function () { show(index - 1); }));
+  nav.appendChild(counter);
+  nav.appendChild(button("next", gallery.getAttribute("data-next"), function () { show(index + 1); }));
+  var close = button("close", gallery.getAttribute("data-close"), function () { dialog.close(); });
+  dialog.appendChild(close);
+  dialog.appendChild(figure);
+  dialog.appendChild(nav);
+  function show(i) {
+    index = (i + links.length) % links.length;
+    var current = links[index];
+    var thumb = current.querySelector("img");
+    image.src = current.getAttribute("href");
+    image.alt = thumb ? thumb.alt : "";
+    var text = current.closest("figure").querySelector("figcaption");
+    caption.textContent = text ? text.textContent : "";
+    counter.textContent = (gallery.getAttribute("data-position") || "{n} / {total}")
+      .replace("{n}", index + 1).replace("{total}", links.length);
+  }
+  dialog.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowRight") { e.preventDefault(); show(index + 1); }
+    if (e.key === "ArrowLeft") { e.preventDefault(); show(index - 1); }
+  });
+  dialog.addEventListener("close", function () {
+    var back = links[index];
+    dialog.remove();
+    back.focus();
+  });
+  document.body.appendChild(dialog);
+  show(index);
+  dialog.showModal();
+  close.focus();
+});

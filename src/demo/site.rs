@@ -25,7 +25,7 @@ const SECTIONS: [(&str, &str, &str); 5] = [
     ("secretariat", "Secretariat", "Секретариат"),
     ("joint-staff", "Joint Staff", "Объединённый штаб"),
     ("parliamentary-assembly", "Parliamentary Assembly", "Парламентская ассамблея"),
-    ("events", "Events", "Мероприятия"),
+    ("activities", "Activities", "Мероприятия"),
 ];
 
 /// The demo site's sections, named in English and Russian, in navigation order.
@@ -498,7 +498,7 @@ static STORIES: &[Story] = &[
     },
     // 6
     Story {
-        section: "events",
+        section: "activities",
         when: When::Ago(8, 14, 0),
         status: PUBLISHED,
         en: Some(Text {
@@ -721,7 +721,7 @@ static STORIES: &[Story] = &[
     },
     // 12
     Story {
-        section: "events",
+        section: "activities",
         when: When::Ago(18, 10, 15),
         status: PUBLISHED,
         en: None,
@@ -853,7 +853,7 @@ static STORIES: &[Story] = &[
     },
     // 16
     Story {
-        section: "events",
+        section: "activities",
         when: When::Ago(25, 14, 30),
         status: PUBLISHED,
         en: Some(Text {
@@ -1045,7 +1045,7 @@ static STORIES: &[Story] = &[
     },
     // 22
     Story {
-        section: "events",
+        section: "activities",
         when: When::Ago(35, 10, 0),
         status: PUBLISHED,
         en: Some(Text {
@@ -1209,7 +1209,7 @@ static STORIES: &[Story] = &[
     },
     // 26
     Story {
-        section: "events",
+        section: "activities",
         when: When::Ago(43, 15, 0),
         status: PUBLISHED,
         en: Some(Text {
@@ -1347,7 +1347,7 @@ static STORIES: &[Story] = &[
     },
     // 31
     Story {
-        section: "events",
+        section: "activities",
         when: When::Ago(52, 12, 0),
         status: PUBLISHED,
         en: None,
@@ -1475,7 +1475,7 @@ static STORIES: &[Story] = &[
     },
     // 35
     Story {
-        section: "events",
+        section: "activities",
         when: When::Ago(60, 10, 0),
         status: PUBLISHED,
         en: Some(Text {
@@ -1723,7 +1723,7 @@ static STORIES: &[Story] = &[
     },
     // 43
     Story {
-        section: "events",
+        section: "activities",
         when: When::Ago(81, 11, 0),
         status: PUBLISHED,
         en: Some(Text {
@@ -1835,7 +1835,7 @@ static STORIES: &[Story] = &[
     },
     // 47: another draft.
     Story {
-        section: "events",
+        section: "activities",
         when: When::Ahead(10, 10, 0),
         status: Status::Draft,
         en: None,
@@ -1874,7 +1874,7 @@ mod tests {
     fn sections_have_names_in_both_languages_and_distinct_positions() {
         let sections = sections();
         let slugs: Vec<&str> = sections.iter().map(|s| s.slug.as_str()).collect();
-        assert_eq!(slugs, ["news", "secretariat", "joint-staff", "parliamentary-assembly", "events"]);
+        assert_eq!(slugs, ["news", "secretariat", "joint-staff", "parliamentary-assembly", "activities"]);
         assert_eq!(sections[0].names["ru"], "Новости");
         assert_eq!(sections[0].position, 0);
         let positions: HashSet<i64> = sections.iter().map(|s| s.position).collect();

@@ -13,6 +13,8 @@ pub mod accessibility;
 pub mod autosave;
 pub mod clippings;
 pub mod error;
+pub mod events;
+pub mod galleries;
 pub mod input;
 pub mod notes;
 pub mod pages;

@@ -40,6 +40,8 @@ pub const TABLES: &[&str] = &[
     "article_notes",
     "corrections",
     "clippings",
+    "events",
+    "gallery_photos",
 ];
 
 /// Tables deliberately left out: sign-in sessions and half-finished two-factor sign-ins

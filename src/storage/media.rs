@@ -184,11 +184,13 @@ impl Store {
     ) -> Result<TextEdit> {
         // `$5` is the author's id: the condition every author's change meets.
         const AUTHOR_RULE: &str = "AND m.user_id = $5 AND NOT EXISTS (SELECT 1 FROM articles a \
-                                   WHERE a.lead_image_id = $4 AND a.status IN ('published', 'scheduled'))";
+                                   WHERE (a.lead_image_id = $4 OR a.id IN (SELECT article_id FROM gallery_photos \
+                                   WHERE media_id = $4)) AND a.status IN ('published', 'scheduled'))";
         const UPLOADER: &str = "SELECT user_id FROM media WHERE id = $1";
         const CHANGES: &str = "INSERT INTO changes (article_id, kind, status_before, status_after, public, lang, \
                                section_id, at) SELECT id, 'photo', 'published', 'published', 1, lang, section_id, $2 \
-                               FROM articles WHERE lead_image_id = $1 AND status = 'published'";
+                               FROM articles WHERE (lead_image_id = $1 OR id IN (SELECT article_id FROM \
+                               gallery_photos WHERE media_id = $1)) AND status = 'published'";
         let rule = if only_uploader.is_some() { AUTHOR_RULE } else { "" };
         let sql = match lang {
             None => format!(

@@ -114,6 +114,8 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/corrections/atom.xml", get(corrections::atom))
         .route("/{lang}/corrections/feed.json", get(corrections::json))
         .route("/{lang}/media-about-us", get(public::clippings::page))
+        .route("/{lang}/events", get(public::events::page))
+        .route("/{lang}/events.ics", get(public::events::ics))
         .route("/{lang}/tag/{slug}", get(lists::tag))
         .route("/{lang}/author/{slug}", get(lists::author))
         .route("/{lang}/tag/{slug}/feed.xml", get(feeds::tag_rss))

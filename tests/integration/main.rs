@@ -19,6 +19,8 @@ mod clippings;
 mod cluster;
 /// The editor's safety net over HTTP: autosaved text kept apart, brought back, never in the way.
 mod editor;
+/// Events announced by articles: the calendar, the upcoming list, iCalendar, schema.org Event.
+mod events;
 /// Feeds, sitemaps and robots.txt over HTTP.
 mod feeds;
 /// Moving in from Ghost: a real export imported by the command line, walked as readers would.

@@ -48,8 +48,8 @@ async fn storage_story(backend: Backend) {
 
     // Save sections and articles in one go.
     let events = SectionInput {
-        slug: "events".into(),
-        names: [("en".to_string(), "Events".to_string())].into(),
+        slug: "meetings".into(),
+        names: [("en".to_string(), "Meetings".to_string())].into(),
         position: 5,
     };
     let mut a = article("a", "en", "First story", "2025-04-01T10:00:00Z");
@@ -57,7 +57,7 @@ async fn storage_story(backend: Backend) {
     let mut a_ru = article("a-ru", "ru", "Первая новость", "2025-04-01T10:00:00Z");
     a_ru.translation_key = Some("k1".into());
     let mut b = article("b", "en", "Second story", "2025-04-02T10:00:00Z");
-    b.section_slug = "events".into();
+    b.section_slug = "meetings".into();
     let same_title = article("c", "en", "First story", "2025-04-03T10:00:00Z");
     let mut future = article("f", "en", "Future story", "2025-06-01T10:00:00Z");
     future.status = Status::Published; // normalized to scheduled: its date is after `now`
@@ -66,7 +66,7 @@ async fn storage_story(backend: Backend) {
     let inputs = vec![a.clone(), a_ru, b, same_title, future, draft];
     let outcome = store.save_articles(&[events], &inputs, now, &|| {}).await.unwrap();
     assert_eq!((outcome.created, outcome.updated, outcome.unchanged), (6, 0, 0));
-    assert_eq!(store.sections().await.unwrap()[1].slug, "events");
+    assert_eq!(store.sections().await.unwrap()[1].slug, "meetings");
 
     // A colliding slug got a suffix; statuses follow the clock.
     let c = store.article_by_slug(&en, "first-story-2").await.unwrap().expect("suffixed slug");

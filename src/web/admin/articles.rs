@@ -350,17 +350,19 @@ async fn lead_image_choices(
 /// What the editor page shows around the article: the answer's status, the submitted form to
 /// keep (so nobody's text is lost), and messages.
 #[derive(Default)]
-struct Shown<'a> {
-    status: StatusCode,
-    form: Option<&'a ArticleForm>,
-    error: Option<String>,
+pub(super) struct Shown<'a> {
+    pub(super) status: StatusCode,
+    pub(super) form: Option<&'a ArticleForm>,
+    pub(super) error: Option<String>,
     /// A diff of what someone else saved meanwhile.
-    conflict: Option<Value>,
-    notice: Option<String>,
+    pub(super) conflict: Option<Value>,
+    pub(super) notice: Option<String>,
     /// Unsaved text autosaved earlier, offered back: when it was kept.
-    unsaved: Option<String>,
+    pub(super) unsaved: Option<String>,
     /// A preview link just made, shown once.
-    preview_link: Option<String>,
+    pub(super) preview_link: Option<String>,
+    /// The event panel's refused form, shown back as typed.
+    pub(super) event: Option<&'a crate::newsroom::events::EventFields>,
 }
 
 impl<'a> Shown<'a> {
@@ -371,7 +373,7 @@ impl<'a> Shown<'a> {
 }
 
 /// Everything the editor template needs.
-async fn editor_page(
+pub(super) async fn editor_page(
     state: &AppState,
     staff: &Staff,
     headers: &HeaderMap,
@@ -379,7 +381,16 @@ async fn editor_page(
     lang: &Lang,
     shown: Shown<'_>,
 ) -> WebResult<Response> {
-    let Shown { status: status_code, form, error, conflict, notice, unsaved, preview_link } = shown;
+    let Shown {
+        status: status_code,
+        form,
+        error,
+        conflict,
+        notice,
+        unsaved,
+        preview_link,
+        event: event_form,
+    } = shown;
     let ui = ui_lang(headers);
     let tz = &state.site.time_zone;
     let sections = state.store.sections().await?;
@@ -451,6 +462,10 @@ async fn editor_page(
             }
         })
         .collect();
+    let event = match article {
+        Some(a) => event_panel(state, a, event_form).await?,
+        None => None,
+    };
     let ctx = context! {
         article => context! {
             id => article.map(|a| a.id).unwrap_or(0),
@@ -501,11 +516,54 @@ async fn editor_page(
             None => Vec::new(),
         },
         autosave_url => format!("/admin/articles/{}/autosave", article.map(|a| a.id).unwrap_or(NEW_ARTICLE)),
-        lead_image, media_choices, lead_preview,
+        lead_image, media_choices, lead_preview, event,
+        gallery_count => match article {
+            Some(a) => Some(i18n::text(ui, "admin_gallery_count", &[("n", &state.store.gallery_ids(a.id).await?.len().to_string())])),
+            None => None,
+        },
         time_zone => &state.site.time_zone_name,
         ..chrome(state, Some(staff), ui, &title_text, if article.is_none() { "new" } else { "articles" })
     };
     Ok((status_code, render(state, "admin/edit.html", ctx)?).into_response())
+}
+
+/// The event panel's fields: as typed when a form was refused, else the stored event's (its
+/// times in its own time zone), else empty with the site's time zone.
+async fn event_panel(
+    state: &AppState,
+    article: &Article,
+    typed: Option<&crate::newsroom::events::EventFields>,
+) -> WebResult<Option<Value>> {
+    let stored = state.store.event_of(article.id).await?;
+    let version = stored.as_ref().map(|e| e.version).unwrap_or(0);
+    let exists = stored.is_some();
+    if let Some(f) = typed {
+        return Ok(Some(context! {
+            starts => &f.starts, ends => &f.ends, time_zone => &f.time_zone, place => &f.place,
+            report => &f.report, version, exists,
+        }));
+    }
+    let Some(e) = stored else {
+        return Ok(Some(context! {
+            starts => "", ends => "", time_zone => &state.site.time_zone_name, place => "", report => "",
+            version, exists,
+        }));
+    };
+    let zone = jiff::tz::TimeZone::get(&e.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let local = |s: i64| at(s).to_zoned(zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string();
+    let sections = state.listing.sections(state).await?;
+    let report = match e.report_id {
+        Some(id) => state.store.article_by_id(id).await?.map(|r| {
+            let section = sections.iter().find(|s| s.id == r.section_id).map(|s| s.slug.as_str());
+            crate::web::public::urls::article(&r.lang, section.unwrap_or("news"), &r.slug)
+        }),
+        None => None,
+    };
+    Ok(Some(context! {
+        starts => local(e.starts_at),
+        ends => if e.ends_at == e.starts_at { String::new() } else { local(e.ends_at) },
+        time_zone => &e.time_zone, place => &e.place, report => report.unwrap_or_default(), version, exists,
+    }))
 }
 
 /// The editor of article `id` with a preview link just made, shown once.
@@ -819,6 +877,8 @@ fn done_message(state: &AppState, ui: &str, done: &str, article: &crate::domain:
         "pinned" => "admin_done_pinned",
         "noted" => "admin_done_noted",
         "corrected" => "admin_done_corrected",
+        "event" => "admin_event_saved",
+        "event-removed" => "admin_event_removed",
         _ => "admin_saved",
     };
     let zone = &state.site.time_zone_name;

@@ -7,6 +7,8 @@ mod account;
 mod articles;
 mod clippings;
 mod dashboard;
+mod events;
+mod galleries;
 mod history;
 pub mod login;
 pub(crate) mod media;
@@ -62,6 +64,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/articles/{id}/delete", post(articles::trash))
         .route("/articles/{id}/restore", post(articles::restore))
         .route("/articles/{id}/pin", post(articles::pin))
+        .route("/articles/{id}/event", post(events::save))
+        .route("/articles/{id}/gallery", get(galleries::show).post(galleries::save))
         .route("/articles/{id}/notes", post(review::add))
         .route("/articles/{id}/send-back", post(review::send_back))
         .route("/articles/{id}/preview-links", post(sharing::make))

@@ -111,6 +111,27 @@ pub async fn render_article_with(
     let corrections =
         if article.id == 0 { Vec::new() } else { state.store.corrections_of(article.id).await? };
     let json_ld = json_ld(ctx, article, &canonical, &description, lead_image.as_ref(), &corrections);
+    let gallery = if article.id == 0 { Vec::new() } else { state.store.gallery(article.id, l).await? };
+    let total = gallery.len().to_string();
+    let gallery: Vec<_> = gallery
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let view = super::media::ImageView {
+                alt: m.alt.clone(),
+                caption: m.caption.clone(),
+                credit: m.credit.clone(),
+                ..super::media::image_view(m.id, &m.file_key, m.width, m.height, 480)
+            };
+            let open = i18n::text(l, "gallery_open", &[("n", &(i + 1).to_string()), ("total", &total)]);
+            context! { open, ..minijinja::Value::from_serialize(&view) }
+        })
+        .collect();
+    let event = if article.id == 0 { None } else { state.store.event_of(article.id).await? };
+    let event = match event {
+        Some(e) => Some(event_view(ctx, article, &e, &canonical, &description, lead_image.as_ref()).await?),
+        None => None,
+    };
     let chrome = ctx.chrome(&section.slug, &article.title, &description, &path, switcher);
     let html = ctx.render(
         "public/article.html",
@@ -141,6 +162,8 @@ pub async fn render_article_with(
             latest,
             related,
             json_ld,
+            event,
+            gallery,
             corrections => corrections.iter().map(|c| {
                 let at = jiff::Timestamp::from_second(c.at).unwrap_or(article.updated_at);
                 context! { id => c.id, note => &c.note, date => dates::short_with_time(at, tz), datetime => dates::rfc3339(at, tz) }
@@ -209,6 +232,60 @@ fn redirect_to(ctx: &PageCtx<'_>, article: &Article) -> Response {
         Some(s) => Redirect::permanent(&urls::article(&article.lang, &s.slug, &article.slug)).into_response(),
         None => WebError::NotFound.into_response(),
     }
+}
+
+/// The event an article announces, as its page shows it, with its schema.org `Event` (for
+/// search engines' event listings) ready to embed.
+async fn event_view(
+    ctx: &PageCtx<'_>,
+    article: &Article,
+    event: &crate::storage::events::Event,
+    canonical: &str,
+    description: &str,
+    image: Option<&super::media::ImageView>,
+) -> WebResult<minijinja::Value> {
+    let state = ctx.state;
+    let l = ctx.lang.as_str();
+    let zone = jiff::tz::TimeZone::get(&event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let at = |s: i64| jiff::Timestamp::from_second(s).unwrap_or(article.publish_at);
+    let (start, end) = (dates::rfc3339(at(event.starts_at), &zone), dates::rfc3339(at(event.ends_at), &zone));
+    let report = match event.report_id {
+        Some(id) => state.listing.published(state, &[id]).await?.into_iter().next().map(|r| {
+            let section = ctx.section_by_id(r.section_id).map(|s| s.slug.as_str()).unwrap_or("news");
+            context! { title => r.title, href => urls::article(&r.lang, section, &r.slug) }
+        }),
+        None => None,
+    };
+    let site = &state.site;
+    let image = match image {
+        Some(i) => format!("{}{}", site.base_url, i.large),
+        None => format!("{}{}", site.base_url, crate::web::assets::url("share")),
+    };
+    let json = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": article.title,
+        "description": description,
+        "startDate": start,
+        "endDate": end,
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": { "@type": "Place", "name": event.place, "address": event.place },
+        "image": [image],
+        "url": canonical,
+        "inLanguage": l,
+        "organizer": { "@type": "Organization", "name": site.name(&ctx.lang), "url": format!("{}/", site.base_url) },
+    });
+    Ok(context! {
+        when => super::events::when(event, l),
+        start,
+        end,
+        place => &event.place,
+        report,
+        ics_href => format!("/{l}/{}.ics", super::events::SLUG),
+        calendar_href => format!("/{l}/{}", super::events::SLUG),
+        json_ld => crate::web::templates::script_json(&json),
+    })
 }
 
 /// Schema.org `NewsArticle` for search engines and aggregators, safe to embed in `<script>`.

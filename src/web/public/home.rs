@@ -1,5 +1,5 @@
 //! `GET /{lang}/`: the language's home page as a press site has it: the lead story with its
-//! photo, the latest news with thumbnails, the latest of each section and the most read.
+//! photo, the latest news with thumbnails, the latest of each section, upcoming events and the most read.
 
 use super::{PageCtx, media, urls};
 use crate::i18n;
@@ -12,6 +12,9 @@ use minijinja::context;
 
 /// Stories per section in the home page's section blocks.
 const PER_SECTION: u32 = 3;
+
+/// Upcoming events in the home page's events block.
+const UPCOMING_EVENTS: u32 = 3;
 
 /// How far down the latest news the lead story is looked for: the newest story with a photo
 /// leads, so the top of the page is never a bare headline while a photo story is this fresh.
@@ -59,6 +62,7 @@ pub async fn show(State(state): State<AppState>, Path(lang): Path<String>) -> We
         }
     }
     let most_read = ctx.most_read().await?;
+    let events = super::events::upcoming(&ctx, UPCOMING_EVENTS).await?;
     let l = ctx.lang.as_str();
     let chrome = ctx.chrome(
         "home",
@@ -69,6 +73,6 @@ pub async fn show(State(state): State<AppState>, Path(lang): Path<String>) -> We
     );
     ctx.render(
         "public/home.html",
-        context! { lead, items, sections, most_read, all_news_href => urls::archive(&ctx.lang), ..chrome },
+        context! { lead, items, sections, most_read, events, events_href => format!("/{l}/{}", super::events::SLUG), all_news_href => urls::archive(&ctx.lang), ..chrome },
     )
 }

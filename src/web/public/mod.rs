@@ -6,6 +6,7 @@ pub mod article;
 pub mod clippings;
 pub mod corrections;
 pub mod error_page;
+pub mod events;
 pub mod feeds;
 pub mod home;
 pub mod lists;
@@ -155,6 +156,11 @@ impl<'a> PageCtx<'a> {
             label: s.name(&self.lang).to_string(),
             current: nav_current == s.slug,
         }));
+        nav.push(NavItem {
+            href: format!("/{}/{}", self.lang, events::SLUG),
+            label: t["events_title"].clone(),
+            current: nav_current == events::SLUG,
+        });
         // Feed autodiscovery: the language's feeds, plus the section's on a section page.
         let mut feeds = self.feed_links(&format!("/{}", self.lang), site.name(&self.lang));
         if let Some(section) = self.section_by_slug(nav_current) {

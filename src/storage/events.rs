@@ -1,0 +1,126 @@
+//! Events announced by articles: one per article, with its times, place and, once it has
+//! happened, the article reporting on it. Written with the article's change-log entry, so the
+//! announcement's page, its language's calendar and its iCalendar feed follow on every node.
+
+use super::changes::LOG_CHANGE;
+use super::rows::{ARTICLE_COLUMNS, ArticleRow};
+use super::{BeginWrite, Result, Store, StoreError, with_pool};
+use crate::domain::{Article, ChangeKind, Status};
+use crate::storage::editorial::Written;
+use jiff::Timestamp;
+
+/// An event as stored. Times are UTC seconds; `time_zone` is the IANA name the organizers
+/// gave, in which it is shown.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Event {
+    pub article_id: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub time_zone: String,
+    pub place: String,
+    pub report_id: Option<i64>,
+    /// Incremented on every change: a form names the one it was filled from.
+    pub version: i64,
+}
+
+/// What a change sets (checked by [`crate::newsroom`]); `None` removes the event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventEdit {
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub time_zone: String,
+    pub place: String,
+    pub report_id: Option<i64>,
+}
+
+const COLUMNS: &str = "article_id, starts_at, ends_at, time_zone, place, report_id, version";
+
+/// What came of an event write (besides the database failing).
+#[derive(Debug)]
+pub enum EventWrite {
+    Done(Box<Written>),
+    /// Someone changed the event after the form was filled; its current version.
+    Changed(i64),
+}
+
+impl Store {
+    /// The event article `id` announces, if any.
+    pub async fn event_of(&self, article_id: i64) -> Result<Option<Event>> {
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE article_id = $1");
+        Ok(with_pool!(self, p => sqlx::query_as(&sql).bind(article_id).fetch_optional(p).await?))
+    }
+
+    /// Sets (or with `None` removes) the event article `id` announces, if its current version
+    /// (0 for none) is `version`; logs a change of the article in the same transaction.
+    pub async fn set_event(
+        &self,
+        id: i64,
+        version: i64,
+        edit: Option<&EventEdit>,
+        user_id: Option<i64>,
+        now: Timestamp,
+    ) -> Result<EventWrite> {
+        let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1 AND deleted_at IS NULL");
+        const UPSERT: &str = "INSERT INTO events (article_id, starts_at, ends_at, time_zone, place, report_id, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1) ON CONFLICT (article_id) DO UPDATE SET starts_at = $2, \
+             ends_at = $3, time_zone = $4, place = $5, report_id = $6, version = events.version + 1";
+        let done = with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let row: Option<ArticleRow> = sqlx::query_as(&select).bind(id).fetch_optional(&mut *tx).await?;
+            let article = Article::try_from(row.ok_or(StoreError::NotFound)?)?;
+            let current: i64 = sqlx::query_scalar("SELECT version FROM events WHERE article_id = $1")
+                .bind(id).fetch_optional(&mut *tx).await?.unwrap_or(0);
+            if current != version {
+                return Ok(EventWrite::Changed(current));
+            }
+            match edit {
+                Some(e) => {
+                    sqlx::query(UPSERT).bind(id).bind(e.starts_at).bind(e.ends_at).bind(&e.time_zone)
+                        .bind(&e.place).bind(e.report_id).execute(&mut *tx).await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM events WHERE article_id = $1").bind(id).execute(&mut *tx).await?;
+                }
+            }
+            let public = article.status == Status::Published;
+            let change_id: i64 = sqlx::query_scalar(&format!("{LOG_CHANGE} RETURNING id"))
+                .bind(id).bind(ChangeKind::Updated.as_str()).bind(article.status.as_str()).bind(article.status.as_str())
+                .bind(i64::from(public)).bind(user_id).bind(article.lang.as_str()).bind(article.section_id)
+                .bind(now.as_second())
+                .fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            EventWrite::Done(Box::new(Written {
+                change_id,
+                kind: ChangeKind::Updated,
+                public,
+                before: Some(article.clone()),
+                after: Some(article),
+                released: Vec::new(),
+            }))
+        });
+        Ok(done)
+    }
+
+    /// Events of published announcements in `lang` that overlap `[from, to)` (UTC seconds),
+    /// soonest first, at most `limit`.
+    pub async fn events_between(&self, lang: &str, from: i64, to: i64, limit: u32) -> Result<Vec<Event>> {
+        let sql = format!(
+            "SELECT {} FROM events e JOIN articles a ON a.id = e.article_id \
+             WHERE a.lang = $1 AND a.status = 'published' AND a.deleted_at IS NULL \
+             AND e.ends_at >= $2 AND e.starts_at < $3 ORDER BY e.starts_at, e.article_id LIMIT $4",
+            COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        Ok(with_pool!(self, p => sqlx::query_as(&sql)
+            .bind(lang).bind(from).bind(to).bind(i64::from(limit)).fetch_all(p).await?))
+    }
+
+    /// The id of the article in `lang` at `slug` (or an earlier slug of it),
+    /// for naming a report by its address.
+    pub async fn article_id_by_slug(&self, lang: &str, slug: &str) -> Result<Option<i64>> {
+        const SQL: &str = "SELECT id FROM articles WHERE lang = $1 AND slug = $2 AND deleted_at IS NULL \
+             UNION SELECT article_id FROM slug_redirects WHERE lang = $1 AND slug = $2";
+        let id: Option<i64> =
+            with_pool!(self, p => sqlx::query_scalar(SQL).bind(lang).bind(slug).fetch_optional(p).await?);
+        Ok(id)
+    }
+}
