@@ -82,14 +82,70 @@ pub async fn fill_demo_if_empty(store: &Store, config: &Config, clock: &dyn Cloc
     for clipping in &clippings {
         store.create_clipping(clipping, None, now).await?;
     }
+    let (events, galleries) = demo_events_and_galleries(store, config, now, &photos).await?;
     eprintln!(
-        "added demo content: {} articles in {} sections, {} photos, {} items of media about us",
+        "added demo content: {} articles in {} sections, {} photos, {galleries} galleries, {events} events, \
+         {} items of media about us",
         outcome.created,
         sections.len(),
         photos.len(),
         clippings.len()
     );
     Ok(true)
+}
+
+/// The demo's events and galleries, written through the editorial core as an editor would;
+/// returns how many of each.
+async fn demo_events_and_galleries(
+    store: &Store,
+    config: &Config,
+    now: jiff::Timestamp,
+    photos: &[crate::io::photos::Stored],
+) -> anyhow::Result<(usize, usize)> {
+    use crate::newsroom::{Actor, Newsroom, NoFollowers};
+    let clock = std::sync::Arc::new(crate::domain::FixedClock::new(now));
+    let newsroom =
+        Newsroom::new(store.clone(), clock, config.site.languages.clone(), std::sync::Arc::new(NoFollowers));
+    let actor = Actor::system("demo");
+    let id_of = async |story: usize, lang: &str| {
+        store.article_id_by_external_id(&format!("demo-{story}-{lang}")).await
+    };
+    let mut events = 0;
+    for event in crate::demo::events(now) {
+        for (lang, place) in [("en", event.place_en), ("ru", event.place_ru)] {
+            let Some(id) = id_of(event.story, lang).await? else { continue };
+            let report = match event.report {
+                Some(story) => match id_of(story, lang).await? {
+                    Some(report) => store.article_by_id(report).await?.map(|a| a.slug).unwrap_or_default(),
+                    None => String::new(),
+                },
+                None => String::new(),
+            };
+            let fields = crate::newsroom::events::EventFields {
+                starts: event.starts.clone(),
+                ends: event.ends.clone(),
+                time_zone: event.time_zone.into(),
+                place: place.into(),
+                report,
+            };
+            newsroom.set_event(&actor, id, 0, &fields).await.context("cannot add a demo event")?;
+            events += 1;
+        }
+    }
+    let ids: Vec<i64> = photos.iter().map(|p| p.id).collect();
+    let mut galleries = 0;
+    // The photo exhibition's gallery (in Russian), and one beside the lead story's photo.
+    for (story, lang, shown) in
+        [(12, "ru", &ids[..]), (1, "en", ids.get(1..).unwrap_or(&[])), (1, "ru", ids.get(1..).unwrap_or(&[]))]
+    {
+        if let Some(id) = id_of(story, lang).await?
+            && !shown.is_empty()
+        {
+            newsroom.set_gallery(&actor, id, &[], shown).await.context("cannot add a demo gallery")?;
+            galleries += 1;
+        }
+    }
+    Ok((events, galleries))
 }
 
 /// The demo stories that have a lead photo (the others show how a story without one looks).

@@ -7,4 +7,4 @@ pub mod photos;
 mod site;
 
 pub use corpus::corpus_chunk;
-pub use site::{clippings, demo_site, sections};
+pub use site::{DemoEvent, clippings, demo_site, events, sections};

@@ -1850,7 +1850,141 @@ static STORIES: &[Story] = &[
             extra: Extra::None,
         }),
     },
+    // 48: an announcement; its event is a few days ahead (see [`events`]).
+    Story {
+        section: "news",
+        when: When::Ago(1, 15, 0),
+        status: PUBLISHED,
+        en: Some(Text {
+            title: "Secretary General to hold a year-end press conference",
+            lead: "Nurlan Abenov will sum up the Council’s year and answer journalists’ questions. Accreditation is open until the day before.",
+            paras: &[
+                "The Secretary General of the Eurasian Cooperation Council, Nurlan Abenov, will hold his annual press conference at the Secretariat’s press centre.",
+                "The Secretary General will speak about the results of the year, the work of the Council’s statutory bodies and the priorities for next year, and will answer journalists’ questions.",
+                "Journalists wishing to attend should apply for accreditation to the press office no later than the day before the press conference. The press conference will be streamed on the Council’s website.",
+            ],
+            quote: None,
+            extra: Extra::None,
+        }),
+        ru: Some(Text {
+            title: "Генеральный секретарь проведёт итоговую пресс-конференцию",
+            lead: "Нурлан Абенов подведёт итоги года работы Совета и ответит на вопросы журналистов. Аккредитация открыта до дня, предшествующего пресс-конференции.",
+            paras: &[
+                "Генеральный секретарь Евразийского совета сотрудничества Нурлан Абенов проведёт ежегодную пресс-конференцию в пресс-центре Секретариата.",
+                "Генеральный секретарь расскажет об итогах года, о работе уставных органов Совета и о приоритетах на следующий год, а также ответит на вопросы журналистов.",
+                "Журналистам, желающим принять участие, необходимо аккредитоваться в пресс-службе не позднее чем за день до пресс-конференции. Трансляция будет вестись на сайте Совета.",
+            ],
+            quote: None,
+            extra: Extra::None,
+        }),
+    },
+    // 49: an announcement of a two-day meeting.
+    Story {
+        section: "secretariat",
+        when: When::Ago(3, 11, 0),
+        status: PUBLISHED,
+        en: Some(Text {
+            title: "Council of Foreign Ministers to meet in Minsk",
+            lead: "The ministers will discuss the implementation of the collective security strategy and the draft programme of cooperation for the next three years.",
+            paras: &[
+                "A regular meeting of the Council of Foreign Ministers of the member states will take place in Minsk over two days.",
+                "The agenda includes the implementation of the collective security strategy, the draft programme of cooperation for the next three years and the Council’s relations with partner organizations.",
+                "The press office will publish the results of the meeting and the documents adopted on this website.",
+            ],
+            quote: None,
+            extra: Extra::None,
+        }),
+        ru: Some(Text {
+            title: "В Минске пройдёт заседание Совета министров иностранных дел",
+            lead: "Министры обсудят ход реализации стратегии коллективной безопасности и проект программы сотрудничества на ближайшие три года.",
+            paras: &[
+                "Очередное заседание Совета министров иностранных дел государств-членов пройдёт в Минске и продлится два дня.",
+                "В повестке дня — ход реализации стратегии коллективной безопасности, проект программы сотрудничества на ближайшие три года и отношения Совета с организациями-партнёрами.",
+                "Пресс-служба опубликует итоги заседания и принятые документы на этом сайте.",
+            ],
+            quote: None,
+            extra: Extra::None,
+        }),
+    },
+    // 50: the announcement of the youth forum that story 6 reports on.
+    Story {
+        section: "activities",
+        when: When::Ago(13, 10, 0),
+        status: PUBLISHED,
+        en: Some(Text {
+            title: "Youth forum “Security Through Dialogue” to open in Minsk",
+            lead: "About 120 students from the six member states will spend three days with diplomats and experts discussing regional security.",
+            paras: &[
+                "The Secretariat, together with the association of universities of the member states, is holding the youth forum “Security Through Dialogue” in Minsk.",
+                "The programme includes lectures by the Council’s diplomats, a simulated meeting of the Council of Foreign Ministers and workshops on countering disinformation.",
+            ],
+            quote: None,
+            extra: Extra::None,
+        }),
+        ru: Some(Text {
+            title: "В Минске откроется молодёжный форум «Безопасность через диалог»",
+            lead: "Около 120 студентов из шести государств-членов проведут три дня с дипломатами и экспертами, обсуждая вопросы региональной безопасности.",
+            paras: &[
+                "Секретариат совместно с ассоциацией университетов государств-членов проводит в Минске молодёжный форум «Безопасность через диалог».",
+                "В программе — лекции дипломатов Совета, моделирование заседания Совета министров иностранных дел и мастер-классы по противодействию дезинформации.",
+            ],
+            quote: None,
+            extra: Extra::None,
+        }),
+    },
 ];
+
+/// An event a demo story announces: when (in `time_zone`, wall-clock), where, and the story
+/// that reported on it.
+#[derive(Debug, Clone)]
+pub struct DemoEvent {
+    /// The announcing story's number (its translation key is `demo-<n>`).
+    pub story: usize,
+    pub starts: String,
+    pub ends: String,
+    pub time_zone: &'static str,
+    pub place_en: &'static str,
+    pub place_ru: &'static str,
+    pub report: Option<usize>,
+}
+
+/// The demo's events: two ahead, one past with its report, dated around `now`.
+pub fn events(now: Timestamp) -> Vec<DemoEvent> {
+    let zone = TimeZone::fixed(tz::offset(3));
+    let today = now.to_zoned(zone.clone()).date();
+    let local = |when: When| {
+        when.timestamp(today, &zone).to_zoned(zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string()
+    };
+    vec![
+        DemoEvent {
+            story: 48,
+            starts: local(When::Ahead(4, 11, 0)),
+            ends: local(When::Ahead(4, 13, 0)),
+            time_zone: "Europe/Moscow",
+            place_en: "Press centre of the Secretariat, 12 Pokrovka Street, Moscow",
+            place_ru: "Пресс-центр Секретариата, Москва, ул. Покровка, 12",
+            report: None,
+        },
+        DemoEvent {
+            story: 49,
+            starts: local(When::Ahead(9, 10, 0)),
+            ends: local(When::Ahead(10, 17, 0)),
+            time_zone: "Europe/Minsk",
+            place_en: "Palace of Independence, Minsk",
+            place_ru: "Дворец Независимости, Минск",
+            report: None,
+        },
+        DemoEvent {
+            story: 50,
+            starts: local(When::Ago(10, 10, 0)),
+            ends: local(When::Ago(8, 13, 0)),
+            time_zone: "Europe/Minsk",
+            place_en: "Belarusian State University, Minsk",
+            place_ru: "Белорусский государственный университет, Минск",
+            report: Some(6),
+        },
+    ]
+}
 
 #[cfg(test)]
 mod tests {

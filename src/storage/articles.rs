@@ -262,9 +262,13 @@ impl Store {
     /// Whether an article with this external id exists, in any status, trash included (an
     /// import's dry run tells new articles from updates).
     pub async fn has_external_id(&self, external_id: &str) -> Result<bool> {
-        let found: Option<i64> = with_pool!(self, p => sqlx::query_scalar("SELECT id FROM articles WHERE external_id = $1")
-            .bind(external_id).fetch_optional(p).await?);
-        Ok(found.is_some())
+        Ok(self.article_id_by_external_id(external_id).await?.is_some())
+    }
+
+    /// The id of the article with this external id, in any status, trash included.
+    pub async fn article_id_by_external_id(&self, external_id: &str) -> Result<Option<i64>> {
+        Ok(with_pool!(self, p => sqlx::query_scalar("SELECT id FROM articles WHERE external_id = $1")
+            .bind(external_id).fetch_optional(p).await?))
     }
 
     /// The article an old slug now belongs to, for redirects after a slug change.

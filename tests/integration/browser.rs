@@ -1080,6 +1080,71 @@ async fn a_video_loads_only_when_asked(d: Arc<Desk>) {
     );
 }
 
+async fn a_gallery_opens_in_a_keyboard_viewer(d: Arc<Desk>) {
+    let b = &d.browser;
+    d.add_user("gil@example.org", "Gil Gallery", Role::Editor).await;
+    d.sign_in("gil@example.org", "Gil Gallery").await;
+    d.write_new("Harbour in pictures", "Three photos of the harbour.", "The harbour at dawn.").await;
+    let saved = d.publish().await;
+    let id: i64 =
+        saved.split("/admin/articles/").nth(1).and_then(|r| r.split('?').next()).unwrap().parse().unwrap();
+    let dirs: Vec<_> =
+        ["dawn", "noon", "dusk"].iter().map(|n| gradient_photo(&format!("{n}.png"), 640, 480)).collect();
+    let files: Vec<_> = dirs
+        .iter()
+        .zip(["The harbour at dawn", "The harbour at noon", "The harbour at dusk"])
+        .map(|((_, path), alt)| newsdesk::io::photos::PhotoFile {
+            path: path.clone(),
+            name: path.file_name().unwrap().to_string_lossy().into_owned(),
+            alt: alt.into(),
+            caption: format!("{alt}."),
+        })
+        .collect();
+    let store = &d.server.state.store;
+    newsdesk::io::photos::store_all(store, d.server.db.data_dir(), &files, jiff::Timestamp::now())
+        .await
+        .unwrap();
+
+    // Arranged in the back office: tick the photos (newest first in the library) and save.
+    b.goto(&d.url(&format!("/admin/articles/{id}/gallery"))).await;
+    for checkbox in b.find_all("input[name=add]").await {
+        b.click(&checkbox).await;
+    }
+    b.click(&b.find("form.gallery-form button[type=submit]").await).await;
+    b.wait_for_url("saved=1").await;
+    assert_eq!(store.gallery_ids(id).await.unwrap().len(), 3);
+
+    // Readers: without the viewer each photo is a link to its large version.
+    b.goto(&d.url("/en/news/harbour-in-pictures")).await;
+    let first = b.wait_for(".gallery a.gallery-link").await;
+    let href = b.execute("return arguments[0].getAttribute('href')", vec![first.arg()]).await;
+    assert!(href.as_str().unwrap().starts_with("/media/"), "{href}");
+    // The keyboard alone: Enter opens the viewer, the arrows turn the photos (round the ends),
+    // Escape closes it and gives the focus back to the photo last shown.
+    b.execute("arguments[0].focus()", vec![first.arg()]).await;
+    b.press("\u{E007}").await;
+    b.wait_until("return !!document.querySelector('dialog.gallery-viewer[open]')", "the viewer to open")
+        .await;
+    let state = "const d = document.querySelector('dialog.gallery-viewer'); return d ? [d.querySelector('.gallery-counter').textContent, d.querySelector('img').alt, document.activeElement.className] : null";
+    let shown = b.execute(state, vec![]).await;
+    let first_alt = shown[1].as_str().unwrap().to_string();
+    assert_eq!(shown[0], json!("1 of 3"), "{shown}");
+    assert_eq!(shown[2], json!("gallery-close"), "the focus moves into the viewer: {shown}");
+    b.press("\u{E014}").await;
+    let shown = b.execute(state, vec![]).await;
+    assert_eq!(shown[0], json!("2 of 3"));
+    assert_ne!(shown[1].as_str().unwrap(), first_alt, "another photo");
+    b.press("\u{E012}").await;
+    b.press("\u{E012}").await;
+    assert_eq!(b.execute(state, vec![]).await[0], json!("3 of 3"), "left from the first goes to the last");
+    b.press("\u{E00C}").await;
+    b.wait_until("return !document.querySelector('dialog.gallery-viewer')", "the viewer to close").await;
+    let focused = b
+        .execute("const links = [...document.querySelectorAll('.gallery a.gallery-link')]; return links.indexOf(document.activeElement)", vec![])
+        .await;
+    assert_eq!(focused, json!(2), "the focus is back on the photo last shown");
+}
+
 macro_rules! browser_tests {
     ($backend:ident: $($name:ident),* $(,)?) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1119,4 +1184,5 @@ on_both_databases!(
     a_photo_goes_into_the_text,
     a_google_docs_paste_keeps_its_structure,
     a_video_loads_only_when_asked,
+    a_gallery_opens_in_a_keyboard_viewer,
 );

@@ -5,7 +5,7 @@
 //! Test images are made here with the `image` crate (decompression bombs by hand, with
 //! `flate2`), in memory: no binary fixtures.
 
-use crate::harness::{Backend, TestServer};
+use crate::harness::{Backend, TestServer, between};
 use crate::on_both_backends;
 use crate::session::{Client, csrf_in, header, location};
 use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
@@ -884,3 +884,131 @@ async fn a_photo_has_its_texts_in_each_language(backend: Backend) {
     assert_eq!(s.state.store.media_texts(hall).await.unwrap()[0].caption, "Пленарное заседание.");
     s.stop().await;
 }
+
+/// The public address of article `id`.
+async fn public_path(s: &TestServer, id: i64) -> String {
+    let a = s.state.store.article_by_id(id).await.unwrap().unwrap();
+    let sections = s.state.store.sections().await.unwrap();
+    let section = sections.iter().find(|x| x.id == a.section_id).unwrap();
+    format!("/{}/{}/{}", a.lang, section.slug, a.slug)
+}
+
+async fn a_gallery_is_arranged_and_shown_in_the_reader_s_language(backend: Backend) {
+    let Some(s) = TestServer::with_fixture(backend).await else { return };
+    let editor = sign_in(&s, "editor@example.org", Role::Editor).await;
+    let csrf = library_csrf(&editor).await;
+    let png = encoded(&picture(640, 480), ImageFormat::Png);
+    let mut photos = Vec::new();
+    for alt in ["First", "Second", "Third"] {
+        photos.push(upload(&editor, &csrf, &format!("{alt}.png"), "image/png", &png, alt).await);
+    }
+    let [p1, p2, p3] = [photos[0], photos[1], photos[2]];
+    let section = s.state.store.sections().await.unwrap()[0].id.to_string();
+    let r = editor
+        .post("/admin/articles", &story_form(&csrf, &section, "Gallery story", "", "publish", ""))
+        .await;
+    assert_eq!(r.status(), 303);
+    let a = article_id(&r);
+    let editor_page = editor.page(&format!("/admin/articles/{a}")).await;
+    assert!(editor_page.contains("Photos in the gallery: 0"), "{editor_page}");
+    assert!(editor_page.contains(&format!("href=\"/admin/articles/{a}/gallery\"")));
+
+    // Arranged on a page of plain form controls: add three, then reorder and remove one.
+    let path = format!("/admin/articles/{a}/gallery");
+    let page = editor.page(&path).await;
+    assert!(page.contains(&format!(r#"<input type="checkbox" name="add" value="{p1}">"#)), "{page}");
+    let (s1, s2, s3) = (p1.to_string(), p2.to_string(), p3.to_string());
+    let add = [("csrf", csrf.as_str()), ("was", ""), ("add", &s1), ("add", &s2), ("add", &s3)];
+    let r = editor.post(&path, &add).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(location(&r), format!("{path}?saved=1&page=1"));
+    assert_eq!(s.state.store.gallery_ids(a).await.unwrap(), [p1, p2, p3]);
+    let all = format!("{p1},{p2},{p3}");
+    let (k1, k2, k3) = (format!("pos-{p1}"), format!("pos-{p2}"), format!("pos-{p3}"));
+    let reorder = [
+        ("csrf", csrf.as_str()),
+        ("was", all.as_str()),
+        (k1.as_str(), "2"),
+        (k2.as_str(), "3"),
+        (k3.as_str(), "1"),
+        ("remove", s2.as_str()),
+    ];
+    assert_eq!(editor.post(&path, &reorder).await.status(), 303);
+    assert_eq!(s.state.store.gallery_ids(a).await.unwrap(), [p3, p1]);
+    // A form filled before that change is refused instead of undoing it.
+    let r = editor.post(&path, &reorder).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("Someone changed this gallery meanwhile"));
+    let now = format!("{p3},{p1}");
+    let r = editor.post(&path, &[("csrf", csrf.as_str()), ("was", now.as_str()), ("add", "999999")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("There is no photo number 999999 in the library"));
+    let r = editor.post(&path, &[("csrf", csrf.as_str()), ("was", now.as_str()), ("add", "x")]).await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(s.state.store.gallery_ids(a).await.unwrap(), [p3, p1], "nothing changed by refused forms");
+
+    // Readers: a list of figures in order, each a link to the large photo, lazy below the text.
+    let article = s.page(&public_path(&s, a).await).await;
+    let gallery = between(&article, "<section class=\"gallery\"", "</section>");
+    assert!(gallery.find("alt=\"Third\"").unwrap() < gallery.find("alt=\"First\"").unwrap(), "{gallery}");
+    assert!(!gallery.contains("alt=\"Second\""));
+    assert_eq!(gallery.matches("<li><figure>").count(), 2);
+    assert!(gallery.contains("class=\"gallery-link\"") && gallery.contains("loading=\"lazy\""));
+    assert!(gallery.contains("srcset=\"/media/") && gallery.contains("(Open photo 1 of 2)"));
+    assert!(
+        gallery.contains("Delegates at the opening session. <span class=\"credit\">Photo: J. Doe</span>")
+    );
+    assert!(gallery.contains("data-previous=\"Previous photo\""), "the viewer's labels");
+
+    // In Russian: the photos' Russian texts where they have them.
+    let ru_form = [
+        ("csrf", csrf.as_str()),
+        ("lang", "ru"),
+        ("title", "Фоторепортаж"),
+        ("lead", "Материал с галереей."),
+        ("body", "<p>Текст.</p>"),
+        ("section", section.as_str()),
+        ("publish_at", ""),
+        ("action", "publish"),
+        ("lead_image", ""),
+    ];
+    let r = editor.post("/admin/articles", &ru_form).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let ru = article_id(&r);
+    let ru_path = format!("/admin/articles/{ru}/gallery");
+    assert_eq!(
+        editor.post(&ru_path, &[("csrf", csrf.as_str()), ("was", ""), ("add", &s1)]).await.status(),
+        303
+    );
+    let saved = s
+        .state
+        .store
+        .update_media_text(
+            p1,
+            Some("ru"),
+            "Первая",
+            "Делегаты на открытии.",
+            "И. Иванов",
+            None,
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved, newsdesk::storage::media::TextEdit::Saved);
+    s.state.content_changed();
+    let page = s.page(&public_path(&s, ru).await).await;
+    let gallery = between(&page, "<section class=\"gallery\"", "</section>");
+    assert!(gallery.contains("alt=\"Первая\"") && gallery.contains("Делегаты на открытии."), "{gallery}");
+    assert!(gallery.contains("Фото: И. Иванов") && gallery.contains("data-close=\"Закрыть\""), "{gallery}");
+
+    // Authors may not arrange what they may not edit; every change is audited.
+    let author = sign_in(&s, "author@example.org", Role::Author).await;
+    let a_csrf = library_csrf(&author).await;
+    let r = author.post(&path, &[("csrf", a_csrf.as_str()), ("was", now.as_str())]).await;
+    assert_eq!(r.status(), 403);
+    let audit = s.state.store.audit_log(None, None, 50).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action == "gallery.set").count(), 3);
+    s.stop().await;
+}
+
+on_both_backends!(a_gallery_is_arranged_and_shown_in_the_reader_s_language);

@@ -117,7 +117,11 @@ pub fn when(e: &Event, lang: &str) -> String {
     let zone = zone_of(e);
     let (start, end) = (at(e.starts_at).to_zoned(zone.clone()), at(e.ends_at).to_zoned(zone));
     let all_day = start.time() == jiff::civil::Time::midnight() && e.ends_at == e.starts_at;
-    let abbreviation = start.strftime("%Z").to_string();
+    // "MSK" where the zone has a name readers know, else "UTC+03:00" rather than a bare "+03".
+    let abbreviation = match start.strftime("%Z").to_string() {
+        a if a.starts_with(['+', '-']) => format!("UTC{}", start.strftime("%:z")),
+        a => a,
+    };
     if start.date() == end.date() {
         let day = dates::long_date(start.date(), lang);
         if all_day {
@@ -467,6 +471,8 @@ mod tests {
         let span = event("2026-12-10T07:00:00Z", "2026-12-12T15:00:00Z", "Europe/Moscow");
         assert_eq!(when(&span, "en"), "10 December 2026, 10:00 – 12 December 2026, 18:00 (MSK)");
         assert_eq!(days(&span), (Date::constant(2026, 12, 10), Date::constant(2026, 12, 12)));
+        let minsk = event("2026-12-10T07:00:00Z", "2026-12-10T09:00:00Z", "Europe/Minsk");
+        assert_eq!(when(&minsk, "en"), "10 December 2026, 10:00–12:00 (UTC+03:00)");
     }
 
     #[test]
