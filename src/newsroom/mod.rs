@@ -12,6 +12,7 @@
 pub mod accessibility;
 pub mod autosave;
 pub mod clippings;
+pub mod documents;
 pub mod error;
 pub mod events;
 pub mod galleries;

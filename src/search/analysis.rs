@@ -68,7 +68,6 @@ impl Analyzer {
 }
 
 /// The terms an analyzer makes of a text, in order.
-#[cfg(test)]
 pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);

@@ -22,6 +22,33 @@ mod query;
 mod similar;
 
 pub use analysis::Analyzer;
+
+/// Whether short texts (the register of documents, small beside the news and not in the
+/// index) hold every word of a query, each word as the language's search understands it
+/// (stemmed, `ё` as `е`): "решения" finds "решение", "agreements" finds "Agreement".
+pub struct TextMatcher {
+    analyzer: TextAnalyzer,
+    words: Vec<String>,
+}
+
+impl TextMatcher {
+    pub fn new(lang: &str, query: &str) -> TextMatcher {
+        let mut analyzer = Analyzer::for_lang(lang).build();
+        let mut words = analysis::terms(&mut analyzer, query);
+        words.sort();
+        words.dedup();
+        TextMatcher { analyzer, words }
+    }
+
+    /// `false` for a query without words.
+    pub fn matches(&mut self, text: &str) -> bool {
+        if self.words.is_empty() {
+            return false;
+        }
+        let found = analysis::terms(&mut self.analyzer, text);
+        self.words.iter().all(|w| found.contains(w))
+    }
+}
 pub use query::{Hit, MAX_QUERY, SearchRequest, SearchResults, Sort};
 pub use similar::Like;
 
@@ -866,6 +893,16 @@ fn clear(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_texts_match_every_word_of_a_query_as_search_understands_it() {
+        let mut ru = TextMatcher::new("ru", "решения совета");
+        assert!(ru.matches("Решение Совета министров иностранных дел № 12"));
+        assert!(!ru.matches("Решение министров"), "every word must be there");
+        let mut en = TextMatcher::new("en", "agreements");
+        assert!(en.matches("Agreement on cooperation in civil defence"));
+        assert!(!TextMatcher::new("en", "  ").matches("anything"), "no words, no match");
+    }
 
     #[test]
     fn block_tags_keep_words_apart() {

@@ -42,6 +42,10 @@ pub const TABLES: &[&str] = &[
     "clippings",
     "events",
     "gallery_photos",
+    "documents",
+    "document_texts",
+    "document_files",
+    "article_documents",
 ];
 
 /// Tables deliberately left out: sign-in sessions and half-finished two-factor sign-ins

@@ -16,6 +16,7 @@ pub mod backup;
 pub mod changes;
 pub mod clippings;
 pub mod corrections;
+pub mod documents;
 pub mod editorial;
 pub mod events;
 pub mod feeds;

@@ -22,9 +22,13 @@ pub async fn security(State(site): State<Arc<SiteConfig>>, request: Request, nex
     response
 }
 
-/// Adds the security headers (HSTS only when the site is served over https).
+/// Adds the security headers (HSTS only when the site is served over https; a page's own
+/// content security policy, always stricter, is kept).
 pub fn add_security(h: &mut HeaderMap, https: bool) {
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    // A response with a stricter policy of its own (documents' files: a sandbox) keeps it.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));

@@ -17,6 +17,8 @@ mod cli;
 mod clippings;
 /// Three real nodes behind a real HAProxy: a node killed under load, sessions kept.
 mod cluster;
+/// The register of official documents: files, kinds and years, search, links to the news.
+mod documents;
 /// The editor's safety net over HTTP: autosaved text kept apart, brought back, never in the way.
 mod editor;
 /// Events announced by articles: the calendar, the upcoming list, iCalendar, schema.org Event.

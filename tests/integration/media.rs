@@ -19,7 +19,12 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "a long enough password";
 
 /// A multipart POST, as the upload form sends it.
-async fn post_multipart(c: &Client<'_>, path: &str, body: &Multipart, headers: &[(&str, &str)]) -> Response {
+pub(crate) async fn post_multipart(
+    c: &Client<'_>,
+    path: &str,
+    body: &Multipart,
+    headers: &[(&str, &str)],
+) -> Response {
     let mut request = c
         .request(reqwest::Method::POST, path)
         .header("content-type", format!("multipart/form-data; boundary={}", body.boundary))

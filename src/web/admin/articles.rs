@@ -538,8 +538,17 @@ async fn event_panel(
     let version = stored.as_ref().map(|e| e.version).unwrap_or(0);
     let exists = stored.is_some();
     if let Some(f) = typed {
+        // A date-and-time field can only hold a valid time: anything else comes back empty
+        // (the message above the form names what was typed).
+        let field = |v: &str| {
+            v.trim()
+                .replacen(' ', "T", 1)
+                .parse::<jiff::civil::DateTime>()
+                .map(|dt| dt.strftime("%Y-%m-%dT%H:%M").to_string())
+                .unwrap_or_default()
+        };
         return Ok(Some(context! {
-            starts => &f.starts, ends => &f.ends, time_zone => &f.time_zone, place => &f.place,
+            starts => field(&f.starts), ends => field(&f.ends), time_zone => &f.time_zone, place => &f.place,
             report => &f.report, version, exists,
         }));
     }

@@ -7,6 +7,7 @@ mod account;
 mod articles;
 mod clippings;
 mod dashboard;
+mod documents;
 mod events;
 mod galleries;
 mod history;
@@ -94,6 +95,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/clippings", get(clippings::list).post(clippings::add))
         .route("/clippings/{id}", get(clippings::edit).post(clippings::update))
         .route("/clippings/{id}/delete", post(clippings::delete))
+        .route("/documents", get(documents::list).post(documents::add))
+        .route("/documents/{id}", get(documents::edit).post(documents::update))
+        .route("/documents/{id}/delete", post(documents::delete))
         .route("/redirects", get(redirects::list).post(redirects::add))
         .route("/redirects/delete", post(redirects::delete))
         .route("/tokens", get(tokens::list).post(tokens::create))
@@ -142,6 +146,7 @@ pub fn chrome(state: &AppState, staff: Option<&Staff>, lang: &str, title: &str, 
             }
             if s.user.role.can(Permission::Publish) {
                 items.push(("clippings", "/admin/clippings", "admin_clippings"));
+                items.push(("documents", "/admin/documents", "admin_documents"));
             }
             if s.user.role.can(Permission::DeleteArticle) {
                 items.push(("trash", "/admin/trash", "admin_trash"));

@@ -127,6 +127,12 @@ pub async fn render_article_with(
             context! { open, ..minijinja::Value::from_serialize(&view) }
         })
         .collect();
+    let documents = if article.id == 0 {
+        Vec::new()
+    } else {
+        let rows = state.store.documents_of_article(article.id, l).await?;
+        super::documents::views(state, &rows, l).await?
+    };
     let event = if article.id == 0 { None } else { state.store.event_of(article.id).await? };
     let event = match event {
         Some(e) => Some(event_view(ctx, article, &e, &canonical, &description, lead_image.as_ref()).await?),
@@ -164,6 +170,7 @@ pub async fn render_article_with(
             json_ld,
             event,
             gallery,
+            documents,
             corrections => corrections.iter().map(|c| {
                 let at = jiff::Timestamp::from_second(c.at).unwrap_or(article.updated_at);
                 context! { id => c.id, note => &c.note, date => dates::short_with_time(at, tz), datetime => dates::rfc3339(at, tz) }

@@ -120,6 +120,36 @@ pub async fn feed_image(state: &AppState, i: &ImageRef) -> FeedImage {
     }
 }
 
+/// A stored file as a response body with its length, or a redirect to where the media store
+/// serves it itself.
+fn body_of(file: &str, fetched: Option<Fetched>) -> WebResult<Response> {
+    Ok(match fetched {
+        None => return Err(missing(file)),
+        Some(Fetched::Elsewhere(url)) => {
+            return Ok(Redirect::temporary(&url).into_response());
+        }
+        Some(Fetched::File { file: handle, length }) => {
+            let mut r = Body::new(FileBody { file: handle, remaining: length, buf: vec![0; 64 * 1024] })
+                .into_response();
+            r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            r
+        }
+        Some(Fetched::Stream { length, body }) => {
+            let mut r = Body::from_stream(body.bytes_stream()).into_response();
+            if let Some(length) = length {
+                r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            r
+        }
+    })
+}
+
+/// The file `name` from the media store as a response (no headers of its own but its length).
+pub(crate) async fn stored(state: &AppState, name: &str) -> WebResult<Response> {
+    let fetched = settings(state).store.fetch(name).await.map_err(|e| unreadable(name, &e))?;
+    body_of(name, fetched)
+}
+
 /// `GET /media/{file}`.
 pub async fn serve(
     State(state): State<AppState>,
@@ -156,25 +186,11 @@ pub async fn serve(
             content_type = Kind::Webp;
             fetched = store.fetch(&file.replace(".jpg", ".webp")).await.map_err(|e| unreadable(&file, &e))?;
         }
-        let mut r = match fetched {
-            None => return Err(missing(&file)),
-            Some(Fetched::Elsewhere(url)) => {
-                return Ok(Redirect::temporary(&url).into_response());
-            }
-            Some(Fetched::File { file, length }) => {
-                let mut r =
-                    Body::new(FileBody { file, remaining: length, buf: vec![0; 64 * 1024] }).into_response();
-                r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-                r
-            }
-            Some(Fetched::Stream { length, body }) => {
-                let mut r = Body::from_stream(body.bytes_stream()).into_response();
-                if let Some(length) = length {
-                    r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-                }
-                r
-            }
-        };
+        let mut r = body_of(&file, fetched)?;
+        if r.status().is_redirection() {
+            // The store serves it itself, under its own rules for caching.
+            return Ok(r);
+        }
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type.mime()));
         r
     };

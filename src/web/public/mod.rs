@@ -5,6 +5,7 @@ pub mod archive;
 pub mod article;
 pub mod clippings;
 pub mod corrections;
+pub mod documents;
 pub mod error_page;
 pub mod events;
 pub mod feeds;
@@ -156,6 +157,11 @@ impl<'a> PageCtx<'a> {
             label: s.name(&self.lang).to_string(),
             current: nav_current == s.slug,
         }));
+        nav.push(NavItem {
+            href: format!("/{}/{}", self.lang, documents::SLUG),
+            label: t["documents_title"].clone(),
+            current: nav_current == documents::SLUG,
+        });
         nav.push(NavItem {
             href: format!("/{}/{}", self.lang, events::SLUG),
             label: t["events_title"].clone(),

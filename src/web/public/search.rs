@@ -161,6 +161,9 @@ pub async fn show(
             .collect();
     }
 
+    // The register of documents, searched beside the news on the first page.
+    let documents =
+        if q.is_empty() || page > 1 { Vec::new() } else { super::documents::search(&state, l, &q).await? };
     let heading = i18n::text(l, "search", &[]);
     let title = if q.is_empty() {
         heading.clone()
@@ -199,6 +202,7 @@ pub async fn show(
             to_value => to.map(|d| d.to_string()).unwrap_or_default(),
             sort_date => sort == Sort::Date,
             results,
+            documents,
             total,
             count_text,
             none_text,
