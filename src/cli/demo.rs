@@ -82,9 +82,10 @@ pub async fn fill_demo_if_empty(store: &Store, config: &Config, clock: &dyn Cloc
     for clipping in &clippings {
         store.create_clipping(clipping, None, now).await?;
     }
-    let (events, galleries) = demo_events_and_galleries(store, config, now, &photos).await?;
+    let (events, galleries, documents) = demo_extras(store, config, now, &photos).await?;
     eprintln!(
         "added demo content: {} articles in {} sections, {} photos, {galleries} galleries, {events} events, \
+         {documents} documents, \
          {} items of media about us",
         outcome.created,
         sections.len(),
@@ -94,14 +95,14 @@ pub async fn fill_demo_if_empty(store: &Store, config: &Config, clock: &dyn Cloc
     Ok(true)
 }
 
-/// The demo's events and galleries, written through the editorial core as an editor would;
-/// returns how many of each.
-async fn demo_events_and_galleries(
+/// The demo's events, documents and galleries, written through the editorial core as an
+/// editor would; returns how many of each.
+async fn demo_extras(
     store: &Store,
     config: &Config,
     now: jiff::Timestamp,
     photos: &[crate::io::photos::Stored],
-) -> anyhow::Result<(usize, usize)> {
+) -> anyhow::Result<(usize, usize, usize)> {
     use crate::newsroom::{Actor, Newsroom, NoFollowers};
     let clock = std::sync::Arc::new(crate::domain::FixedClock::new(now));
     let newsroom =
@@ -110,7 +111,7 @@ async fn demo_events_and_galleries(
     let id_of = async |story: usize, lang: &str| {
         store.article_id_by_external_id(&format!("demo-{story}-{lang}")).await
     };
-    let mut events = 0;
+    let (mut events, mut documents) = (0, 0);
     for event in crate::demo::events(now) {
         for (lang, place) in [("en", event.place_en), ("ru", event.place_ru)] {
             let Some(id) = id_of(event.story, lang).await? else { continue };
@@ -132,6 +133,39 @@ async fn demo_events_and_galleries(
             events += 1;
         }
     }
+    let sections = store.sections().await?;
+    let media = crate::media::settings(&config.data_dir).store;
+    for document in crate::demo::documents::documents(now) {
+        let mut news = Vec::new();
+        for story in document.stories {
+            for lang in ["en", "ru"] {
+                let Some(id) = id_of(*story, lang).await? else { continue };
+                let Some(a) = store.article_by_id(id).await? else { continue };
+                let section =
+                    sections.iter().find(|s| s.id == a.section_id).map(|s| s.slug.as_str()).unwrap_or("news");
+                news.push(format!("/{lang}/{section}/{}", a.slug));
+            }
+        }
+        let fields = crate::newsroom::documents::DocumentFields {
+            kind: document.kind.into(),
+            number: document.number.into(),
+            date: document.date.clone(),
+            texts: vec![
+                ("en".into(), document.en.0.into(), document.en.1.into()),
+                ("ru".into(), document.ru.0.into(), document.ru.1.into()),
+            ],
+            news: news.join("\n"),
+        };
+        let file = crate::newsroom::documents::Upload {
+            name: document.file_name.into(),
+            bytes: crate::demo::documents::pdf(document.en.0, document.en.1),
+        };
+        newsroom
+            .add_document(&actor, &fields, &[file], &media)
+            .await
+            .context("cannot add a demo document")?;
+        documents += 1;
+    }
     let ids: Vec<i64> = photos.iter().map(|p| p.id).collect();
     let mut galleries = 0;
     // The photo exhibition's gallery (in Russian), and one beside the lead story's photo.
@@ -145,7 +179,7 @@ async fn demo_events_and_galleries(
             galleries += 1;
         }
     }
-    Ok((events, galleries))
+    Ok((events, galleries, documents))
 }
 
 /// The demo stories that have a lead photo (the others show how a story without one looks).

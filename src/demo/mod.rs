@@ -3,6 +3,7 @@
 //! benchmarks ([`corpus`]).
 
 mod corpus;
+pub mod documents;
 pub mod photos;
 mod site;
 
