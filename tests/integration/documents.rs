@@ -111,6 +111,18 @@ async fn documents_are_registered_listed_searched_and_downloaded(backend: Backen
         "an English-only title says its language"
     );
 
+    // Search engines find each document's page in the languages it has a title in.
+    let sitemap = s.page("/sitemaps/pages.xml").await;
+    assert!(
+        sitemap.contains(&format!("/en/documents/{id}</loc>"))
+            && sitemap.contains(&format!("/ru/documents/{id}</loc>"))
+    );
+    let statement = s.state.store.all_documents("en").await.unwrap()[1].id;
+    assert!(
+        !sitemap.contains(&format!("/ru/documents/{statement}</loc>")),
+        "no Russian title, no Russian entry"
+    );
+
     // Its page, and the news it belongs to, linked both ways.
     let page = s.page(&format!("/en/documents/{id}")).await;
     assert!(page.contains("<h1>Decision on civil defence cooperation</h1>"));

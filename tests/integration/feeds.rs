@@ -218,8 +218,12 @@ async fn robots_and_sitemap_index(backend: Backend) {
     assert!(index.trim_end().ends_with("</sitemapindex>"));
 
     let pages = document(&s, "/sitemaps/pages.xml", "application/xml; charset=utf-8").await;
-    // Home, all news and three sections, in two languages.
-    assert_eq!(pages.matches("<url>").count(), 10, "{pages}");
+    // Home, all news, events, documents and three sections, in two languages.
+    assert_eq!(pages.matches("<url>").count(), 14, "{pages}");
+    assert!(
+        pages.contains(&format!("<loc>{BASE}/ru/events</loc>"))
+            && pages.contains(&format!("<loc>{BASE}/en/documents</loc>"))
+    );
     let home = between(&pages, &format!("<url><loc>{BASE}/ru/</loc>"), "</url>");
     assert!(home.contains(&format!(r#"<xhtml:link rel="alternate" hreflang="en" href="{BASE}/en/"/>"#)));
     assert!(home.contains(&format!(r#"<xhtml:link rel="alternate" hreflang="ru" href="{BASE}/ru/"/>"#)));

@@ -64,6 +64,14 @@ pub async fn part(State(state): State<AppState>, Path(file): Path<String>) -> We
             for lang in &state.site.languages {
                 let pages = state.store.published_pages(lang.as_str()).await?;
                 statics.extend(pages.into_iter().map(|p| format!("/{}/{}", p.lang, p.slug)));
+                // Each document's page in the languages it has a title in.
+                let documents = state.store.all_documents(lang.as_str()).await?;
+                statics.extend(
+                    documents
+                        .iter()
+                        .filter(|d| d.lang == lang.as_str())
+                        .map(|d| format!("/{lang}/{}/{}", super::documents::SLUG, d.id)),
+                );
             }
             Ok(xml(render_pages(&state.site.base_url, &state.site.languages, &sections, &statics)))
         }
@@ -180,7 +188,8 @@ fn alternates(out: &mut String, links: &[(&Lang, String)]) {
 /// in the other languages.
 pub fn render_pages(base: &str, languages: &[Lang], sections: &[Section], statics: &[String]) -> String {
     // Each page exists at the same path after the language segment in every language.
-    let mut rests = vec!["/".to_string(), "/archive".to_string()];
+    let mut rests =
+        vec!["/".to_string(), "/archive".to_string(), "/events".to_string(), "/documents".to_string()];
     rests.extend(sections.iter().map(|s| format!("/{}", s.slug)));
     let mut out = String::with_capacity(512 + rests.len() * languages.len() * 400);
     out.push_str(XML_DECL);
@@ -342,8 +351,14 @@ mod tests {
         let xml =
             render_pages("https://x.example", &[lang("en"), lang("ru")], &sections, &["/ru/about".into()]);
         assert!(xml.contains("<url><loc>https://x.example/ru/about</loc></url>"));
-        assert_eq!(xml.matches("<url>").count(), 7, "three pages in two languages, and the static page");
-        assert_eq!(xml.matches("<xhtml:link").count(), 12);
+        assert_eq!(
+            xml.matches("<url>").count(),
+            11,
+            "five pages (home, archive, events, documents, a section) in two languages, and the static page"
+        );
+        assert_eq!(xml.matches("<xhtml:link").count(), 20);
+        assert!(xml.contains("<url><loc>https://x.example/ru/events</loc>"));
+        assert!(xml.contains("<url><loc>https://x.example/en/documents</loc>"));
         assert!(xml.contains("<url><loc>https://x.example/ru/archive</loc><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://x.example/en/archive\"/>"));
     }
 }
