@@ -128,7 +128,8 @@ pub async fn backup(
     }
 
     // 2. The photo files there are now (a photo uploaded since is harmless extra): the media
-    // folder's files, or in a bucket the files of every photo the library lists.
+    // folder's files, or in a bucket the files of every photo the library lists and of every
+    // document the register lists.
     let media_settings = crate::media::settings(data_dir);
     let media_dir = media_settings.dir.clone();
     let in_bucket = !matches!(*media_settings.store, MediaStore::Local { .. });
@@ -236,10 +237,13 @@ async fn bucket_files(store: &Store) -> Result<Vec<PathBuf>, BackupError> {
             names.extend(crate::media::file_names(&m.file_key, kind, width).into_iter().map(PathBuf::from));
         }
         if rows.len() < PAGE as usize {
-            return Ok(names);
+            break;
         }
         offset += u64::from(PAGE);
     }
+    // The register's files live in the same store.
+    names.extend(store.document_file_keys().await?.into_iter().map(PathBuf::from));
+    Ok(names)
 }
 
 /// Rebuilds an empty site from the backup `file`: the database rows, the photos into the data

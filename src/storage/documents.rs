@@ -310,6 +310,12 @@ impl Store {
         Ok(rows)
     }
 
+    /// The media-store keys of every document's files (backups of a bucket copy them).
+    pub async fn document_file_keys(&self) -> Result<Vec<String>> {
+        const SQL: &str = "SELECT file_key FROM document_files ORDER BY id";
+        Ok(with_pool!(self, p => sqlx::query_scalar(SQL).fetch_all(p).await?))
+    }
+
     /// A document's file by its key in the media store.
     pub async fn document_file_by_key(&self, key: &str) -> Result<Option<DocumentFile>> {
         const SQL: &str = "SELECT id, document_id, file_key, file_name, media_type, bytes, sha256 \

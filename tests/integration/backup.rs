@@ -40,7 +40,8 @@ async fn public_addresses(s: &TestServer) -> BTreeSet<String> {
             for piece in html.split(attr).skip(1) {
                 let link = piece.split('"').next().unwrap_or("").replace("&amp;", "&");
                 let link = link.strip_prefix(BASE).unwrap_or(&link).to_string();
-                if link.starts_with("/media/") || link.ends_with(".xml") || link.ends_with(".json") {
+                let file = link.starts_with("/media/") || link.starts_with("/documents/files/");
+                if file || link.ends_with(".xml") || link.ends_with(".json") || link.ends_with(".ics") {
                     paths.insert(link);
                 }
             }
@@ -86,12 +87,38 @@ async fn a_backup_restores_the_whole_site(backend: Backend) {
     let editor = sign_in(&s, "editor@example.org").await;
     let (_, id) = write(&editor, "Written just before the backup", "publish", "").await;
     let id = id.expect("the article was created");
+    // A document with its file, an event and a gallery: in the backup like the rest.
+    let media = newsdesk::web::public::media::settings(&s.state).store;
+    let actor = newsdesk::newsroom::Actor::system("test");
+    let fields = newsdesk::newsroom::documents::DocumentFields {
+        kind: "decision".into(),
+        number: "1".into(),
+        date: "2026-11-20".into(),
+        texts: vec![("en".into(), "Decision kept in the backup".into(), String::new())],
+        news: "/en/news/written-just-before-the-backup".into(),
+    };
+    let file = newsdesk::newsroom::documents::Upload {
+        name: "decision.pdf".into(),
+        bytes: b"%PDF-1.4 kept".to_vec(),
+    };
+    s.state.newsroom.add_document(&actor, &fields, &[file], &media).await.unwrap();
+    let event = newsdesk::newsroom::events::EventFields {
+        starts: "2026-12-10T10:00".into(),
+        time_zone: "Europe/Moscow".into(),
+        place: "Geneva".into(),
+        ..Default::default()
+    };
+    s.state.newsroom.set_event(&actor, id, 0, &event).await.unwrap();
+    let photo = s.state.store.media_page(1, 0).await.unwrap().0[0].id;
+    s.state.newsroom.set_gallery(&actor, id, &[], &[photo]).await.unwrap();
     s.wait_followed().await;
 
     let found = s.page("/en/search?q=written").await;
     assert!(found.contains("just before the backup"), "{found}");
     let paths = public_addresses(&s).await;
     assert!(paths.iter().filter(|p| p.starts_with("/media/")).count() >= 2, "photos are walked: {paths:?}");
+    assert!(paths.iter().any(|p| p.starts_with("/documents/files/")), "documents' files are walked");
+    assert!(paths.contains("/en/events.ics") && paths.contains("/en/documents"), "{paths:?}");
     assert!(paths.len() > 60, "{paths:?}");
     let before = snapshot(&s, &paths).await;
     assert!(before.iter().any(|(p, status, ..)| p == "/?p=8" && *status == 308), "an old address redirects");

@@ -50,6 +50,9 @@ pub struct EventView {
     pub place: String,
     pub report: Option<Value>,
     pub past: bool,
+    /// When the announcement last changed: the feed's `DTSTAMP`, stable between requests.
+    #[serde(skip)]
+    pub changed: Timestamp,
 }
 
 /// Events with their announcements (and reports) read, published ones only, in `events`' order.
@@ -84,6 +87,7 @@ pub async fn views(ctx: &PageCtx<'_>, events: &[Event]) -> WebResult<Vec<EventVi
                 place: e.place.clone(),
                 report,
                 past: e.ends_at < now,
+                changed: a.updated_at.max(a.publish_at),
             })
         })
         .collect())
@@ -293,7 +297,7 @@ pub async fn ics(State(state): State<AppState>, Path(lang): Path<String>) -> Web
         }
         cal.event(&ical::Entry {
             uid: &format!("event-{}@{host}", v.id),
-            stamp: now,
+            stamp: v.changed,
             starts: at(e.starts_at),
             ends: at(e.ends_at),
             summary: &v.title,
