@@ -45,7 +45,10 @@ document.addEventListener("click", function (event) {
   var caption = document.createElement("figcaption");
   var counter = document.createElement("p");
   counter.className = "gallery-counter";
-  counter.setAttribute("aria-live", "polite");
+  // What a screen reader hears on each turn: the position, the photo's description, its caption.
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("aria-live", "polite");
   figure.appendChild(image);
   figure.appendChild(caption);
   function button(name, label, handler) {
@@ -65,6 +68,7 @@ document.addEventListener("click", function (event) {
   dialog.appendChild(close);
   dialog.appendChild(figure);
   dialog.appendChild(nav);
+  dialog.appendChild(status);
   function show(i) {
     index = (i + links.length) % links.length;
     var current = links[index];
@@ -75,6 +79,7 @@ document.addEventListener("click", function (event) {
     caption.textContent = text ? text.textContent : "";
     counter.textContent = (gallery.getAttribute("data-position") || "{n} / {total}")
       .replace("{n}", index + 1).replace("{total}", links.length);
+    status.textContent = [counter.textContent, image.alt, caption.textContent].filter(Boolean).join(". ");
   }
   dialog.addEventListener("keydown", function (e) {
     if (e.key === "ArrowRight") { e.preventDefault(); show(index + 1); }

@@ -10,6 +10,7 @@ CREATE TABLE events (
     place TEXT NOT NULL,
     report_id BIGINT REFERENCES articles (id) ON DELETE SET NULL,
     version BIGINT NOT NULL DEFAULT 1,
+    updated_at BIGINT NOT NULL DEFAULT 0,
     CHECK (ends_at >= starts_at)
 );
 CREATE INDEX events_by_time ON events (ends_at, starts_at);

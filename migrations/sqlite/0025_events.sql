@@ -10,6 +10,7 @@ CREATE TABLE events (
     place TEXT NOT NULL,
     report_id INTEGER REFERENCES articles (id) ON DELETE SET NULL,
     version INTEGER NOT NULL DEFAULT 1,
+    updated_at INTEGER NOT NULL DEFAULT 0,
     CHECK (ends_at >= starts_at)
 );
 CREATE INDEX events_by_time ON events (ends_at, starts_at);

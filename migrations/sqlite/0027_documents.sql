@@ -35,3 +35,12 @@ CREATE TABLE article_documents (
     PRIMARY KEY (article_id, document_id)
 );
 CREATE INDEX article_documents_by_document ON article_documents (document_id);
+
+-- `/{lang}/documents` is now the register and `/{lang}/events` the calendar: a section or a
+-- static page that had one of these addresses moves aside (a section's articles' old
+-- addresses answer a permanent redirect to the new ones).
+UPDATE sections SET slug = 'documents-news'
+WHERE slug = 'documents' AND NOT EXISTS (SELECT 1 FROM sections WHERE slug = 'documents-news');
+UPDATE pages SET slug = slug || '-page'
+WHERE slug IN ('events', 'documents')
+  AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.lang = pages.lang AND p.slug = pages.slug || '-page');

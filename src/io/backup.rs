@@ -306,9 +306,11 @@ pub async fn restore(store: &Store, data_dir: &Path, file: &Path) -> Result<Summ
             let path = staging.join(relative);
             let bytes = std::fs::read(&path).map_err(io(&path))?;
             let name = relative.to_string_lossy();
-            let kind =
-                crate::media::parse_file_name(&name).map(|n| n.kind()).unwrap_or(crate::media::Kind::Jpeg);
-            media_settings.store.put(&name, &bytes, kind.mime()).await.map_err(io(&path))?;
+            media_settings
+                .store
+                .put(&name, &bytes, crate::media::content_type(&name))
+                .await
+                .map_err(io(&path))?;
         }
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
     } else if staging.exists() {

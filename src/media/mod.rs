@@ -566,6 +566,19 @@ pub fn parse_file_name(name: &str) -> Option<FileName<'_>> {
     Some(FileName::Variant { key, width: width.parse().ok()?, kind })
 }
 
+/// The type a stored file is served as, by its name: a photo's by its kind, a document's by
+/// its extension (see [`crate::newsroom::documents`]).
+pub fn content_type(name: &str) -> &'static str {
+    if let Some(n) = parse_file_name(name) {
+        return n.kind().mime();
+    }
+    match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("pdf") => "application/pdf",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    }
+}
+
 /// Media settings of one site.
 #[derive(Debug, Clone)]
 pub struct Settings {

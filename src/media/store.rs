@@ -228,6 +228,16 @@ impl MediaStore {
 
     /// A file for a reader, or `None` when it is not there.
     pub async fn fetch(&self, name: &str) -> std::io::Result<Option<Fetched>> {
+        self.fetch_with(name, true).await
+    }
+
+    /// [`MediaStore::fetch`], always through the node (never [`Fetched::Elsewhere`]): for
+    /// files served under headers of their own (documents' names and sandbox).
+    pub async fn fetch_here(&self, name: &str) -> std::io::Result<Option<Fetched>> {
+        self.fetch_with(name, false).await
+    }
+
+    async fn fetch_with(&self, name: &str, elsewhere: bool) -> std::io::Result<Option<Fetched>> {
         match self {
             MediaStore::Local { dir } => match tokio::fs::File::open(dir.join(name)).await {
                 Ok(file) => {
@@ -238,7 +248,7 @@ impl MediaStore {
                 Err(e) => Err(e),
             },
             MediaStore::S3(s3) => {
-                if let Some(public) = &s3.public_url {
+                if let Some(public) = s3.public_url.as_ref().filter(|_| elsewhere) {
                     return Ok(Some(Fetched::Elsewhere(format!("{public}/{name}"))));
                 }
                 let answer = s3.get(name).await?;

@@ -21,6 +21,8 @@ pub struct Event {
     pub report_id: Option<i64>,
     /// Incremented on every change: a form names the one it was filled from.
     pub version: i64,
+    /// When it last changed (UTC seconds).
+    pub updated_at: i64,
 }
 
 /// What a change sets (checked by [`crate::newsroom`]); `None` removes the event.
@@ -33,7 +35,13 @@ pub struct EventEdit {
     pub report_id: Option<i64>,
 }
 
-const COLUMNS: &str = "article_id, starts_at, ends_at, time_zone, place, report_id, version";
+/// Takes the article's row lock for the rest of the transaction (PostgreSQL; SQLite's write
+/// transactions already run one at a time), so two writers of one article's parts take turns
+/// and the second reads what the first wrote. `false` when there is no such article.
+pub(crate) const LOCK_ARTICLE: &str =
+    "UPDATE articles SET version = version WHERE id = $1 AND deleted_at IS NULL";
+
+const COLUMNS: &str = "article_id, starts_at, ends_at, time_zone, place, report_id, version, updated_at";
 
 /// What came of an event write (besides the database failing).
 #[derive(Debug)]
@@ -61,11 +69,14 @@ impl Store {
         now: Timestamp,
     ) -> Result<EventWrite> {
         let select = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1 AND deleted_at IS NULL");
-        const UPSERT: &str = "INSERT INTO events (article_id, starts_at, ends_at, time_zone, place, report_id, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1) ON CONFLICT (article_id) DO UPDATE SET starts_at = $2, \
-             ends_at = $3, time_zone = $4, place = $5, report_id = $6, version = events.version + 1";
+        const UPSERT: &str = "INSERT INTO events (article_id, starts_at, ends_at, time_zone, place, report_id, version, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT (article_id) DO UPDATE SET starts_at = $2, \
+             ends_at = $3, time_zone = $4, place = $5, report_id = $6, version = events.version + 1, updated_at = $7";
         let done = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
+            if sqlx::query(LOCK_ARTICLE).bind(id).execute(&mut *tx).await?.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
             let row: Option<ArticleRow> = sqlx::query_as(&select).bind(id).fetch_optional(&mut *tx).await?;
             let article = Article::try_from(row.ok_or(StoreError::NotFound)?)?;
             let current: i64 = sqlx::query_scalar("SELECT version FROM events WHERE article_id = $1")
@@ -76,7 +87,7 @@ impl Store {
             match edit {
                 Some(e) => {
                     sqlx::query(UPSERT).bind(id).bind(e.starts_at).bind(e.ends_at).bind(&e.time_zone)
-                        .bind(&e.place).bind(e.report_id).execute(&mut *tx).await?;
+                        .bind(&e.place).bind(e.report_id).bind(now.as_second()).execute(&mut *tx).await?;
                 }
                 None => {
                     sqlx::query("DELETE FROM events WHERE article_id = $1").bind(id).execute(&mut *tx).await?;
@@ -117,8 +128,11 @@ impl Store {
     /// The id of the article in `lang` at `slug` (or an earlier slug of it),
     /// for naming a report by its address.
     pub async fn article_id_by_slug(&self, lang: &str, slug: &str) -> Result<Option<i64>> {
-        const SQL: &str = "SELECT id FROM articles WHERE lang = $1 AND slug = $2 AND deleted_at IS NULL \
-             UNION SELECT article_id FROM slug_redirects WHERE lang = $1 AND slug = $2";
+        // The article that has the slug now comes before one that had it once.
+        const SQL: &str = "SELECT id FROM (SELECT id, 0 AS earlier FROM articles WHERE lang = $1 AND slug = $2 \
+             AND deleted_at IS NULL UNION ALL SELECT r.article_id, 1 FROM slug_redirects r JOIN articles a \
+             ON a.id = r.article_id AND a.deleted_at IS NULL WHERE r.lang = $1 AND r.slug = $2) AS found \
+             ORDER BY earlier LIMIT 1";
         let id: Option<i64> =
             with_pool!(self, p => sqlx::query_scalar(SQL).bind(lang).bind(slug).fetch_optional(p).await?);
         Ok(id)

@@ -53,6 +53,9 @@ impl Store {
             "INSERT INTO gallery_photos (article_id, position, media_id) VALUES ($1, $2, $3)";
         let done = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
+            if sqlx::query(super::events::LOCK_ARTICLE).bind(id).execute(&mut *tx).await?.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
             let row: Option<ArticleRow> = sqlx::query_as(&select).bind(id).fetch_optional(&mut *tx).await?;
             let article = Article::try_from(row.ok_or(StoreError::NotFound)?)?;
             let current: Vec<i64> = sqlx::query_scalar(CURRENT).bind(id).fetch_all(&mut *tx).await?;

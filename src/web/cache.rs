@@ -38,7 +38,7 @@ pub const MAX_AGE: Duration = Duration::from_secs(60);
 const MAX_ENTRY: usize = 4 * 1024 * 1024;
 /// Query parameters public pages understand; URLs with any other parameter are not cached, so
 /// random query strings cannot fill memory.
-const KNOWN_PARAMS: &[&str] = &["page", "from", "to", "q", "section", "sort", "tag", "month"];
+const KNOWN_PARAMS: &[&str] = &["page", "from", "to", "q", "section", "sort", "tag", "month", "kind", "year"];
 /// The default for pages that do not say: short for browsers and CDNs, with a long
 /// stale-while-revalidate so a CDN keeps answering while it refreshes.
 const DEFAULT_CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=600";

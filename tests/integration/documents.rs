@@ -80,13 +80,21 @@ async fn documents_are_registered_listed_searched_and_downloaded(backend: Backen
     assert_eq!(document.texts[0].summary, "The Council approves the model law.", "plain text");
     let pdf_sum: String = Sha256::digest(PDF).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(document.files[0].sha256, pdf_sum);
-    // A statement from another year, in English only.
+    // A statement from another year, in English only, with a file larger than a form's usual
+    // 2 MB (the register takes up to 25 MB a file).
+    let mut big = PDF.to_vec();
+    big.resize(3 * 1024 * 1024, b' ');
     let other = Multipart::new()
         .text("kind", "statement")
         .text("date", "2025-03-01")
         .text("title-en", "Statement on the anniversary")
+        .file("Annex.pdf", "application/pdf", &big)
         .done();
-    assert_eq!(post_multipart(&editor, &action, &other, &[]).await.status(), 303);
+    let r = post_multipart(&editor, &action, &other, &[]).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let statement = s.state.store.all_documents("en").await.unwrap()[1].id;
+    let annex = &s.state.store.document(statement).await.unwrap().unwrap().files[0];
+    assert_eq!(annex.bytes, 3 * 1024 * 1024);
 
     // Readers: the register by kind and year, with each file's type, size and checksum.
     let register = s.page("/en/documents").await;
@@ -117,7 +125,6 @@ async fn documents_are_registered_listed_searched_and_downloaded(backend: Backen
         sitemap.contains(&format!("/en/documents/{id}</loc>"))
             && sitemap.contains(&format!("/ru/documents/{id}</loc>"))
     );
-    let statement = s.state.store.all_documents("en").await.unwrap()[1].id;
     assert!(
         !sitemap.contains(&format!("/ru/documents/{statement}</loc>")),
         "no Russian title, no Russian entry"
@@ -156,7 +163,7 @@ async fn documents_are_registered_listed_searched_and_downloaded(backend: Backen
         r.headers()["content-disposition"]
             .to_str()
             .unwrap()
-            .starts_with("inline; filename=\"Decision 12.pdf\"")
+            .starts_with("attachment; filename=\"Decision 12.pdf\"")
     );
     assert_eq!(r.headers()["content-security-policy"], "sandbox; default-src 'none'");
     assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);

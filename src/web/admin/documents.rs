@@ -198,9 +198,10 @@ pub async fn edit(
     staff.require(Permission::Publish)?;
     let ui = ui_lang(&headers);
     let d = state.store.document(id).await?.ok_or(WebError::NotFound)?;
+    // Every linked article, drafts included: saving the form must not drop a link.
+    let sections = state.listing.sections(&state).await?;
     let mut news = Vec::new();
-    for a in state.listing.published(&state, &d.articles).await? {
-        let sections = state.listing.sections(&state).await?;
+    for a in state.store.summaries_by_ids(&d.articles).await? {
         let section =
             sections.iter().find(|s| s.id == a.section_id).map(|s| s.slug.as_str()).unwrap_or("news");
         news.push(crate::web::public::urls::article(&a.lang, section, &a.slug));

@@ -95,8 +95,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/clippings", get(clippings::list).post(clippings::add))
         .route("/clippings/{id}", get(clippings::edit).post(clippings::update))
         .route("/clippings/{id}/delete", post(clippings::delete))
-        .route("/documents", get(documents::list).post(documents::add))
-        .route("/documents/{id}", get(documents::edit).post(documents::update))
+        // Files up to the back office's request limit (the default 2 MB would refuse most PDFs).
+        .route(
+            "/documents",
+            get(documents::list).post(documents::add).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/documents/{id}",
+            get(documents::edit).post(documents::update).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/documents/{id}/delete", post(documents::delete))
         .route("/redirects", get(redirects::list).post(redirects::add))
         .route("/redirects/delete", post(redirects::delete))

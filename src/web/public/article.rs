@@ -44,6 +44,8 @@ pub async fn show(
     // it stale; other publications reach its "latest news" within the cache's maximum age.
     let mut shown = vec![article.id];
     shown.extend(state.store.translations(&article.translation_key).await?.iter().map(|t| t.id));
+    // An announcement links its event's report: a change to the report changes the page.
+    shown.extend(state.store.event_of(article.id).await?.and_then(|e| e.report_id));
     response.extensions_mut().insert(crate::web::cache::CacheTags { articles: shown });
     Ok(response)
 }

@@ -233,8 +233,9 @@ pub async fn show(
     )
 }
 
-/// `GET /documents/files/{key}`: the file as uploaded, under its own name; PDFs open in the
-/// browser, DOCX files download. Sandboxed: nothing in a file runs with the site's rights.
+/// `GET /documents/files/{key}`: the file as uploaded, downloaded under its own name, always
+/// through the node (so the name and the sandbox hold on a bucket with a public address too).
+/// Sandboxed: nothing in a file runs with the site's rights.
 pub async fn file(
     State(state): State<AppState>,
     Path(key): Path<String>,
@@ -249,18 +250,14 @@ pub async fn file(
     let mut response = if fresh {
         axum::http::StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let r = super::media::stored(&state, &f.file_key).await?;
-        if r.status().is_redirection() {
-            // The store serves it itself (a signed address that expires: not to be cached).
-            return Ok(r);
-        }
-        r
+        super::media::stored_here(&state, &f.file_key).await?
     };
     let h = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&f.media_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    let disposition = if f.media_type == "application/pdf" { "inline" } else { "attachment" };
+    // Downloaded, not shown: a browser's PDF viewer refuses a sandboxed document.
+    let disposition = "attachment";
     let ascii: String = f
         .file_name
         .chars()
@@ -273,7 +270,8 @@ pub async fn file(
     }
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    // Asked again each time (a 304 by the checksum): a withdrawn document is gone at once.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }

@@ -87,7 +87,7 @@ pub async fn views(ctx: &PageCtx<'_>, events: &[Event]) -> WebResult<Vec<EventVi
                 place: e.place.clone(),
                 report,
                 past: e.ends_at < now,
-                changed: a.updated_at.max(a.publish_at),
+                changed: a.updated_at.max(a.publish_at).max(at(e.updated_at)),
             })
         })
         .collect())
@@ -115,12 +115,17 @@ fn days(e: &Event) -> (Date, Date) {
     (dates::civil_date(at(e.starts_at), &zone), dates::civil_date(at(e.ends_at), &zone))
 }
 
+/// An event given as a day without a time (midnight, no length): a whole day.
+fn all_day(e: &Event) -> bool {
+    e.ends_at == e.starts_at && at(e.starts_at).to_zoned(zone_of(e)).time() == jiff::civil::Time::midnight()
+}
+
 /// When an event is, as people write it: "10 December 2026, 10:00–12:00 (MSK)", "10 December
 /// 2026" for a day without a time, "10 – 12 December 2026" style spans as two long dates.
 pub fn when(e: &Event, lang: &str) -> String {
     let zone = zone_of(e);
     let (start, end) = (at(e.starts_at).to_zoned(zone.clone()), at(e.ends_at).to_zoned(zone));
-    let all_day = start.time() == jiff::civil::Time::midnight() && e.ends_at == e.starts_at;
+    let all_day = all_day(e);
     // "MSK" where the zone has a name readers know, else "UTC+03:00" rather than a bare "+03".
     let abbreviation = match start.strftime("%Z").to_string() {
         a if a.starts_with(['+', '-']) => format!("UTC{}", start.strftime("%:z")),
@@ -295,11 +300,16 @@ pub async fn ics(State(state): State<AppState>, Path(lang): Path<String>) -> Web
                 site.base_url
             ));
         }
+        let (first, last) = days(e);
         cal.event(&ical::Entry {
             uid: &format!("event-{}@{host}", v.id),
             stamp: v.changed,
-            starts: at(e.starts_at),
-            ends: at(e.ends_at),
+            sequence: e.version - 1,
+            when: if all_day(e) {
+                ical::When::Days(first, last)
+            } else {
+                ical::When::Timed(at(e.starts_at), at(e.ends_at))
+            },
             summary: &v.title,
             location: &v.place,
             description: &description,
@@ -315,13 +325,23 @@ pub async fn ics(State(state): State<AppState>, Path(lang): Path<String>) -> Web
 /// convert to and from.
 pub mod ical {
     use jiff::Timestamp;
+    use jiff::civil::Date;
+
+    /// When an event is: from one instant to another (the same one for an event without a
+    /// length), or whole days, first to last, as the organizers' calendar has them.
+    pub enum When {
+        Timed(Timestamp, Timestamp),
+        Days(Date, Date),
+    }
 
     /// One event of the feed.
     pub struct Entry<'a> {
         pub uid: &'a str,
+        /// When the announcement last changed.
         pub stamp: Timestamp,
-        pub starts: Timestamp,
-        pub ends: Timestamp,
+        /// Bumped by every change, so calendar programs take a rescheduling.
+        pub sequence: i64,
+        pub when: When,
         pub summary: &'a str,
         pub location: &'a str,
         pub description: &'a str,
@@ -339,7 +359,6 @@ pub mod ical {
             c.line("VERSION:2.0");
             c.line("PRODID:-//Newsdesk//Events//EN");
             c.line("CALSCALE:GREGORIAN");
-            c.line("METHOD:PUBLISH");
             c.line(&format!("X-WR-CALNAME;LANGUAGE={lang}:{}", escape(name)));
             c
         }
@@ -348,9 +367,22 @@ pub mod ical {
             self.line("BEGIN:VEVENT");
             self.line(&format!("UID:{}", escape(e.uid)));
             self.line(&format!("DTSTAMP:{}", utc(e.stamp)));
-            self.line(&format!("DTSTART:{}", utc(e.starts)));
-            // A zero-length event still lasts a moment for calendar programs.
-            self.line(&format!("DTEND:{}", utc(e.ends.max(e.starts))));
+            self.line(&format!("SEQUENCE:{}", e.sequence.max(0)));
+            match e.when {
+                When::Timed(starts, ends) => {
+                    self.line(&format!("DTSTART:{}", utc(starts)));
+                    // Without DTEND an event ends as it starts; DTEND must be later (§3.6.1).
+                    if ends > starts {
+                        self.line(&format!("DTEND:{}", utc(ends)));
+                    }
+                }
+                When::Days(first, last) => {
+                    // DTEND is the day after the last, as dates are (§3.6.1).
+                    let after = last.tomorrow().unwrap_or(last);
+                    self.line(&format!("DTSTART;VALUE=DATE:{}", first.strftime("%Y%m%d")));
+                    self.line(&format!("DTEND;VALUE=DATE:{}", after.strftime("%Y%m%d")));
+                }
+            }
             self.line(&format!("SUMMARY:{}", escape(e.summary)));
             self.line(&format!("LOCATION:{}", escape(e.location)));
             if !e.description.is_empty() {
@@ -428,8 +460,8 @@ pub mod ical {
             c.event(&Entry {
                 uid: "event-1@news.example",
                 stamp: at,
-                starts: at,
-                ends: at,
+                sequence: 2,
+                when: When::Timed(at, at),
                 summary: "Briefing\nline two",
                 location: "Geneva, Room 1",
                 description: "",
@@ -438,11 +470,30 @@ pub mod ical {
             let out = c.finish();
             assert!(out.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
             assert!(out.contains("X-WR-CALNAME;LANGUAGE=en:News\\, events\r\n"));
-            assert!(out.contains("DTSTART:20261210T070000Z\r\nDTEND:20261210T070000Z\r\n"));
+            assert!(
+                out.contains("SEQUENCE:2\r\nDTSTART:20261210T070000Z\r\nSUMMARY:"),
+                "no DTEND for no length: {out}"
+            );
+            assert!(!out.contains("METHOD:"), "a plain feed, not a scheduling message");
             assert!(out.contains("SUMMARY:Briefing\\nline two\r\n"));
             assert!(out.contains("LOCATION:Geneva\\, Room 1\r\n"));
             assert!(!out.contains("DESCRIPTION"));
             assert!(out.ends_with("END:VEVENT\r\nEND:VCALENDAR\r\n"));
+            let mut c = Calendar::new("Events", "ru");
+            let days = When::Days(Date::constant(2026, 12, 10), Date::constant(2026, 12, 11));
+            let entry = Entry {
+                uid: "e",
+                stamp: at,
+                sequence: 0,
+                when: days,
+                summary: "s",
+                location: "l",
+                description: "",
+                url: "u",
+            };
+            c.event(&entry);
+            let out = c.finish();
+            assert!(out.contains("DTSTART;VALUE=DATE:20261210\r\nDTEND;VALUE=DATE:20261212\r\n"), "{out}");
         }
     }
 }
@@ -462,6 +513,7 @@ mod tests {
             place: "Geneva".into(),
             report_id: None,
             version: 1,
+            updated_at: 0,
         }
     }
 

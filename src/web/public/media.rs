@@ -144,9 +144,10 @@ fn body_of(file: &str, fetched: Option<Fetched>) -> WebResult<Response> {
     })
 }
 
-/// The file `name` from the media store as a response (no headers of its own but its length).
-pub(crate) async fn stored(state: &AppState, name: &str) -> WebResult<Response> {
-    let fetched = settings(state).store.fetch(name).await.map_err(|e| unreadable(name, &e))?;
+/// The file `name` from the media store as a response through this node (no headers of its
+/// own but its length), even where the store serves files itself.
+pub(crate) async fn stored_here(state: &AppState, name: &str) -> WebResult<Response> {
+    let fetched = settings(state).store.fetch_here(name).await.map_err(|e| unreadable(name, &e))?;
     body_of(name, fetched)
 }
 
