@@ -1006,13 +1006,23 @@ async fn a_gallery_is_arranged_and_shown_in_the_reader_s_language(backend: Backe
     assert!(gallery.contains("alt=\"Первая\"") && gallery.contains("Делегаты на открытии."), "{gallery}");
     assert!(gallery.contains("Фото: И. Иванов") && gallery.contains("data-close=\"Закрыть\""), "{gallery}");
 
+    // Two people saving at once from the same page: one lands, the other is told.
+    let first = [("csrf", csrf.as_str()), ("was", now.as_str()), ("add", s2.as_str())];
+    let second = [("csrf", csrf.as_str()), ("was", now.as_str()), ("remove", s3.as_str())];
+    let (r1, r2) = tokio::join!(editor.post(&path, &first), editor.post(&path, &second));
+    let mut statuses = [r1.status().as_u16(), r2.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 409]);
+    let after = s.state.store.gallery_ids(a).await.unwrap();
+    assert!(after == [p3, p1, p2] || after == [p1], "one whole change, not a mix: {after:?}");
+
     // Authors may not arrange what they may not edit; every change is audited.
     let author = sign_in(&s, "author@example.org", Role::Author).await;
     let a_csrf = library_csrf(&author).await;
     let r = author.post(&path, &[("csrf", a_csrf.as_str()), ("was", now.as_str())]).await;
     assert_eq!(r.status(), 403);
     let audit = s.state.store.audit_log(None, None, 50).await.unwrap();
-    assert_eq!(audit.iter().filter(|e| e.action == "gallery.set").count(), 3);
+    assert_eq!(audit.iter().filter(|e| e.action == "gallery.set").count(), 4);
     s.stop().await;
 }
 
