@@ -63,6 +63,38 @@ impl From<ChangeRow> for Change {
 const CHANGE_COLUMNS: &str =
     "id, article_id, kind, status_before, status_after, public, lang, section_id, at";
 
+/// Logs, inside the transaction `$tx`, a public or private update of `$article` that leaves its
+/// status as it was (a pin, its event, its gallery), and evaluates to what was written.
+macro_rules! log_article_update {
+    ($tx:ident, $article:expr, $public:expr, $user_id:expr, $now:expr) => {{
+        let article: $crate::domain::Article = $article;
+        let kind = $crate::domain::ChangeKind::Updated;
+        let status = article.status.as_str();
+        let change_id: i64 =
+            sqlx::query_scalar(&format!("{} RETURNING id", $crate::storage::changes::LOG_CHANGE))
+                .bind(article.id)
+                .bind(kind.as_str())
+                .bind(status)
+                .bind(status)
+                .bind(i64::from($public))
+                .bind($user_id)
+                .bind(article.lang.as_str())
+                .bind(article.section_id)
+                .bind($now.as_second())
+                .fetch_one(&mut *$tx)
+                .await?;
+        $crate::storage::editorial::Written {
+            change_id,
+            kind,
+            public: $public,
+            before: Some(article.clone()),
+            after: Some(article),
+            released: Vec::new(),
+        }
+    }};
+}
+pub(crate) use log_article_update;
+
 /// Writes one change-log entry; every writer uses it inside its transaction. Binds: article id,
 /// kind, status before, status after, public (0/1), user, language, section, time.
 pub(crate) const LOG_CHANGE: &str = "INSERT INTO changes (article_id, kind, status_before, status_after, public, \

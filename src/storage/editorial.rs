@@ -249,12 +249,9 @@ impl Store {
             }
             sqlx::query("UPDATE articles SET pinned_at = $1 WHERE id = $2")
                 .bind(pinned.then_some(now.as_second())).bind(id).execute(&mut *tx).await?;
-            let change_id: i64 = sqlx::query_scalar(&format!("{LOG_CHANGE} RETURNING id"))
-                .bind(id).bind(ChangeKind::Updated.as_str()).bind(article.status.as_str()).bind(article.status.as_str())
-                .bind(1i64).bind(user_id).bind(article.lang.as_str()).bind(article.section_id).bind(now.as_second())
-                .fetch_one(&mut *tx).await?;
+            let written = super::changes::log_article_update!(tx, article, true, user_id, now);
             tx.commit().await?;
-            Written { change_id, kind: ChangeKind::Updated, public: true, before: Some(article.clone()), after: Some(article), released: Vec::new() }
+            written
         });
         Ok(written)
     }

@@ -2,10 +2,10 @@
 //! happened, the article reporting on it. Written with the article's change-log entry, so the
 //! announcement's page, its language's calendar and its iCalendar feed follow on every node.
 
-use super::changes::LOG_CHANGE;
+use super::changes::log_article_update;
 use super::rows::{ARTICLE_COLUMNS, ArticleRow};
 use super::{BeginWrite, Result, Store, StoreError, with_pool};
-use crate::domain::{Article, ChangeKind, Status};
+use crate::domain::{Article, Status};
 use crate::storage::editorial::Written;
 use jiff::Timestamp;
 
@@ -94,20 +94,9 @@ impl Store {
                 }
             }
             let public = article.status == Status::Published;
-            let change_id: i64 = sqlx::query_scalar(&format!("{LOG_CHANGE} RETURNING id"))
-                .bind(id).bind(ChangeKind::Updated.as_str()).bind(article.status.as_str()).bind(article.status.as_str())
-                .bind(i64::from(public)).bind(user_id).bind(article.lang.as_str()).bind(article.section_id)
-                .bind(now.as_second())
-                .fetch_one(&mut *tx).await?;
+            let written = log_article_update!(tx, article, public, user_id, now);
             tx.commit().await?;
-            EventWrite::Done(Box::new(Written {
-                change_id,
-                kind: ChangeKind::Updated,
-                public,
-                before: Some(article.clone()),
-                after: Some(article),
-                released: Vec::new(),
-            }))
+            EventWrite::Done(Box::new(written))
         });
         Ok(done)
     }
