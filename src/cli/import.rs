@@ -46,15 +46,16 @@ fn say_people(added: usize) {
     }
 }
 
-/// Whether a file is a WordPress export (`--format wxr`, or detected from its first bytes).
-fn is_wxr(path: &std::path::Path, format: Option<Format>) -> bool {
-    if let Some(format) = format {
-        return format == Format::Wxr;
-    }
-    use std::io::Read;
-    let mut head = Vec::with_capacity(8192);
-    let read = std::fs::File::open(path).and_then(|f| f.take(8192).read_to_end(&mut head));
-    read.is_ok() && io::Format::detect(&String::from_utf8_lossy(&head)) == Some(Format::Wxr)
+/// A progress bar over a file's bytes.
+fn bytes_bar(total: u64, what: &'static str) -> indicatif::ProgressBar {
+    let bar = super::progress_bar(total, what);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
 }
 
 fn parse_mapping(s: &str) -> Result<(String, String), String> {
@@ -88,57 +89,26 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         uploads: opts.uploads,
     };
     let now = SystemClock.now();
-    // WordPress exports stream in chunks (they can be gigabytes); the rest is read whole and
-    // saved in one transaction.
-    let (streamed, whole): (Vec<PathBuf>, Vec<PathBuf>) =
-        opts.files.iter().cloned().partition(|path| is_wxr(path, opts.format));
     if opts.dry_run {
         let mut plan = io::Plan::default();
-        if !whole.is_empty() {
-            let batch = io::read_all(&store, &config.site, now, &whole, &options).await?;
-            plan.add(&store, &batch).await?;
-        }
-        for path in &streamed {
-            io::plan_wxr(&store, &config.site, path, &options, now, &mut plan).await?;
+        for path in &opts.files {
+            io::plan_file(&store, &config.site, path, &options, now, &mut plan).await?;
         }
         println!("{}", plan.lines().join("\n"));
         println!("nothing was written (--dry-run)");
         store.close().await;
         return Ok(());
     }
-    if !whole.is_empty() {
-        let batch = io::read_all(&store, &config.site, now, &whole, &options).await?;
-        let bar = super::progress_bar(batch.articles.len() as u64, "importing");
-        let outcome = io::save_with_photos(&store, &batch, &config.data_dir, now, &|| bar.inc(1)).await?;
-        bar.finish_and_clear();
-        eprintln!(
-            "imported {} articles: {} new, {} updated, {} unchanged",
-            batch.articles.len(),
-            outcome.created,
-            outcome.updated,
-            outcome.unchanged
-        );
-        if !batch.sections.is_empty() {
-            eprintln!("  {} section(s) created or updated", batch.sections.len());
-        }
-        if batch.articles.is_empty() && !batch.sections.is_empty() {
-            eprintln!("  the file holds sections only: no articles were in it");
-        }
-        for line in batch.report.lines() {
-            eprintln!("  {line}");
-        }
-        say_people(outcome.people_added);
-    }
-    for path in &streamed {
+    // Every file is read through and checked before the first chunk is saved: broken input
+    // anywhere leaves the site as it was.
+    let total: u64 = opts.files.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
+    let bar = bytes_bar(total, "checking");
+    io::check(&store, &config.site, &opts.files, &options, now, &|bytes| bar.set_position(bytes)).await?;
+    bar.finish_and_clear();
+    for path in &opts.files {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let bar = super::progress_bar(size, "importing");
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        let done = io::import_wxr(&store, &config.site, &config.data_dir, path, &options, now, &|bytes| {
+        let bar = bytes_bar(size, "importing");
+        let done = io::import_file(&store, &config.site, &config.data_dir, path, &options, now, &|bytes| {
             bar.set_position(bytes)
         })
         .await?;
@@ -151,6 +121,12 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
             done.outcome.updated,
             done.outcome.unchanged
         );
+        if done.sections > 0 {
+            eprintln!("  {} section(s) created or updated", done.sections);
+            if done.articles == 0 && done.pages == 0 {
+                eprintln!("  the file holds sections only: no articles were in it");
+            }
+        }
         for line in done.report.lines() {
             eprintln!("  {line}");
         }

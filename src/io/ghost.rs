@@ -13,23 +13,24 @@
 
 use super::photos::Finder;
 use super::report::count;
+use super::stream::{Count, Input, Source, Step, json_error};
 use super::{Batch, ImportError, ImportOptions};
 use crate::config::SiteConfig;
 use crate::domain::redirect::source_key;
 use crate::domain::{ArticleExtras, ArticleInput, Lang, Status, markup, slug, tag};
 use jiff::Timestamp;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
-/// Whether a JSON document is a Ghost export: `{"db":[{"meta":…,"data":…}]}`, or the older
-/// `{"meta":…,"data":{"posts":…}}`.
-pub fn is_ghost(first_line: &str) -> bool {
-    let head: String = first_line.chars().take(200).filter(|c| !c.is_whitespace()).collect();
-    head.starts_with("{\"db\":[")
-        || (head.starts_with("{\"meta\":") && first_line.contains("\"exported_on\""))
+/// Whether a JSON document is a Ghost export, from its first few thousand characters:
+/// `{"db":[{"meta":…,"data":…}]}`, or the older `{"meta":…,"data":{"posts":…}}`.
+pub fn is_ghost(head: &str) -> bool {
+    let head: String = head.chars().take(4096).filter(|c| !c.is_whitespace()).collect();
+    head.starts_with("{\"db\":[") || (head.starts_with("{\"meta\":") && head.contains("\"exported_on\""))
 }
 
+/// Reads a whole Ghost export held in memory into `batch`.
 pub fn read(
     path: &Path,
     content: &str,
@@ -38,79 +39,262 @@ pub fn read(
     now: Timestamp,
     batch: &mut Batch,
 ) -> Result<(), ImportError> {
-    let whole =
-        |message: String| ImportError::Invalid { path: path.into(), location: "document".into(), message };
-    let root: Value = serde_json::from_str(content).map_err(|e| ImportError::Invalid {
-        path: path.into(),
-        location: format!("line {}, column {}", e.line(), e.column()),
-        message: format!("not valid JSON: {e}"),
-    })?;
-    let data = root
-        .get("db")
-        .and_then(|db| db.get(0))
-        .unwrap_or(&root)
-        .get("data")
-        .ok_or_else(|| whole("not a Ghost export: no \"data\" with posts".into()))?;
-    let rows = |table: &str| data.get(table).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
-    let text = |row: &Value, field: &str| row.get(field).and_then(Value::as_str).unwrap_or("").to_string();
+    let input = Input::Bytes(std::sync::Arc::from(content.as_bytes()));
+    let mut reader = Reader::open(path, &input, site, options, now)?;
+    reader.read_chunk(batch, usize::MAX, 0)?;
+    Ok(())
+}
 
-    let locale = rows("settings")
-        .iter()
-        .find(|s| s.get("key").and_then(Value::as_str) == Some("locale"))
-        .map(|s| text(s, "value"))
-        .unwrap_or_default();
-    let lang = options.lang.clone().unwrap_or_else(|| {
-        Lang::parse(locale.split(['-', '_']).next().unwrap_or(""))
-            .ok()
-            .filter(|l| site.languages.contains(l))
-            .unwrap_or_else(|| site.default_language.clone())
-    });
-    let default_section = options.section.clone().unwrap_or_else(|| "news".into());
+/// An id of Ghost's as a number: its 24 hexadecimal digits, or (for ids of another shape) a
+/// hash of it with the top bit set, so millions of links take 16 bytes each rather than a
+/// string's allocation.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Id(u128);
 
-    // Public tags by id, and each post's tags in Ghost's order.
-    let tags: HashMap<String, (String, String)> = rows("tags")
-        .iter()
-        .filter(|t| text(t, "visibility") != "internal" && !text(t, "name").starts_with('#'))
-        .map(|t| (text(t, "id"), (text(t, "name"), text(t, "slug"))))
-        .collect();
-    let mut post_tags: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for link in rows("posts_tags") {
-        let order = link.get("sort_order").and_then(Value::as_i64).unwrap_or(0);
-        post_tags.entry(text(link, "post_id")).or_default().push((order, text(link, "tag_id")));
-    }
-    // Each post's authors in Ghost's order, by name.
-    let users: HashMap<String, String> =
-        rows("users").iter().map(|u| (text(u, "id"), text(u, "name"))).collect();
-    // Ghost's staff accounts come as people who cannot sign in until an admin invites them,
-    // and their old author pages (`/author/slug/` and its feed) lead to their byline pages.
-    for user in rows("users") {
-        batch.add_person(&text(user, "email"), &text(user, "name"));
-        let (slug, name) = (text(user, "slug"), markup::plain_title(&text(user, "name")));
-        if slug.is_empty() || name.trim().is_empty() {
-            continue;
+impl Id {
+    fn of(raw: &str) -> Id {
+        if raw.len() == 24
+            && let Ok(n) = u128::from_str_radix(raw, 16)
+        {
+            return Id(n);
         }
-        let target = crate::web::public::urls::author(&lang, &tag::slug_of(&name));
-        for (old, new) in [
-            (format!("/author/{slug}"), target.clone()),
-            (format!("/author/{slug}/rss"), format!("/{lang}/feed.xml")),
-        ] {
-            if let Some(key) = source_key(&old) {
-                batch.redirects.push((key, new));
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(raw.as_bytes());
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&hash[..16]);
+        Id(u128::from_be_bytes(bytes) | 1 << 127)
+    }
+}
+
+/// A field as text whatever JSON type the export gave it (`null` as empty).
+#[derive(Debug, Default, Clone)]
+struct Text(String);
+
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Text, D::Error> {
+        Ok(Text(match Value::deserialize(de)? {
+            Value::String(s) => s,
+            Value::Null => String::new(),
+            other => other.to_string(),
+        }))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Id, D::Error> {
+        Ok(Id::of(&Text::deserialize(de)?.0))
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct TagRow {
+    id: Id,
+    name: Text,
+    slug: Text,
+    visibility: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct UserRow {
+    id: Id,
+    name: Text,
+    slug: Text,
+    email: Text,
+}
+
+/// A row of `posts_tags` or `posts_authors`: which post, which tag or author, in what order.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct LinkRow {
+    post_id: Id,
+    #[serde(alias = "author_id")]
+    tag_id: Id,
+    sort_order: Option<i64>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct MetaRow {
+    post_id: Id,
+    feature_image_alt: Text,
+    feature_image_caption: Text,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct SettingRow {
+    key: Text,
+    value: Text,
+}
+
+/// What the first pass keeps: every table but the posts, in the few fields the import uses.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Tables {
+    posts: Option<Count>,
+    tags: Vec<TagRow>,
+    posts_tags: Vec<LinkRow>,
+    users: Vec<UserRow>,
+    posts_authors: Vec<LinkRow>,
+    posts_meta: Vec<MetaRow>,
+    settings: Vec<SettingRow>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Database {
+    data: Option<Tables>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Export {
+    db: Option<Vec<Database>>,
+    data: Option<Tables>,
+}
+
+/// A Ghost export read post by post: a first pass keeps the small tables (tags, authors,
+/// their links to posts, feature-image texts), the second streams the posts, so memory holds
+/// the links and one chunk of posts, never the whole document.
+pub struct Reader<'a> {
+    path: PathBuf,
+    site: &'a SiteConfig,
+    options: &'a ImportOptions,
+    now: Timestamp,
+    posts: super::stream::JsonArray,
+    lang: Lang,
+    default_section: String,
+    /// Public tags: name and Ghost slug.
+    tags: HashMap<Id, (String, String)>,
+    /// Authors' names.
+    users: HashMap<Id, String>,
+    /// `(post, order, tag)`, sorted.
+    post_tags: Vec<(Id, i64, Id)>,
+    /// `(post, order, author)`, sorted.
+    post_authors: Vec<(Id, i64, Id)>,
+    /// Feature-image alt text and caption, for posts that have either.
+    meta: HashMap<Id, (String, String)>,
+    /// The staff and their old author pages, said once in the first chunk.
+    people: Vec<UserRow>,
+    /// Tag addresses already redirected.
+    tag_redirects: HashSet<String>,
+    photos: Finder<'a>,
+    items: u64,
+    started: bool,
+}
+
+impl<'a> Reader<'a> {
+    pub fn open(
+        path: &Path,
+        input: &Input,
+        site: &'a SiteConfig,
+        options: &'a ImportOptions,
+        now: Timestamp,
+    ) -> Result<Reader<'a>, ImportError> {
+        let first = input.open().map_err(|e| Input::unreadable(path, e))?;
+        let export: Export = serde_json::from_reader(first).map_err(|e| json_error(path, &e))?;
+        let (tables, route) = match export {
+            Export { db: Some(mut db), .. } if db.first().is_some_and(|d| d.data.is_some()) => {
+                let tables = db.swap_remove(0).data.unwrap_or_default();
+                (tables, vec![Step::Key("db"), Step::Index(0), Step::Key("data"), Step::Key("posts")])
+            }
+            Export { data: Some(tables), .. } => (tables, vec![Step::Key("data"), Step::Key("posts")]),
+            _ => {
+                return Err(ImportError::Invalid {
+                    path: path.into(),
+                    location: "document".into(),
+                    message: "not a Ghost export: no \"data\" with posts".into(),
+                });
+            }
+        };
+        let locale = tables.settings.iter().find(|s| s.key.0 == "locale").map(|s| s.value.0.clone());
+        let lang = options.lang.clone().unwrap_or_else(|| {
+            Lang::parse(locale.as_deref().unwrap_or("").split(['-', '_']).next().unwrap_or(""))
+                .ok()
+                .filter(|l| site.languages.contains(l))
+                .unwrap_or_else(|| site.default_language.clone())
+        });
+        let tags = tables
+            .tags
+            .into_iter()
+            .filter(|t| t.visibility.0 != "internal" && !t.name.0.starts_with('#'))
+            .map(|t| (t.id, (t.name.0, t.slug.0)))
+            .collect();
+        let links = |rows: Vec<LinkRow>| {
+            let mut links: Vec<(Id, i64, Id)> =
+                rows.into_iter().map(|l| (l.post_id, l.sort_order.unwrap_or(0), l.tag_id)).collect();
+            links.sort();
+            links
+        };
+        let meta = tables
+            .posts_meta
+            .into_iter()
+            .filter(|m| !m.feature_image_alt.0.is_empty() || !m.feature_image_caption.0.is_empty())
+            .map(|m| (m.post_id, (m.feature_image_alt.0, m.feature_image_caption.0)))
+            .collect();
+        let posts = super::stream::json_array(input, route).map_err(|e| Input::unreadable(path, e))?;
+        Ok(Reader {
+            path: path.into(),
+            site,
+            options,
+            now,
+            posts,
+            lang,
+            default_section: options.section.clone().unwrap_or_else(|| "news".into()),
+            tags,
+            users: tables.users.iter().map(|u| (u.id, u.name.0.clone())).collect(),
+            post_tags: links(tables.posts_tags),
+            post_authors: links(tables.posts_authors),
+            meta,
+            people: tables.users,
+            tag_redirects: HashSet::new(),
+            photos: Finder {
+                root: options.uploads.as_deref(),
+                mark: "/content/images/",
+                found: BTreeMap::new(),
+            },
+            items: 0,
+            started: false,
+        })
+    }
+
+    /// Ghost's staff accounts come as people who cannot sign in until an admin invites them,
+    /// and their old author pages (`/author/slug/` and its feed) lead to their byline pages.
+    fn add_people(&self, batch: &mut Batch) {
+        let lang = &self.lang;
+        for user in &self.people {
+            batch.add_person(&user.email.0, &user.name.0);
+            let (slug, name) = (&user.slug.0, markup::plain_title(&user.name.0));
+            if slug.is_empty() || name.trim().is_empty() {
+                continue;
+            }
+            let target = crate::web::public::urls::author(lang, &tag::slug_of(&name));
+            for (old, new) in [
+                (format!("/author/{slug}"), target.clone()),
+                (format!("/author/{slug}/rss"), format!("/{lang}/feed.xml")),
+            ] {
+                if let Some(key) = source_key(&old) {
+                    batch.redirects.push((key, new));
+                }
             }
         }
     }
-    let mut post_authors: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for link in rows("posts_authors") {
-        let order = link.get("sort_order").and_then(Value::as_i64).unwrap_or(0);
-        if let Some(name) = users.get(&text(link, "author_id")).filter(|n| !n.trim().is_empty()) {
-            post_authors.entry(text(link, "post_id")).or_default().push((order, name.clone()));
-        }
-    }
-    let meta: HashMap<String, &Value> = rows("posts_meta").iter().map(|m| (text(m, "post_id"), m)).collect();
-    let mut photos =
-        Finder { root: options.uploads.as_deref(), mark: "/content/images/", found: BTreeMap::new() };
 
-    for (i, post) in rows("posts").iter().enumerate() {
+    /// The post's links in `links` (sorted), in Ghost's order.
+    fn linked(links: &[(Id, i64, Id)], post: Id) -> impl Iterator<Item = Id> + '_ {
+        let start = links.partition_point(|(p, _, _)| *p < post);
+        links[start..].iter().take_while(move |(p, _, _)| *p == post).map(|(_, _, id)| *id)
+    }
+
+    /// One post or page into the batch.
+    fn convert(&mut self, i: usize, post: &Value, batch: &mut Batch) -> Result<(), ImportError> {
+        let (path, site, options, now) = (self.path.as_path(), self.site, self.options, self.now);
+        let lang = self.lang.clone();
+        let text =
+            |row: &Value, field: &str| row.get(field).and_then(Value::as_str).unwrap_or("").to_string();
+        let post_id = Id::of(&text(post, "id"));
         let location = format!("post {} ('{}')", i + 1, text(post, "slug"));
         let invalid =
             |message: String| ImportError::Invalid { path: path.into(), location: location.clone(), message };
@@ -119,7 +303,7 @@ pub fn read(
             let published = text(post, "status") == "published"
                 && matches!(text(post, "visibility").as_str(), "" | "public");
             let html = body_of(post);
-            let html = photos.rewrite(&html.replace("__GHOST_URL__", ""), batch);
+            let html = self.photos.rewrite(&html.replace("__GHOST_URL__", ""), batch);
             let ghost_slug = text(post, "slug");
             let slug = Some(ghost_slug.clone())
                 .filter(|s| slug::is_valid(s) && !slug::RESERVED.contains(&s.as_str()));
@@ -141,7 +325,7 @@ pub fn read(
                 if published { "page → published page" } else { "page → draft page" },
             );
             batch.pages.push(page);
-            continue;
+            return Ok(());
         }
         let visibility = text(post, "visibility");
         let members_only = !visibility.is_empty() && visibility != "public";
@@ -161,14 +345,13 @@ pub fn read(
         })?;
 
         // Tags in Ghost's order; the primary (first) one may choose the section.
-        let mut links = post_tags.remove(&text(post, "id")).unwrap_or_default();
-        links.sort();
-        let named: Vec<&(String, String)> = links.iter().filter_map(|(_, id)| tags.get(id)).collect();
+        let named: Vec<&(String, String)> =
+            Self::linked(&self.post_tags, post_id).filter_map(|id| self.tags.get(&id)).collect();
         let section_slug = named
             .first()
             .and_then(|(_, tag_slug)| options.category_map.get(tag_slug.as_str()))
             .cloned()
-            .unwrap_or_else(|| default_section.clone());
+            .unwrap_or_else(|| self.default_section.clone());
         let names: Vec<String> = named.iter().map(|(name, _)| markup::plain_title(name)).collect();
         let names = match tag::normalize(&names) {
             Ok(n) => n,
@@ -182,7 +365,7 @@ pub fn read(
                 (format!("/tag/{old_slug}/rss"), format!("{target}/feed.xml")),
             ] {
                 if let Some(key) = source_key(&old)
-                    && !batch.redirects.iter().any(|(k, _)| *k == key)
+                    && self.tag_redirects.insert(key.clone())
                 {
                     batch.redirects.push((key, new));
                 }
@@ -190,7 +373,7 @@ pub fn read(
         }
 
         let html = body_of(post);
-        let html = photos.rewrite(&html.replace("__GHOST_URL__", ""), batch);
+        let html = self.photos.rewrite(&html.replace("__GHOST_URL__", ""), batch);
         let body_html = markup::sanitize_html(&html);
         let lead: String = markup::plain_text(&text(post, "custom_excerpt"))
             .chars()
@@ -225,9 +408,11 @@ pub fn read(
             extras: ArticleExtras {
                 old_paths,
                 bylines: {
-                    let mut authors = post_authors.remove(&text(post, "id")).unwrap_or_default();
-                    authors.sort();
-                    authors.into_iter().map(|(_, name)| markup::plain_title(&name)).collect()
+                    Self::linked(&self.post_authors, post_id)
+                        .filter_map(|id| self.users.get(&id))
+                        .filter(|name| !name.trim().is_empty())
+                        .map(|name| markup::plain_title(name))
+                        .collect()
                 },
                 ..ArticleExtras::default()
             },
@@ -240,12 +425,8 @@ pub fn read(
         // The feature image, when the images folder has it.
         let feature = text(post, "feature_image").replace("__GHOST_URL__", "");
         if let Some(relative) = feature.split_once("/content/images/").map(|(_, r)| r.to_string()) {
-            let m = meta.get(&text(post, "id"));
-            let alt = m.and_then(|m| m.get("feature_image_alt")).and_then(Value::as_str).unwrap_or("");
-            let caption = markup::plain_text(
-                m.and_then(|m| m.get("feature_image_caption")).and_then(Value::as_str).unwrap_or(""),
-            );
-            match photos.photo(&relative, alt, &caption, batch) {
+            let (alt, caption) = self.meta.get(&post_id).cloned().unwrap_or_default();
+            match self.photos.photo(&relative, &alt, &markup::plain_text(&caption), batch) {
                 Some(index) => batch.lead_photos.push((batch.articles.len(), index)),
                 None => batch.report.photo_missing(&feature),
             }
@@ -253,13 +434,45 @@ pub fn read(
         count(&mut batch.report.posts, kind);
         batch.articles.push(input);
         batch.origins.push((path.into(), location.clone()));
+        Ok(())
     }
-    for (old, new) in [("/rss", "feed.xml")] {
-        if let Some(key) = source_key(old) {
-            batch.redirects.push((key, format!("/{lang}/{new}")));
+}
+
+impl Source for Reader<'_> {
+    fn read_chunk(&mut self, batch: &mut Batch, max: usize, skip: u64) -> Result<bool, ImportError> {
+        // Photo indexes point into this batch's photo list.
+        self.photos.found.clear();
+        if skip > 0 {
+            batch.report.resumed_after = skip;
         }
+        if !self.started {
+            self.started = true;
+            self.add_people(batch);
+        }
+        while batch.articles.len() + batch.pages.len() < max {
+            let Some(post) = self.posts.next() else {
+                if let Some(key) = source_key("/rss") {
+                    batch.redirects.push((key, format!("/{}/feed.xml", self.lang)));
+                }
+                return Ok(false);
+            };
+            let post = post.map_err(|e| json_error(&self.path, &e))?;
+            self.items += 1;
+            if self.items <= skip {
+                continue;
+            }
+            self.convert(usize::try_from(self.items).unwrap_or(usize::MAX) - 1, &post, batch)?;
+        }
+        Ok(true)
     }
-    Ok(())
+
+    fn items_read(&self) -> u64 {
+        self.items
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.posts.bytes_read()
+    }
 }
 
 /// A Ghost date: `2025-05-14 09:00:00` (SQLite exports) or `2025-05-14T09:00:00.000Z`, in UTC.

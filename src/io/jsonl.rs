@@ -2,12 +2,14 @@
 //! (the default). The format is documented in `docs/import-format.md`; `newsdesk export` writes
 //! it and `newsdesk import` reads it back without loss.
 
+use super::stream::{Counted, Input, Source};
 use super::{Batch, ImportError, ImportOptions};
 use crate::config::SiteConfig;
 use crate::domain::{ArticleInput, Lang, Status, dates, markup};
 use crate::storage::SectionInput;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
 
 /// A section line.
 #[derive(Debug, serde::Deserialize, serde::Serialize)]
@@ -101,81 +103,167 @@ pub fn read(
     options: &ImportOptions,
     batch: &mut Batch,
 ) -> Result<(), ImportError> {
-    for (i, line) in content.trim_start_matches('\u{feff}').lines().enumerate() {
-        let n = i + 1;
-        if line.trim().is_empty() {
-            continue;
+    let input = Input::Bytes(std::sync::Arc::from(content.as_bytes()));
+    let mut reader = Reader::open(path, &input, site, options)?;
+    reader.read_chunk(batch, usize::MAX, 0)?;
+    Ok(())
+}
+
+/// A JSON Lines file read line by line, in the memory of its longest line.
+pub struct Reader<'a> {
+    path: PathBuf,
+    lines: Counted<Box<dyn BufRead + Send>>,
+    site: &'a SiteConfig,
+    options: &'a ImportOptions,
+    /// Lines read so far.
+    line: usize,
+    /// Non-blank lines read so far.
+    items: u64,
+    buf: Vec<u8>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn open(
+        path: &Path,
+        input: &Input,
+        site: &'a SiteConfig,
+        options: &'a ImportOptions,
+    ) -> Result<Reader<'a>, ImportError> {
+        let lines = Counted::new(input.open().map_err(|e| Input::unreadable(path, e))?);
+        Ok(Reader { path: path.into(), lines, site, options, line: 0, items: 0, buf: Vec::new() })
+    }
+
+    /// The next line without its line break, or `None` at the end of the file.
+    fn next_line(&mut self) -> Result<Option<&str>, ImportError> {
+        self.buf.clear();
+        let read = self.lines.read_until(b'\n', &mut self.buf);
+        let n = read.map_err(|e| Input::unreadable(&self.path, e))?;
+        if n == 0 {
+            return Ok(None);
         }
-        let mut value: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| invalid(path, n, format!("not valid JSON: {e}")))?;
-        let object = value.as_object_mut().ok_or_else(|| invalid(path, n, "expected a JSON object"))?;
-        let kind = match object.remove("type") {
-            None => "article".to_string(),
-            Some(serde_json::Value::String(s)) => s,
-            Some(other) => return Err(invalid(path, n, format!("type: expected a string, found {other}"))),
-        };
-        match kind.as_str() {
-            "section" => {
-                let r: SectionRecord =
-                    serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
-                batch.sections.push(section_input(r).map_err(|m| invalid(path, n, m))?);
+        self.line += 1;
+        let mut text = std::str::from_utf8(&self.buf).map_err(|e| ImportError::Invalid {
+            path: self.path.clone(),
+            location: super::line_and_column(&self.buf[..e.valid_up_to()]).replacen(
+                "line 1",
+                &format!("line {}", self.line),
+                1,
+            ),
+            message: "the file is not UTF-8 text".into(),
+        })?;
+        if self.line == 1 {
+            text = text.trim_start_matches('\u{feff}');
+        }
+        Ok(Some(text.trim_end_matches(['\n', '\r'])))
+    }
+}
+
+impl Source for Reader<'_> {
+    fn read_chunk(&mut self, batch: &mut Batch, max: usize, skip: u64) -> Result<bool, ImportError> {
+        if skip > 0 {
+            batch.report.resumed_after = skip;
+        }
+        let (site, options) = (self.site, self.options);
+        while batch.articles.len() + batch.pages.len() < max {
+            let path = self.path.clone();
+            let Some(line) = self.next_line()? else { return Ok(false) };
+            if line.trim().is_empty() {
+                continue;
             }
-            "article" => {
-                let r: ArticleRecord =
-                    serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
-                let input = article_input(r, site, options).map_err(|m| invalid(path, n, m))?;
-                batch.articles.push(input);
-                batch.origins.push((path.into(), format!("line {n}")));
+            let line = line.to_string();
+            self.items += 1;
+            if self.items <= skip {
+                continue;
             }
-            "page" => {
-                let r: PageRecord =
-                    serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
-                let lang = match (&r.lang, &options.lang) {
-                    (Some(code), _) => {
-                        Lang::parse(code).map_err(|e| invalid(path, n, format!("lang: {e}")))?
-                    }
-                    (None, Some(lang)) => lang.clone(),
-                    (None, None) => site.default_language.clone(),
-                };
-                let published = match r.status.as_deref() {
-                    None | Some("published") => true,
-                    Some("draft") => false,
-                    Some(other) => {
-                        return Err(invalid(
-                            path,
-                            n,
-                            format!("status: '{other}' is neither draft nor published"),
-                        ));
-                    }
-                };
-                let page = crate::domain::page::PageInput {
-                    external_id: r.external_id,
-                    lang,
-                    slug: r.slug,
-                    title: markup::plain_title(&r.title),
-                    body_html: markup::sanitize_html(&r.body_html),
-                    published,
-                    created_at: None,
-                };
-                page.validate(&site.languages).map_err(|e| invalid(path, n, e.to_string()))?;
-                batch.pages.push(page);
-            }
-            "redirect" => {
-                let r: RedirectRecord =
-                    serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
-                let from = crate::domain::redirect::source_key(&r.from)
-                    .ok_or_else(|| invalid(path, n, format!("from: '{}' is not a path", r.from)))?;
-                let to = crate::web::redirect::local_target(&r.to)
-                    .ok_or_else(|| invalid(path, n, format!("to: '{}' is not a path of this site", r.to)))?;
-                batch.redirects.push((from, to));
-            }
-            other => {
-                return Err(invalid(
-                    path,
-                    n,
-                    format!("type: '{other}' is not one of 'article', 'section', 'page', 'redirect'"),
-                ));
-            }
+            line_into(&path, self.line, &line, site, options, batch)?;
+        }
+        Ok(true)
+    }
+
+    fn items_read(&self) -> u64 {
+        self.items
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.lines.bytes
+    }
+}
+
+/// One line into the batch.
+fn line_into(
+    path: &Path,
+    n: usize,
+    line: &str,
+    site: &SiteConfig,
+    options: &ImportOptions,
+    batch: &mut Batch,
+) -> Result<(), ImportError> {
+    let mut value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| invalid(path, n, format!("not valid JSON: {e}")))?;
+    let object = value.as_object_mut().ok_or_else(|| invalid(path, n, "expected a JSON object"))?;
+    let kind = match object.remove("type") {
+        None => "article".to_string(),
+        Some(serde_json::Value::String(s)) => s,
+        Some(other) => return Err(invalid(path, n, format!("type: expected a string, found {other}"))),
+    };
+    match kind.as_str() {
+        "section" => {
+            let r: SectionRecord =
+                serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
+            batch.sections.push(section_input(r).map_err(|m| invalid(path, n, m))?);
+        }
+        "article" => {
+            let r: ArticleRecord =
+                serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
+            let input = article_input(r, site, options).map_err(|m| invalid(path, n, m))?;
+            batch.articles.push(input);
+            batch.origins.push((path.into(), format!("line {n}")));
+        }
+        "page" => {
+            let r: PageRecord = serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
+            let lang = match (&r.lang, &options.lang) {
+                (Some(code), _) => Lang::parse(code).map_err(|e| invalid(path, n, format!("lang: {e}")))?,
+                (None, Some(lang)) => lang.clone(),
+                (None, None) => site.default_language.clone(),
+            };
+            let published = match r.status.as_deref() {
+                None | Some("published") => true,
+                Some("draft") => false,
+                Some(other) => {
+                    return Err(invalid(
+                        path,
+                        n,
+                        format!("status: '{other}' is neither draft nor published"),
+                    ));
+                }
+            };
+            let page = crate::domain::page::PageInput {
+                external_id: r.external_id,
+                lang,
+                slug: r.slug,
+                title: markup::plain_title(&r.title),
+                body_html: markup::sanitize_html(&r.body_html),
+                published,
+                created_at: None,
+            };
+            page.validate(&site.languages).map_err(|e| invalid(path, n, e.to_string()))?;
+            batch.pages.push(page);
+        }
+        "redirect" => {
+            let r: RedirectRecord =
+                serde_json::from_value(value).map_err(|e| invalid(path, n, e.to_string()))?;
+            let from = crate::domain::redirect::source_key(&r.from)
+                .ok_or_else(|| invalid(path, n, format!("from: '{}' is not a path", r.from)))?;
+            let to = crate::web::redirect::local_target(&r.to)
+                .ok_or_else(|| invalid(path, n, format!("to: '{}' is not a path of this site", r.to)))?;
+            batch.redirects.push((from, to));
+        }
+        other => {
+            return Err(invalid(
+                path,
+                n,
+                format!("type: '{other}' is not one of 'article', 'section', 'page', 'redirect'"),
+            ));
         }
     }
     Ok(())

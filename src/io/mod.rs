@@ -1,7 +1,9 @@
 //! Bulk content in and out: the JSON Lines format (Newsdesk's own, documented in
-//! `docs/import-format.md`), RSS 2.0 / Atom / JSON Feed imports from an existing site, and
-//! export. An import is all or nothing: every file is read and every item validated before
-//! anything is written, and the write is one transaction.
+//! `docs/import-format.md`), WordPress and Ghost exports and RSS 2.0 / Atom / JSON Feed
+//! imports from an existing site, and export. Every format is read a chunk at a time
+//! ([`stream::Source`]), so files of any size import in bounded memory: every file is read and
+//! every item validated before anything is written ([`check`]), then each chunk is one
+//! transaction, with a checkpoint to resume from.
 
 pub mod backup;
 pub mod export;
@@ -10,7 +12,10 @@ pub mod ghost;
 pub mod jsonl;
 pub mod photos;
 pub mod report;
+pub mod stream;
 pub mod wxr;
+
+pub use stream::Source;
 
 use crate::config::SiteConfig;
 use crate::domain::{ArticleInput, Clock, Lang};
@@ -40,11 +45,16 @@ impl Format {
             let start: String = head.chars().take(4096).collect();
             if wxr::is_wxr(&start) { Some(Format::Wxr) } else { Some(Format::Feed) }
         } else if head.starts_with('{') {
-            let first_line = head.lines().next().unwrap_or("");
-            if first_line.contains("jsonfeed.org/version") {
-                Some(Format::Feed)
-            } else if ghost::is_ghost(first_line) {
+            // A JSON Lines file's first line is a whole object; a JSON Feed or a Ghost export
+            // is one document, on one line or pretty-printed over many.
+            // (JSON Feed's `version` may come anywhere in the object.)
+            let first_line = head.lines().next().unwrap_or("").trim();
+            let pretty_printed = first_line == "{";
+            let start: String = head.chars().take(4096).filter(|c| !c.is_whitespace()).collect();
+            if ghost::is_ghost(head) {
                 Some(Format::Ghost)
+            } else if pretty_printed || start.contains("\"version\":\"https://jsonfeed.org/version") {
+                Some(Format::Feed)
             } else {
                 Some(Format::Jsonl)
             }
@@ -148,7 +158,8 @@ impl Batch {
     }
 }
 
-/// Reads and validates one file into `batch`.
+/// Reads and validates one file whole into `batch` (for files known to be small; imports
+/// from the command line read in chunks, see [`import_file`]).
 pub fn read_file(
     path: &Path,
     site: &SiteConfig,
@@ -156,22 +167,38 @@ pub fn read_file(
     now: jiff::Timestamp,
     batch: &mut Batch,
 ) -> Result<(), ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Read { path: path.into(), source })?;
-    let content = String::from_utf8(bytes).map_err(|e| ImportError::Invalid {
-        path: path.into(),
-        location: line_and_column(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
-        message: "the file is not UTF-8 text".into(),
-    })?;
-    let format = options
-        .format
-        .or_else(|| Format::detect(&content))
-        .ok_or_else(|| ImportError::UnknownFormat { path: path.into() })?;
-    match format {
-        Format::Jsonl => jsonl::read(path, &content, site, options, batch),
-        Format::Feed => feed::read(path, &content, site, options, now, batch),
-        Format::Wxr => wxr::read(path, &content, site, options, now, batch),
-        Format::Ghost => ghost::read(path, &content, site, options, now, batch),
+    open_source(path, site, options, now)?.read_chunk(batch, usize::MAX, 0)?;
+    Ok(())
+}
+
+/// The format of the file at `path`: `options.format`, or told from its first bytes.
+pub fn format_of(path: &Path, options: &ImportOptions) -> Result<Format, ImportError> {
+    if let Some(format) = options.format {
+        return Ok(format);
     }
+    use std::io::Read;
+    let mut head = Vec::with_capacity(1 << 16);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
+        .map_err(|source| ImportError::Read { path: path.into(), source })?;
+    Format::detect(&String::from_utf8_lossy(&head))
+        .ok_or_else(|| ImportError::UnknownFormat { path: path.into() })
+}
+
+/// Opens the file at `path` to be read a chunk at a time, by the reader its format calls for.
+pub fn open_source<'a>(
+    path: &Path,
+    site: &'a SiteConfig,
+    options: &'a ImportOptions,
+    now: jiff::Timestamp,
+) -> Result<Box<dyn Source + 'a>, ImportError> {
+    let input = stream::Input::File(path.into());
+    Ok(match format_of(path, options)? {
+        Format::Jsonl => Box::new(jsonl::Reader::open(path, &input, site, options)?),
+        Format::Feed => Box::new(feed::Reader::open(path, &input, site, options, now)?),
+        Format::Wxr => Box::new(wxr::Reader::open(path, site, options, now)?),
+        Format::Ghost => Box::new(ghost::Reader::open(path, &input, site, options, now)?),
+    })
 }
 
 /// Checks that every article names a section that exists or arrives in the same import.
@@ -404,15 +431,19 @@ pub const CHUNK: usize = 500;
 pub struct Streamed {
     pub outcome: ImportOutcome,
     pub articles: usize,
+    pub sections: usize,
+    pub pages: usize,
     pub report: report::Report,
 }
 
-/// Imports a WordPress export of any size in chunks of [`CHUNK`] posts and pages, each saved
-/// (photos first) in its own transaction: memory stays bounded by a chunk, a broken item
+/// Imports a file of any size and format in chunks of [`CHUNK`] articles and pages, each
+/// saved (photos first) in its own transaction: memory stays bounded by a chunk, a broken item
 /// stops the import with nothing of its chunk written, and a run that stopped is resumed by
 /// running the same command again (a checkpoint in `DATA/imports/` says how far the last run
 /// came; re-importing is idempotent anyway). `progress` gets the bytes of the file read so far.
-pub async fn import_wxr(
+/// [`check`] reads the files through first, so that broken input is found before anything is
+/// written.
+pub async fn import_file(
     store: &Store,
     site: &SiteConfig,
     data_dir: &Path,
@@ -423,11 +454,11 @@ pub async fn import_wxr(
 ) -> Result<Streamed, ImportError> {
     let checkpoint = Checkpoint::new(data_dir, path, options);
     let skip = checkpoint.as_ref().map(Checkpoint::load).unwrap_or(0);
-    let mut reader = wxr::Reader::open(path, site, options, now)?;
+    let mut source = open_source(path, site, options, now)?;
     let mut done = Streamed::default();
     loop {
         let mut batch = Batch::default();
-        let more = reader.read_chunk(&mut batch, CHUNK, skip)?;
+        let more = source.read_chunk(&mut batch, CHUNK, skip)?;
         settle_sections(store, &mut batch).await?;
         let outcome = save_with_photos(store, &batch, data_dir, now, &|| {}).await?;
         done.outcome.created += outcome.created;
@@ -435,11 +466,13 @@ pub async fn import_wxr(
         done.outcome.unchanged += outcome.unchanged;
         done.outcome.people_added += outcome.people_added;
         done.articles += batch.articles.len();
+        done.sections += batch.sections.len();
+        done.pages += batch.pages.len();
         done.report.absorb(batch.report);
         if let Some(checkpoint) = &checkpoint {
-            checkpoint.save(reader.items_read());
+            checkpoint.save(source.items_read());
         }
-        progress(reader.bytes_read());
+        progress(source.bytes_read());
         if !more {
             break;
         }
@@ -450,8 +483,39 @@ pub async fn import_wxr(
     Ok(done)
 }
 
-/// What importing a WordPress export would do, read in chunks as [`import_wxr`] reads it.
-pub async fn plan_wxr(
+/// Reads every file through, chunk by chunk, and validates every item, writing nothing: an
+/// import checks its files this way before it saves the first chunk, so that a broken item
+/// anywhere in any file leaves the site as it was. Sections that earlier chunks bring count
+/// as existing for later ones. `progress` gets the bytes read so far, over all files.
+pub async fn check(
+    store: &Store,
+    site: &SiteConfig,
+    files: &[PathBuf],
+    options: &ImportOptions,
+    now: jiff::Timestamp,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<(), ImportError> {
+    let mut known: Vec<String> = store.sections().await?.into_iter().map(|s| s.slug).collect();
+    let mut before = 0;
+    for path in files {
+        let mut source = open_source(path, site, options, now)?;
+        loop {
+            let mut batch = Batch::default();
+            let more = source.read_chunk(&mut batch, CHUNK, 0)?;
+            known.extend(batch.sections.iter().chain(&batch.proposed_sections).map(|s| s.slug.clone()));
+            check_sections(&batch, &known)?;
+            progress(before + source.bytes_read());
+            if !more {
+                break;
+            }
+        }
+        before += source.bytes_read();
+    }
+    Ok(())
+}
+
+/// What importing a file would do, read in chunks as [`import_file`] reads it.
+pub async fn plan_file(
     store: &Store,
     site: &SiteConfig,
     path: &Path,
@@ -459,10 +523,10 @@ pub async fn plan_wxr(
     now: jiff::Timestamp,
     plan: &mut Plan,
 ) -> Result<(), ImportError> {
-    let mut reader = wxr::Reader::open(path, site, options, now)?;
+    let mut source = open_source(path, site, options, now)?;
     loop {
         let mut batch = Batch::default();
-        let more = reader.read_chunk(&mut batch, CHUNK, 0)?;
+        let more = source.read_chunk(&mut batch, CHUNK, 0)?;
         settle_sections(store, &mut batch).await?;
         plan.add(store, &batch).await?;
         if !more {
@@ -550,6 +614,11 @@ mod tests {
         assert_eq!(Format::detect("  <feed xmlns=\"http://www.w3.org/2005/Atom\">"), Some(Format::Feed));
         assert_eq!(Format::detect("{\"version\": \"https://jsonfeed.org/version/1.1\"}"), Some(Format::Feed));
         assert_eq!(Format::detect("{\"type\":\"article\"}\n{}"), Some(Format::Jsonl));
+        assert_eq!(
+            Format::detect("{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n  \"items\": []\n}"),
+            Some(Format::Feed)
+        );
+        assert_eq!(Format::detect("{\n  \"db\": [\n    {\"meta\": {}}]}"), Some(Format::Ghost));
         assert_eq!(Format::detect("hello"), None);
     }
 }

@@ -118,7 +118,7 @@ async fn bad_imports_are_refused_whole(backend: Backend) {
         (
             "broken.xml",
             "<rss><channel><item><title>x".to_string(),
-            "broken.xml: document: not a readable RSS",
+            "broken.xml: line 1, column 29: not a readable RSS",
         ),
         ("text.txt", "hello".to_string(), "text.txt: cannot tell the format"),
     ];

@@ -32,6 +32,8 @@ mod ghost;
 mod hardening;
 /// Real databases and the real server on an ephemeral port.
 mod harness;
+/// Every import format streams: large files checked whole, saved in chunks, resumed.
+mod imports;
 /// After publication: expiry that unpublishes once across nodes, and public corrections.
 mod lifecycle;
 /// Photos: uploads, variants, serving, refusals, lead photos on pages, lists and feeds.

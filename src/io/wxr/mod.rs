@@ -19,6 +19,7 @@ pub mod content;
 
 use super::photos::Finder;
 use super::report::count;
+use super::stream::Counted;
 use super::{Batch, ImportError, ImportOptions};
 use crate::config::SiteConfig;
 use crate::domain::redirect::source_key;
@@ -599,52 +600,6 @@ fn date_of(item: &Item, tz: &jiff::tz::TimeZone) -> Result<Timestamp, String> {
     parse(local, tz).ok_or_else(|| format!("wp:post_date: '{local}' is not a date like 2025-05-17 10:30:00"))
 }
 
-/// The bytes the XML parser has taken so far: lines and columns for messages, bytes for a
-/// progress bar. quick-xml consumes exactly up to the end of each event it returns.
-struct Counted<R> {
-    inner: R,
-    bytes: u64,
-    /// Newlines consumed.
-    lines: u64,
-    /// Characters consumed since the last newline.
-    column: u64,
-}
-
-impl<R: BufRead> std::io::Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        count_bytes(&buf[..n], &mut self.bytes, &mut self.lines, &mut self.column);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Counted<R> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        let Counted { inner, bytes, lines, column } = self;
-        // The bytes being consumed are the front of what fill_buf last returned.
-        if let Ok(buffered) = inner.fill_buf() {
-            count_bytes(&buffered[..amount.min(buffered.len())], bytes, lines, column);
-        }
-        inner.consume(amount);
-    }
-}
-
-fn count_bytes(consumed: &[u8], bytes: &mut u64, lines: &mut u64, column: &mut u64) {
-    *bytes += consumed.len() as u64;
-    for b in consumed {
-        if *b == b'\n' {
-            *lines += 1;
-            *column = 0;
-        } else if b & 0xC0 != 0x80 {
-            *column += 1;
-        }
-    }
-}
-
 /// The export's XML, item by item: the channel's facts are gathered on the way.
 struct Xml<'a> {
     path: PathBuf,
@@ -656,7 +611,7 @@ struct Xml<'a> {
 
 impl<'a> Xml<'a> {
     fn new(path: &Path, source: Box<dyn BufRead + 'a>) -> Xml<'a> {
-        let counted = Counted { inner: source, bytes: 0, lines: 0, column: 0 };
+        let counted = Counted::new(source);
         Xml {
             path: path.to_path_buf(),
             reader: quick_xml::Reader::from_reader(counted),
@@ -801,6 +756,20 @@ impl<'a> Xml<'a> {
                 _ => {}
             }
         }
+    }
+}
+
+impl super::stream::Source for Reader<'_> {
+    fn read_chunk(&mut self, batch: &mut Batch, max: usize, skip: u64) -> Result<bool, ImportError> {
+        Reader::read_chunk(self, batch, max, skip)
+    }
+
+    fn items_read(&self) -> u64 {
+        Reader::items_read(self)
+    }
+
+    fn bytes_read(&self) -> u64 {
+        Reader::bytes_read(self)
     }
 }
 
