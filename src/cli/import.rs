@@ -100,7 +100,8 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
         return Ok(());
     }
     // Every file is read through and checked before the first chunk is saved: broken input
-    // anywhere leaves the site as it was.
+    // anywhere leaves the site as it was. What only saving can find stops the import with the
+    // chunks before it saved; running the command again resumes.
     let total: u64 = opts.files.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
     let bar = bytes_bar(total, "checking");
     io::check(&store, &config.site, &opts.files, &options, now, &|bytes| bar.set_position(bytes)).await?;

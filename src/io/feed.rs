@@ -105,58 +105,73 @@ impl<'a> Reader<'a> {
     /// The next `max` entries (or fewer at the end) as a small feed, and whether more remain.
     fn next_feed(&mut self, max: usize) -> Result<(Option<feed_rs::model::Feed>, bool), ImportError> {
         let first = self.items + 1;
-        let (document, count, more) = match &mut self.kind {
-            Kind::Json { head, items } => {
-                let mut chunk = Vec::new();
-                let mut more = true;
-                while chunk.len() < max {
-                    match items.next() {
-                        Some(item) => chunk.push(item.map_err(|e| json_error(&self.path, &e))?),
-                        None => {
-                            more = false;
-                            break;
-                        }
+        let mut more = true;
+        // Each entry with the offset in the file where it starts (XML), or as JSON.
+        let mut xml_items: Vec<(u64, Vec<u8>)> = Vec::new();
+        let mut json_items: Vec<serde_json::Value> = Vec::new();
+        while xml_items.len() + json_items.len() < max {
+            let got = match &mut self.kind {
+                Kind::Json { items, .. } => match items.next() {
+                    Some(item) => {
+                        json_items.push(item.map_err(|e| json_error(&self.path, &e))?);
+                        true
                     }
-                }
-                let count = chunk.len();
-                let mut feed = head.clone();
-                feed.insert("items".into(), serde_json::Value::Array(chunk));
-                let document = serde_json::to_vec(&feed).unwrap_or_default();
-                (document, count, more)
-            }
-            Kind::Xml(xml) => {
-                let mut items = Vec::new();
-                let mut more = true;
-                while items.len() < max {
-                    match xml.next_item().map_err(|(offset, message)| ImportError::Invalid {
-                        path: self.path.clone(),
-                        location: self.input.locate(offset),
-                        message: format!("not a readable RSS, Atom or JSON feed: {message}"),
-                    })? {
-                        Some(item) => items.push(item),
-                        None => {
-                            more = false;
-                            break;
-                        }
+                    None => false,
+                },
+                Kind::Xml(xml) => match xml.next_item() {
+                    Ok(Some(item)) => {
+                        xml_items.push(item);
+                        true
                     }
-                }
-                let count = items.len();
-                (xml.document(&items), count, more)
+                    Ok(None) => false,
+                    Err(fault) => {
+                        return Err(self.unreadable_feed(self.input.locate(fault.offset), fault.message));
+                    }
+                },
+            };
+            if !got {
+                more = false;
+                break;
             }
-        };
+        }
+        let count = xml_items.len() + json_items.len();
         self.items += count as u64;
         if count == 0 && first > 1 {
             return Ok((None, more));
         }
-        let feed = feed_rs::parser::parse(document.as_slice()).map_err(|e| {
-            let location = match count {
-                0 => "document".to_string(),
-                1 => format!("entry {first}"),
-                _ => format!("entries {first} to {}", first + count as u64 - 1),
-            };
-            self.unreadable_feed(location, e)
-        })?;
-        Ok((Some(feed), more))
+        let document = self.document(&xml_items, json_items.clone());
+        match feed_rs::parser::parse(document.as_slice()) {
+            Ok(feed) => Ok((Some(feed), more)),
+            Err(e) => {
+                // Read the entries one by one to name the one that breaks, and where it is.
+                for (i, (offset, item)) in xml_items.iter().enumerate() {
+                    let single = self.document(std::slice::from_ref(&(*offset, item.clone())), Vec::new());
+                    if let Err(e) = feed_rs::parser::parse(single.as_slice()) {
+                        let location = format!("{} (entry {})", self.input.locate(*offset), first + i as u64);
+                        return Err(self.unreadable_feed(location, e));
+                    }
+                }
+                for (i, item) in json_items.into_iter().enumerate() {
+                    let single = self.document(&[], vec![item]);
+                    if let Err(e) = feed_rs::parser::parse(single.as_slice()) {
+                        return Err(self.unreadable_feed(format!("entry {}", first + i as u64), e));
+                    }
+                }
+                Err(self.unreadable_feed("document".into(), e))
+            }
+        }
+    }
+
+    /// A feed of the channel's head and these entries.
+    fn document(&mut self, xml_items: &[(u64, Vec<u8>)], json_items: Vec<serde_json::Value>) -> Vec<u8> {
+        match &mut self.kind {
+            Kind::Xml(xml) => xml.document(xml_items),
+            Kind::Json { head, .. } => {
+                let mut feed = head.clone();
+                feed.insert("items".into(), serde_json::Value::Array(json_items));
+                serde_json::to_vec(&feed).unwrap_or_default()
+            }
+        }
     }
 
     /// A chunk's entries into the batch; `first` numbers the first one.
@@ -319,6 +334,12 @@ impl<'de> serde::Deserialize<'de> for JsonHead {
     }
 }
 
+/// Where an XML document stops being one (a byte offset in the file), and why.
+struct XmlFault {
+    offset: u64,
+    message: String,
+}
+
 /// What the scan needs of an XML event, owned, so the reader can be used again at once.
 enum Seen {
     Start { item: bool, name: Vec<u8> },
@@ -361,17 +382,24 @@ impl XmlItems {
         self.base = offset;
     }
 
-    /// The next item's bytes, or `None` at the end; an error is `(offset, what is wrong)`.
-    fn next_item(&mut self) -> Result<Option<Vec<u8>>, (u64, String)> {
+    /// The next item's offset in the file and bytes, or `None` at the end.
+    fn next_item(&mut self) -> Result<Option<(u64, Vec<u8>)>, XmlFault> {
         let mut item_start: Option<(u64, usize)> = None;
         loop {
-            let start = self.reader.buffer_position();
+            // Positions as the file has them: quick-xml does not count a byte-order mark.
+            let start = self.reader.get_ref().bytes;
             self.buf.clear();
             let event = match self.reader.read_event_into(&mut self.buf) {
                 Ok(event) => event,
-                Err(e) => return Err((self.reader.error_position(), e.to_string())),
+                Err(e) => {
+                    let skipped = self.reader.get_ref().bytes.saturating_sub(self.reader.buffer_position());
+                    return Err(XmlFault {
+                        offset: self.reader.error_position() + skipped,
+                        message: e.to_string(),
+                    });
+                }
             };
-            let end = self.reader.buffer_position();
+            let end = self.reader.get_ref().bytes;
             let seen = match event {
                 Event::Start(e) => Seen::Start {
                     item: item_start.is_none() && is_item(&self.stack, e.local_name().as_ref()),
@@ -394,20 +422,23 @@ impl XmlItems {
                 }
                 Seen::EmptyItem => {
                     self.keep_head(start);
-                    return Ok(Some(self.take(start, end)));
+                    return Ok(Some((start, self.take(start, end))));
                 }
                 Seen::End => {
                     self.stack.pop();
                     if let Some((at, depth)) = item_start
                         && self.stack.len() == depth
                     {
-                        return Ok(Some(self.take(at, end)));
+                        return Ok(Some((at, self.take(at, end))));
                     }
                 }
                 Seen::Eof => {
                     if let Some(open) = self.stack.last() {
                         let name = String::from_utf8_lossy(open).into_owned();
-                        return Err((end, format!("the document ends inside <{name}>")));
+                        return Err(XmlFault {
+                            offset: end,
+                            message: format!("the document ends inside <{name}>"),
+                        });
                     }
                     return Ok(None);
                 }
@@ -417,7 +448,10 @@ impl XmlItems {
                 if self.head.is_some() {
                     self.forget_before(end);
                 } else if self.recorded().len() > MAX_HEAD {
-                    return Err((end, "no item or entry in the first 16 MB".into()));
+                    return Err(XmlFault {
+                        offset: end,
+                        message: "no item or entry in the first 16 MB".into(),
+                    });
                 }
             }
         }
@@ -447,9 +481,16 @@ impl XmlItems {
 
     /// A feed of the channel's head and these items; without items (a document that has
     /// none), the whole document read.
-    fn document(&mut self, items: &[Vec<u8>]) -> Vec<u8> {
+    fn document(&mut self, items: &[(u64, Vec<u8>)]) -> Vec<u8> {
         match &self.head {
-            Some((head, tail)) => [head.as_slice(), &items.concat(), tail.as_slice()].concat(),
+            Some((head, tail)) => {
+                let mut document = head.clone();
+                for (_, item) in items {
+                    document.extend_from_slice(item);
+                }
+                document.extend_from_slice(tail);
+                document
+            }
             None => self.recorded().clone(),
         }
     }
@@ -516,6 +557,34 @@ mod tests {
         );
         let message = e.unwrap_err().to_string();
         assert!(message.starts_with("bad.xml: "), "{message}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_obstacle_and_faults_name_their_entry() {
+        let site = SiteConfig::default_for_test();
+        let feed = "\u{feff}<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>P</title>\n\
+                    <item><title>One</title><guid>1</guid></item>\n\
+                    <item><title>Two</title><guid>2</guid></item>\n</channel></rss>";
+        let mut batch = Batch::default();
+        read(Path::new("bom.rss"), feed, &site, &ImportOptions::default(), Timestamp::UNIX_EPOCH, &mut batch)
+            .unwrap();
+        let titles: Vec<&str> = batch.articles.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(titles, ["One", "Two"]);
+
+        // The mark's three bytes count where the file breaks, too.
+        let broken = feed.replace("<title>Two</title>", "<title>Two</titel>");
+        let mut batch = Batch::default();
+        let e = read(
+            Path::new("bom.rss"),
+            &broken,
+            &site,
+            &ImportOptions::default(),
+            Timestamp::UNIX_EPOCH,
+            &mut batch,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("bom.rss: line 4, column 17: not a readable"), "{e}");
     }
 
     #[test]

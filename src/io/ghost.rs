@@ -72,12 +72,22 @@ struct Text(String);
 
 impl<'de> serde::Deserialize<'de> for Text {
     fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Text, D::Error> {
-        Ok(Text(match Value::deserialize(de)? {
-            Value::String(s) => s,
-            Value::Null => String::new(),
-            other => other.to_string(),
-        }))
+        Ok(Text(plain(<Value as serde::Deserialize>::deserialize(de)?)))
     }
+}
+
+/// A JSON value as text: strings as they are, `null` as empty, anything else as JSON.
+fn plain(value: Value) -> String {
+    match value {
+        Value::String(s) => s,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A position in Ghost's order: an integer, or 0 for anything else.
+fn order<'de, D: serde::Deserializer<'de>>(de: D) -> Result<i64, D::Error> {
+    Ok(<Value as serde::Deserialize>::deserialize(de)?.as_i64().unwrap_or(0))
 }
 
 impl<'de> serde::Deserialize<'de> for Id {
@@ -111,7 +121,8 @@ struct LinkRow {
     post_id: Id,
     #[serde(alias = "author_id")]
     tag_id: Id,
-    sort_order: Option<i64>,
+    #[serde(deserialize_with = "order")]
+    sort_order: i64,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -224,7 +235,7 @@ impl<'a> Reader<'a> {
             .collect();
         let links = |rows: Vec<LinkRow>| {
             let mut links: Vec<(Id, i64, Id)> =
-                rows.into_iter().map(|l| (l.post_id, l.sort_order.unwrap_or(0), l.tag_id)).collect();
+                rows.into_iter().map(|l| (l.post_id, l.sort_order, l.tag_id)).collect();
             links.sort();
             links
         };
@@ -294,7 +305,8 @@ impl<'a> Reader<'a> {
         let lang = self.lang.clone();
         let text =
             |row: &Value, field: &str| row.get(field).and_then(Value::as_str).unwrap_or("").to_string();
-        let post_id = Id::of(&text(post, "id"));
+        // Numbers in exports of old Ghost versions, as the link tables read them.
+        let post_id = Id::of(&post.get("id").cloned().map(plain).unwrap_or_default());
         let location = format!("post {} ('{}')", i + 1, text(post, "slug"));
         let invalid =
             |message: String| ImportError::Invalid { path: path.into(), location: location.clone(), message };

@@ -46,14 +46,22 @@ impl Format {
             if wxr::is_wxr(&start) { Some(Format::Wxr) } else { Some(Format::Feed) }
         } else if head.starts_with('{') {
             // A JSON Lines file's first line is a whole object; a JSON Feed or a Ghost export
-            // is one document, on one line or pretty-printed over many.
-            // (JSON Feed's `version` may come anywhere in the object.)
+            // is one document, on one line or pretty-printed over many. (JSON Feed's `version`
+            // may come anywhere in its object, after a long `items`, and PHP writes its slashes
+            // as `\/`.)
             let first_line = head.lines().next().unwrap_or("").trim();
-            let pretty_printed = first_line == "{";
-            let start: String = head.chars().take(4096).filter(|c| !c.is_whitespace()).collect();
+            let names_json_feed =
+                |text: &str| text.contains("jsonfeed.org/version") || text.contains("jsonfeed.org\\/version");
             if ghost::is_ghost(head) {
                 Some(Format::Ghost)
-            } else if pretty_printed || start.contains("\"version\":\"https://jsonfeed.org/version") {
+            } else if first_line == "{" {
+                Some(Format::Feed)
+            } else if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(first_line) {
+                let feed =
+                    object.get("version").and_then(serde_json::Value::as_str).is_some_and(names_json_feed);
+                Some(if feed { Format::Feed } else { Format::Jsonl })
+            } else if names_json_feed(head) && !head.contains('\n') {
+                // One line longer than what was read: a document, not a line of many.
                 Some(Format::Feed)
             } else {
                 Some(Format::Jsonl)
@@ -247,6 +255,18 @@ async fn settle_sections(store: &Store, batch: &mut Batch) -> Result<(), ImportE
     check_sections(batch, &existing)
 }
 
+/// As [`settle_sections`] against the section slugs in `known` instead of the database's;
+/// the batch's sections join `known`, as they would once saved.
+fn settle_sections_known(batch: &mut Batch, known: &mut Vec<String>) -> Result<(), ImportError> {
+    for proposed in std::mem::take(&mut batch.proposed_sections) {
+        if !known.contains(&proposed.slug) && !batch.sections.iter().any(|s| s.slug == proposed.slug) {
+            batch.sections.push(proposed);
+        }
+    }
+    known.extend(batch.sections.iter().map(|s| s.slug.clone()));
+    check_sections(batch, known)
+}
+
 /// Saves a validated batch that brings no photos in one transaction. `on_item` is called once
 /// per article as it is saved (for a progress bar).
 pub async fn save(
@@ -327,6 +347,8 @@ pub async fn plan(store: &Store, batch: &Batch) -> Result<Vec<String>, ImportErr
 /// What an import would do, added up over the batches (chunks) it is read in.
 #[derive(Debug, Default)]
 pub struct Plan {
+    /// Section slugs that exist or that the planned import brings so far.
+    known_sections: Option<Vec<String>>,
     read: usize,
     new: std::collections::BTreeMap<&'static str, usize>,
     updated: usize,
@@ -502,8 +524,7 @@ pub async fn check(
         loop {
             let mut batch = Batch::default();
             let more = source.read_chunk(&mut batch, CHUNK, 0)?;
-            known.extend(batch.sections.iter().chain(&batch.proposed_sections).map(|s| s.slug.clone()));
-            check_sections(&batch, &known)?;
+            settle_sections_known(&mut batch, &mut known)?;
             progress(before + source.bytes_read());
             if !more {
                 break;
@@ -514,7 +535,8 @@ pub async fn check(
     Ok(())
 }
 
-/// What importing a file would do, read in chunks as [`import_file`] reads it.
+/// What importing a file would do, read in chunks as [`import_file`] reads it. Sections that
+/// earlier chunks and files of the plan bring count as existing, as they would after saving.
 pub async fn plan_file(
     store: &Store,
     site: &SiteConfig,
@@ -523,11 +545,15 @@ pub async fn plan_file(
     now: jiff::Timestamp,
     plan: &mut Plan,
 ) -> Result<(), ImportError> {
+    if plan.known_sections.is_none() {
+        plan.known_sections = Some(store.sections().await?.into_iter().map(|s| s.slug).collect());
+    }
     let mut source = open_source(path, site, options, now)?;
     loop {
         let mut batch = Batch::default();
         let more = source.read_chunk(&mut batch, CHUNK, 0)?;
-        settle_sections(store, &mut batch).await?;
+        let known = plan.known_sections.get_or_insert_with(Vec::new);
+        settle_sections_known(&mut batch, known)?;
         plan.add(store, &batch).await?;
         if !more {
             return Ok(());
@@ -619,6 +645,16 @@ mod tests {
             Some(Format::Feed)
         );
         assert_eq!(Format::detect("{\n  \"db\": [\n    {\"meta\": {}}]}"), Some(Format::Ghost));
+        // Keys sorted: `items` before `version`; PHP's escaped slashes.
+        let sorted = "{\"items\":[],\"title\":\"t\",\"version\":\"https://jsonfeed.org/version/1.1\"}";
+        assert_eq!(Format::detect(sorted), Some(Format::Feed));
+        let php = "{\"version\":\"https:\\/\\/jsonfeed.org\\/version\\/1\",\"items\":[]}";
+        assert_eq!(Format::detect(php), Some(Format::Feed));
+        // A long first line cut where the head was read.
+        let cut =
+            format!("{{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{}", "{},".repeat(100));
+        assert_eq!(Format::detect(&cut), Some(Format::Feed));
+        assert_eq!(Format::detect("{\"title\":\"jsonfeed.org/version\"}\n{}"), Some(Format::Jsonl));
         assert_eq!(Format::detect("hello"), None);
     }
 }

@@ -112,27 +112,12 @@ impl<R> Counted<R> {
     pub fn here(&self) -> String {
         format!("line {}, column {}", self.lines + 1, self.column + 1)
     }
-
-    fn count(&mut self, consumed: &[u8]) {
-        self.bytes += consumed.len() as u64;
-        for b in consumed {
-            if *b == b'\n' {
-                self.lines += 1;
-                self.column = 0;
-            } else if b & 0xC0 != 0x80 {
-                self.column += 1;
-            }
-        }
-        if let Some(record) = &mut self.record {
-            record.extend_from_slice(consumed);
-        }
-    }
 }
 
 impl<R: BufRead> std::io::Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count(&buf[..n]);
+        count(&buf[..n], &mut self.bytes, &mut self.lines, &mut self.column, &mut self.record);
         Ok(n)
     }
 }
@@ -143,13 +128,27 @@ impl<R: BufRead> BufRead for Counted<R> {
     }
 
     fn consume(&mut self, amount: usize) {
+        let Counted { inner, bytes, lines, column, record } = self;
         // The bytes being consumed are the front of what fill_buf last returned.
-        let consumed = match self.inner.fill_buf() {
-            Ok(buffered) => buffered[..amount.min(buffered.len())].to_vec(),
-            Err(_) => Vec::new(),
-        };
-        self.count(&consumed);
-        self.inner.consume(amount);
+        if let Ok(buffered) = inner.fill_buf() {
+            count(&buffered[..amount.min(buffered.len())], bytes, lines, column, record);
+        }
+        inner.consume(amount);
+    }
+}
+
+fn count(consumed: &[u8], bytes: &mut u64, lines: &mut u64, column: &mut u64, record: &mut Option<Vec<u8>>) {
+    *bytes += consumed.len() as u64;
+    for b in consumed {
+        if *b == b'\n' {
+            *lines += 1;
+            *column = 0;
+        } else if b & 0xC0 != 0x80 {
+            *column += 1;
+        }
+    }
+    if let Some(record) = record {
+        record.extend_from_slice(consumed);
     }
 }
 
