@@ -223,16 +223,7 @@ async fn a_killed_json_lines_import_resumes(backend: Backend) {
     let n = 8 * newsdesk::io::CHUNK;
     let file = db.data_dir().join("big.jsonl");
     std::fs::write(&file, jsonl(n, None)).unwrap();
-    let killed = crate::wordpress::kill_after_first_chunk(&db, &file);
-    let again = newsdesk(&db, &["import", file.to_str().unwrap()]);
-    let said = ok(&again) + &String::from_utf8_lossy(&again.stderr);
-    if killed {
-        assert!(said.contains("resumed: the first "), "{said}");
-    } else {
-        crate::harness::say_skipped(
-            "the first import ended before it could be killed; resuming not exercised",
-        );
-    }
+    crate::wordpress::killed_then_resumed(&db, &file);
     assert_eq!(article_count(&db).await, n, "every line exactly once");
 }
 

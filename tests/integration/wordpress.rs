@@ -294,16 +294,7 @@ async fn large_exports_import_in_chunks_and_resume(backend: Backend) {
     let posts = 8 * chunk;
     let file = db.data_dir().join("big.xml");
     std::fs::write(&file, generated_export(posts, None)).unwrap();
-    let killed = kill_after_first_chunk(&db, &file);
-    let again = newsdesk(&db, &["import", file.to_str().unwrap()]);
-    let said = ok(&again) + &String::from_utf8_lossy(&again.stderr);
-    if killed {
-        assert!(said.contains("resumed: the first "), "{said}");
-    } else {
-        crate::harness::say_skipped(
-            "the first import ended before it could be killed; resuming not exercised",
-        );
-    }
+    killed_then_resumed(&db, &file);
     assert_eq!(article_count(&db).await, posts, "every post exactly once");
     let checkpoints = db.data_dir().join("imports");
     assert!(
@@ -312,9 +303,24 @@ async fn large_exports_import_in_chunks_and_resume(backend: Backend) {
     );
 }
 
+/// Imports `file`, killing the import once it has saved a chunk, then runs it again, which
+/// must say that it resumed (a first run that ends before it can be killed says it skipped).
+pub fn killed_then_resumed(db: &TestDb, file: &std::path::Path) {
+    let killed = kill_after_first_chunk(db, file);
+    let again = newsdesk(db, &["import", file.to_str().unwrap()]);
+    let said = ok(&again) + &String::from_utf8_lossy(&again.stderr);
+    if killed {
+        assert!(said.contains("resumed: the first "), "{said}");
+    } else {
+        crate::harness::say_skipped(
+            "the first import ended before it could be killed; resuming not exercised",
+        );
+    }
+}
+
 /// Starts `newsdesk import FILE` and kills it once it has saved a chunk (its checkpoint is
 /// written); `false` when it ended first.
-pub fn kill_after_first_chunk(db: &TestDb, file: &std::path::Path) -> bool {
+fn kill_after_first_chunk(db: &TestDb, file: &std::path::Path) -> bool {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
         .arg("--data")
         .arg(db.data_dir())
