@@ -2,6 +2,10 @@
 //! (`DATA/media`) into the bucket that `[media]` names, so a site can move its photos to
 //! shared object storage and then run several nodes. Files already in the bucket with the same
 //! size are skipped, so an interrupted sync is simply run again; nothing is deleted anywhere.
+//!
+//! `newsdesk media sweep`: removes from the store in use the files no photo or document names
+//! any more (left by a process killed between writing a file and its row; see
+//! [`crate::media::sweep`]).
 
 use super::Global;
 use crate::media::{MediaStore, StoreConfig};
@@ -17,6 +21,19 @@ pub struct Opts {
 pub enum MediaCommand {
     /// Copy the photos in DATA/media into the object storage that [media] names.
     Sync(SyncOpts),
+    /// Remove files from the media store (DATA/media or the bucket) that no photo or document
+    /// names, once they are older than --older-than hours.
+    Sweep(SweepOpts),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SweepOpts {
+    /// Leave files younger than this many hours: an upload may still be on its way to its row.
+    #[arg(long, value_name = "HOURS", default_value_t = 24)]
+    pub older_than: u32,
+    /// Count what would be removed, remove nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -27,7 +44,48 @@ pub struct SyncOpts {
 }
 
 pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
-    let MediaCommand::Sync(sync) = opts.command;
+    match opts.command {
+        MediaCommand::Sync(sync) => run_sync(global, sync).await,
+        MediaCommand::Sweep(sweep) => run_sweep(global, sweep).await,
+    }
+}
+
+async fn run_sweep(global: &Global, opts: SweepOpts) -> anyhow::Result<()> {
+    let (config, store) = super::open(global).await?;
+    let media = crate::media::settings(&config.data_dir).store;
+    // The listing first, then the names in use: a row inserted in between is seen.
+    let listed = media.list().await.context("cannot list the media store")?;
+    let in_use = store.file_keys_in_use().await;
+    store.close().await;
+    let (photos, documents) = in_use?;
+    let in_use = crate::media::sweep::InUse {
+        photos: photos.into_iter().collect(),
+        documents: documents.into_iter().collect(),
+    };
+    let cutoff = jiff::Timestamp::now().as_second() - i64::from(opts.older_than) * 3600;
+    let (gone, swept) = crate::media::sweep::removable(&listed, &in_use, cutoff);
+    if !opts.dry_run {
+        let bar = super::progress_bar(gone.len() as u64, "removing files");
+        crate::media::sweep::remove(&media, &gone, &|| bar.inc(1))
+            .await
+            .context("cannot remove a file from the media store")?;
+        bar.finish_and_clear();
+    }
+    let verb = if opts.dry_run { "would remove" } else { "removed" };
+    println!(
+        "{verb} {} file(s) ({:.1} MiB) that no photo or document names; {} in use; {} such file(s) \
+         younger than {} h left for a later sweep; {} file(s) Newsdesk did not name left alone",
+        swept.removed,
+        swept.removed_bytes as f64 / 1_048_576.0,
+        swept.in_use,
+        swept.too_young,
+        opts.older_than,
+        swept.foreign
+    );
+    Ok(())
+}
+
+async fn run_sync(global: &Global, sync: SyncOpts) -> anyhow::Result<()> {
     if sync.to != "s3" {
         bail!("--to {}: the only place photos can be copied to is s3", sync.to);
     }

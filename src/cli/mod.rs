@@ -67,6 +67,8 @@ pub enum Command {
     User(user::Opts),
     /// Rebuild the search index from the database.
     Reindex(reindex::Opts),
+    /// Copy this node's search index, while it serves, for a new node to start from.
+    CopyIndex(reindex::CopyOpts),
     /// Photo storage: copy a library kept on disk into S3-compatible object storage.
     Media(media::Opts),
     /// Manage bearer tokens for the JSON API.
@@ -111,6 +113,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(opts) => demo::run(&cli.global, opts).await,
         Command::User(opts) => user::run(&cli.global, opts).await,
         Command::Reindex(opts) => reindex::run(&cli.global, opts).await,
+        Command::CopyIndex(opts) => reindex::copy(&cli.global, opts),
         Command::Token(opts) => token::run(&cli.global, opts).await,
         Command::Media(opts) => media::run(&cli.global, opts).await,
         Command::Redirects(opts) => redirects::run(&cli.global, opts).await,
@@ -149,6 +152,8 @@ fn init_tracing() -> tracing_appender::non_blocking::WorkerGuard {
         // queue is empty, so a busy node makes one write per batch, not one per line.
         .finish(std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr()));
     let format = std::env::var("NEWSDESK_LOG_FORMAT").unwrap_or_default();
+    let json = format.trim().eq_ignore_ascii_case("json");
+    crate::web::access_log::install_sink(writer.clone(), json);
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
     match format.trim().to_ascii_lowercase().as_str() {
         "json" => {

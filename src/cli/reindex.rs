@@ -12,6 +12,27 @@ use anyhow::Context;
 #[derive(Debug, clap::Args)]
 pub struct Opts {}
 
+#[derive(Debug, clap::Args)]
+pub struct CopyOpts {
+    /// A new (or empty) directory; give it to the new node as DATA/search.
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+}
+
+/// Copies the index of the node whose data directory is `--data`; the node may be serving.
+pub fn copy(global: &Global, opts: CopyOpts) -> anyhow::Result<()> {
+    let from = global.data.join("search");
+    let copied = crate::search::copy::copy_index(&from, &opts.out)?;
+    println!(
+        "{} the search index ({} files, {:.1} MiB) into {}; start a new node with it as DATA/search",
+        if copied.linked { "linked" } else { "copied" },
+        copied.files,
+        copied.bytes as f64 / 1_048_576.0,
+        opts.out.display()
+    );
+    Ok(())
+}
+
 pub async fn run(global: &Global, _opts: Opts) -> anyhow::Result<()> {
     let (config, store) = super::open(global).await?;
     rebuild(&config, &store).await?;

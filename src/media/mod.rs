@@ -24,9 +24,10 @@
 mod gate;
 pub mod jpeg;
 pub mod store;
+pub mod sweep;
 
 pub use gate::{GATE_BYTES, GATE_LEAST_BYTES, GATE_WAIT, Gate, Pass, RETRY_AFTER_SECS, gate, set_gate};
-pub use store::{Fetched, MediaStore, S3Config, StoreConfig, StoreSetupError};
+pub use store::{Fetched, Listed, MediaStore, S3Config, StoreConfig, StoreSetupError};
 
 use image::imageops::FilterType;
 use image::metadata::Orientation;

@@ -8,7 +8,7 @@
 //! Signature V4 by `rusty-s3` and sent by `reqwest`; path-style addresses, so any S3
 //! implementation (Garage, MinIO, Ceph, AWS) works without DNS per bucket.
 
-use rusty_s3::actions::{DeleteObject, GetObject, HeadObject, PutObject};
+use rusty_s3::actions::{DeleteObject, GetObject, HeadObject, ListObjectsV2, PutObject};
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -70,6 +70,16 @@ pub enum Fetched {
     },
     /// Fetch it from there instead (a CDN in front of the bucket).
     Elsewhere(String),
+}
+
+/// A file as the store lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub name: String,
+    pub bytes: u64,
+    /// When it was last written, in Unix seconds; `None` when the store did not say in a form
+    /// understood here (such a file is never taken for an old one).
+    pub modified: Option<i64>,
 }
 
 /// Why the store could not be set up.
@@ -253,6 +263,73 @@ impl MediaStore {
                 }
                 let answer = s3.get(name).await?;
                 Ok(answer.map(|body| Fetched::Stream { length: declared_length(&body), body }))
+            }
+        }
+    }
+
+    /// Every file in the store, in no particular order (`media sweep`). A bucket is listed a
+    /// thousand names per request; only names, sizes and times are held.
+    pub async fn list(&self) -> std::io::Result<Vec<Listed>> {
+        match self {
+            MediaStore::Local { dir } => {
+                let mut listed = Vec::new();
+                let mut entries = match tokio::fs::read_dir(dir).await {
+                    Ok(entries) => entries,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(listed),
+                    Err(e) => return Err(e),
+                };
+                while let Some(entry) = entries.next_entry().await? {
+                    let meta = entry.metadata().await?;
+                    if !meta.is_file() {
+                        continue;
+                    }
+                    let modified = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .and_then(|d| i64::try_from(d.as_secs()).ok());
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    listed.push(Listed { name, bytes: meta.len(), modified });
+                }
+                Ok(listed)
+            }
+            MediaStore::S3(s3) => {
+                let bucket = s3.bucket.name();
+                let mut listed = Vec::new();
+                let mut token: Option<String> = None;
+                loop {
+                    let mut action = ListObjectsV2::new(&s3.bucket, Some(&s3.credentials));
+                    action.with_max_keys(1000);
+                    if let Some(token) = token.take() {
+                        action.with_continuation_token(token);
+                    }
+                    let answer = s3
+                        .request(reqwest::Method::GET, action.sign(SIGNED_FOR))
+                        .send()
+                        .await
+                        .map_err(|e| s3_error("cannot list", bucket, e))?;
+                    let status = answer.status();
+                    let text = answer.text().await.map_err(|e| s3_error("cannot list", bucket, e))?;
+                    if !status.is_success() {
+                        return Err(s3_error(
+                            "cannot list",
+                            bucket,
+                            format!("{status} {}", first_line(&text)),
+                        ));
+                    }
+                    let page = ListObjectsV2::parse_response(&text)
+                        .map_err(|e| s3_error("cannot read the listing of", bucket, e))?;
+                    listed.extend(page.contents.into_iter().map(|object| Listed {
+                        modified: object.last_modified.parse::<jiff::Timestamp>().ok().map(|t| t.as_second()),
+                        name: object.key,
+                        bytes: object.size,
+                    }));
+                    match page.next_continuation_token {
+                        Some(next) if !next.is_empty() => token = Some(next),
+                        _ => break,
+                    }
+                }
+                Ok(listed)
             }
         }
     }

@@ -16,6 +16,7 @@
 //!   on the blocking thread pool.
 
 mod analysis;
+pub mod copy;
 pub(crate) mod cursor;
 mod highlight;
 mod query;

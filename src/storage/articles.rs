@@ -2,6 +2,7 @@
 //! publishing what is due.
 
 use super::BeginWrite;
+use super::bulk::Name;
 use super::media::{ImageRef, LEAD_IMAGE_COLUMNS};
 use super::rows::{ARTICLE_COLUMNS, ArticleRow, SummaryRow, lang, timestamp};
 use super::{Result, SectionInput, Store, StoreError, with_pool};
@@ -471,35 +472,65 @@ impl Store {
             let sections: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM sections")
                 .fetch_all(&mut *tx).await.map_err(whole)?;
             let sections: HashMap<String, i64> = sections.into_iter().map(|(id, s)| (s, id)).collect();
+            // Each item's (external id, language, wanted slug, translation key), and what the
+            // database holds under those names, asked for the whole chunk at once.
+            let keys: Vec<(String, String, String, String)> = items.iter().map(|item| {
+                let wanted = item.wanted_slug();
+                let external_id = item.external_id.clone()
+                    .unwrap_or_else(|| format!("{}:{}", item.lang, wanted));
+                let translation_key = item.translation_key.clone().unwrap_or_else(|| external_id.clone());
+                (external_id, item.lang.as_str().to_string(), wanted, translation_key)
+            }).collect();
+            let mut known = super::bulk::known_before!(tx, &keys).await.map_err(whole)?;
             for (index, item) in items.iter().enumerate() {
                 on_item();
                 let fail = |error: StoreError| ItemError { index, error };
                 let section_id = *sections.get(&item.section_slug).ok_or_else(|| {
                     fail(StoreError::Conflict(format!("section: there is no section '{}'", item.section_slug)))
                 })?;
-                let wanted = item.wanted_slug();
-                let external_id = item.external_id.clone()
-                    .unwrap_or_else(|| format!("{}:{}", item.lang, wanted));
-                let translation_key = item.translation_key.clone().unwrap_or_else(|| external_id.clone());
-                let existing: Option<ArticleRow> = sqlx::query_as(&format!(
-                    "SELECT {ARTICLE_COLUMNS} FROM articles WHERE external_id = $1"))
-                    .bind(&external_id).fetch_optional(&mut *tx).await.map_err(at(index))?;
+                let (external_id, lang_code, wanted, translation_key) = &keys[index];
+                let (wanted, translation_key) = (wanted.clone(), translation_key.clone());
+                let existing: Option<ArticleRow> = if known.is_touched(Name::ExternalId, external_id, "") {
+                    sqlx::query_as(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE external_id = $1"))
+                        .bind(external_id).fetch_optional(&mut *tx).await.map_err(at(index))?
+                } else {
+                    known.existing.remove(external_id)
+                };
+                known.touch(Name::ExternalId, external_id, "");
+                let external_id = external_id.clone();
                 let own_id = existing.as_ref().map(|r| r.id).unwrap_or(-1);
                 let mut slug = wanted.clone();
-                for n in 2.. {
-                    let holder: Option<i64> = sqlx::query_scalar(
-                        "SELECT id FROM articles WHERE lang = $1 AND slug = $2")
-                        .bind(item.lang.as_str()).bind(&slug)
-                        .fetch_optional(&mut *tx).await.map_err(at(index))?;
-                    if holder.is_none() || holder == Some(own_id) {
-                        break;
+                let free = !known.is_touched(Name::Slug, lang_code, &wanted)
+                    && known.holders.get(&(lang_code.clone(), wanted.clone())).is_none_or(|h| *h == own_id);
+                if !free {
+                    for n in 2.. {
+                        let holder: Option<i64> = sqlx::query_scalar(
+                            "SELECT id FROM articles WHERE lang = $1 AND slug = $2")
+                            .bind(item.lang.as_str()).bind(&slug)
+                            .fetch_optional(&mut *tx).await.map_err(at(index))?;
+                        if holder.is_none() || holder == Some(own_id) {
+                            break;
+                        }
+                        slug = format!("{wanted}-{n}");
                     }
-                    slug = format!("{wanted}-{n}");
                 }
-                let other: Option<String> = sqlx::query_scalar(
-                    "SELECT external_id FROM articles WHERE translation_key = $1 AND lang = $2 AND id <> $3")
-                    .bind(&translation_key).bind(item.lang.as_str()).bind(own_id)
-                    .fetch_optional(&mut *tx).await.map_err(at(index))?;
+                let other: Option<String> = if known.is_touched(Name::Translation, &translation_key, lang_code) {
+                    sqlx::query_scalar(
+                        "SELECT external_id FROM articles WHERE translation_key = $1 AND lang = $2 AND id <> $3")
+                        .bind(&translation_key).bind(item.lang.as_str()).bind(own_id)
+                        .fetch_optional(&mut *tx).await.map_err(at(index))?
+                } else {
+                    known.translations.get(&(translation_key.clone(), lang_code.clone()))
+                        .filter(|(id, _)| *id != own_id).map(|(_, e)| e.clone())
+                };
+                // From here on this item's names are the chunk's own.
+                known.touch(Name::Slug, lang_code, &slug);
+                known.touch(Name::Translation, &translation_key, lang_code);
+                if let Some(old) = &existing {
+                    known.touch(Name::Slug, &old.lang, &old.slug);
+                    known.touch(Name::Translation, &old.translation_key, &old.lang);
+                    known.touch(Name::Redirect, &old.lang, &old.slug);
+                }
                 if let Some(other) = other {
                     return Err(fail(StoreError::Conflict(format!(
                         "translation_key: '{translation_key}' already has a '{}' version (external_id '{other}')",
@@ -605,9 +636,13 @@ impl Store {
                         .execute(&mut *tx).await.map_err(at(index))?;
                 }
                 save_old_paths!(tx, id, &item.extras.old_paths, now).await.map_err(at(index))?;
-                sqlx::query("DELETE FROM slug_redirects WHERE lang = $1 AND slug = $2 AND article_id <> $3")
-                    .bind(item.lang.as_str()).bind(&slug).bind(id)
-                    .execute(&mut *tx).await.map_err(at(index))?;
+                if known.is_touched(Name::Redirect, lang_code, &slug)
+                    || known.redirects.contains(&(lang_code.clone(), slug.clone()))
+                {
+                    sqlx::query("DELETE FROM slug_redirects WHERE lang = $1 AND slug = $2 AND article_id <> $3")
+                        .bind(item.lang.as_str()).bind(&slug).bind(id)
+                        .execute(&mut *tx).await.map_err(at(index))?;
+                }
                 // Logged like any other write: what happened, and whether readers see it.
                 let before = existing.as_ref().and_then(|old| Status::parse(&old.status));
                 let after = Status::parse(status);
@@ -621,6 +656,10 @@ impl Store {
             }
             tx.commit().await.map_err(whole)?;
         });
+        // Statistics are an optimization: a failure to refresh them loses nothing written.
+        if let Err(e) = self.after_bulk_write((outcome.created + outcome.updated) as u64).await {
+            tracing::warn!(error = %e, "cannot refresh table statistics after a bulk write");
+        }
         Ok(outcome)
     }
 }

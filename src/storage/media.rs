@@ -111,6 +111,18 @@ const SELECT: &str = "SELECT m.id, m.file_key, m.original_name, m.mime, m.width,
      LEFT JOIN users u ON u.id = m.user_id";
 
 impl Store {
+    /// Every name the database gives a file in the media store: photos' keys (their originals
+    /// and variants are named from them) and documents' files' names, for `media sweep`.
+    pub async fn file_keys_in_use(&self) -> Result<(Vec<String>, Vec<String>)> {
+        let (photos, documents) = with_pool!(self, p => {
+            let photos: Vec<String> = sqlx::query_scalar("SELECT file_key FROM media").fetch_all(p).await?;
+            let documents: Vec<String> =
+                sqlx::query_scalar("SELECT file_key FROM document_files").fetch_all(p).await?;
+            (photos, documents)
+        });
+        Ok((photos, documents))
+    }
+
     /// Adds a photo to the library; returns its id.
     pub async fn create_media(&self, m: &NewMedia<'_>, user_id: Option<i64>, now: Timestamp) -> Result<i64> {
         const SQL: &str = "INSERT INTO media (file_key, original_name, mime, width, height, bytes, alt, caption, \

@@ -13,6 +13,7 @@
 mod articles;
 pub mod autosaves;
 pub mod backup;
+mod bulk;
 pub mod changes;
 pub mod clippings;
 pub mod corrections;
@@ -30,6 +31,7 @@ pub mod redirects;
 mod rows;
 mod sections;
 pub mod settings;
+mod statistics;
 pub mod tags;
 pub mod timeline;
 pub mod tokens;
@@ -176,6 +178,8 @@ pub enum Pool {
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// Rows written in bulk, for fresh statistics (see `statistics.rs`).
+    pub(crate) bulk: std::sync::Arc<statistics::BulkRows>,
 }
 
 /// The migrations of one backend. Migrations applied by a newer release that this binary does
@@ -218,7 +222,7 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::Connect(describe_connect_error(url, &e)))?;
-            Ok(Store { pool: Pool::Sqlite(pool) })
+            Ok(Store { pool: Pool::Sqlite(pool), bulk: Default::default() })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::BadUrl(format!("'{}' is not a PostgreSQL URL: {e}", redact(url))))?;
@@ -258,7 +262,7 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::Connect(describe_connect_error(url, &e)))?;
-            Ok(Store { pool: Pool::Postgres(pool) })
+            Ok(Store { pool: Pool::Postgres(pool), bulk: Default::default() })
         } else {
             Err(StoreError::BadUrl(format!(
                 "'{}' is not a database URL; use sqlite://PATH or postgres://USER@HOST/DB",

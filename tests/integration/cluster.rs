@@ -198,3 +198,100 @@ async fn a_node_killed_behind_the_load_balancer_costs_readers_nothing() {
     store.close().await;
     drop(nodes);
 }
+
+/// `newsdesk` on the test database with a data directory; its output, checked for success.
+fn newsdesk(db_url: &str, data: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["--data", data.to_str().unwrap(), "--database-url", db_url])
+        .args(args)
+        .env("NEWSDESK_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_node_starts_from_a_copy_of_a_serving_nodes_search_index() {
+    let Some(db) = TestDb::new(Backend::Postgres).await else { return };
+    let dirs = tempfile::tempdir().unwrap();
+    let (a_dir, b_dir, copy) = (dirs.path().join("a"), dirs.path().join("b"), dirs.path().join("copy"));
+    newsdesk(&db.url, &a_dir, &["demo"]);
+    let client = reqwest::Client::new();
+    let a_port = free_port();
+    let _a = start_node(&db.url, &a_dir, a_port);
+    wait_for(&client, &format!("http://127.0.0.1:{a_port}/readyz"), "node A").await;
+
+    // Copied while node A serves, then the site moves on: an article published after the copy.
+    let said = newsdesk(&db.url, &a_dir, &["copy-index", "--out", copy.to_str().unwrap()]);
+    assert!(said.contains("the search index ("), "{said}");
+    let refused = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["--data", a_dir.to_str().unwrap(), "copy-index", "--out", copy.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not empty"), "a copy never overwrites");
+    let later = dirs.path().join("later.jsonl");
+    let published = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(5);
+    std::fs::write(
+        &later,
+        format!(
+            "{{\"title\":\"Harbour pilots rehearse a night rescue\",\"published_at\":\"{published}\",\
+             \"lang\":\"en\",\"section\":\"news\",\"lead\":\"After the copy.\",\"body_html\":\"<p>After the copy.</p>\"}}\n"
+        ),
+    )
+    .unwrap();
+    newsdesk(&db.url, &a_dir, &["import", later.to_str().unwrap()]);
+
+    // Node B starts from the copy: it catches up on the change log instead of indexing again.
+    std::fs::create_dir_all(&b_dir).unwrap();
+    std::fs::rename(&copy, b_dir.join("search")).unwrap();
+    let b_port = free_port();
+    let log = dirs.path().join("b.log");
+    let _b = Running(
+        Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+            .args(["--data", b_dir.to_str().unwrap(), "--database-url", &db.url, "serve", "--addr"])
+            .arg(format!("127.0.0.1:{b_port}"))
+            .env("NEWSDESK_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for(&client, &format!("http://127.0.0.1:{b_port}/readyz"), "node B").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let page = client
+            .get(format!("http://127.0.0.1:{b_port}/en/search?q=pilots+rehearse"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if page.contains("a night rescue") {
+            break;
+        }
+        if Instant::now() > deadline {
+            let on_a = client
+                .get(format!("http://127.0.0.1:{a_port}/en/search?q=pilots+rehearse"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            panic!(
+                "node B never found the article published after the copy (node A: {}): {}",
+                on_a.contains("a night rescue"),
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let demo = client.get(format!("http://127.0.0.1:{b_port}/en/search?q=security")).send().await.unwrap();
+    assert!(demo.text().await.unwrap().contains("news-title"), "the demo's articles are found from the copy");
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(!log.contains("search index built"), "node B did not index everything again: {log}");
+    assert!(!log.contains("rebuilding"), "{log}");
+}

@@ -316,3 +316,96 @@ async fn with_a_public_url_readers_are_sent_to_the_cdn() {
     assert_eq!(r.status(), 200);
     assert!(r.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
 }
+
+/// Runs `newsdesk media sweep ARGS` and answers what it printed.
+fn sweep(data: &std::path::Path, db: &str, env: &[(&'static str, String)], args: &[&str]) -> String {
+    let out = newsdesk(data, db, env).args(["media", "sweep"]).args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The files a process killed between writing a photo's or a document's files and inserting
+/// its row leaves behind, and one that is not Newsdesk's.
+fn strays() -> (Vec<String>, String) {
+    let key = hex(16);
+    let orphans = vec![format!("{key}.jpg"), format!("{key}-960.jpg"), format!("doc-{}.pdf", hex(16))];
+    (orphans, "operators-notes.txt".to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_sweep_removes_from_the_bucket_only_old_files_nothing_names() {
+    let Some(db) = TestDb::new(Backend::Postgres).await else { return };
+    let Some(garage) = Garage::start().await else { return };
+    let env = garage.env();
+    let data = tempfile::tempdir().unwrap();
+    let (_node, base) = start_node(data.path(), &db.url, &env).await;
+    let url = upload(&base, &token(data.path(), &db.url), &newsdesk::demo::photos::photo(4)).await;
+    let bucket = newsdesk::media::MediaStore::new(
+        data.path(),
+        &newsdesk::media::StoreConfig::S3(newsdesk::media::S3Config {
+            endpoint: garage.endpoint.clone(),
+            bucket: garage.bucket.clone(),
+            region: "garage".into(),
+            access_key: garage.key.clone(),
+            secret_key: garage.secret.clone(),
+            public_url: None,
+        }),
+    )
+    .unwrap();
+    let in_use = bucket.list().await.unwrap().len();
+    assert!(in_use >= 2, "the photo's original and variants are in the bucket");
+    let (orphans, foreign) = strays();
+    for name in orphans.iter().chain([&foreign]) {
+        bucket.put(name, b"left behind", "application/octet-stream").await.unwrap();
+    }
+    // S3 keeps times to the second: let the strays be at least a second old.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+
+    let said = sweep(data.path(), &db.url, &env, &[]);
+    assert!(said.contains("removed 0 file(s)"), "young files stay by default: {said}");
+    assert!(said.contains("3 such file(s) younger than 24 h"), "{said}");
+    let said = sweep(data.path(), &db.url, &env, &["--older-than", "0", "--dry-run"]);
+    assert!(said.contains("would remove 3 file(s)"), "{said}");
+    assert!(said.contains(&format!("{in_use} in use")), "{said}");
+    assert!(said.contains("1 file(s) Newsdesk did not name left alone"), "{said}");
+    for name in &orphans {
+        assert!(bucket.size(name).await.unwrap().is_some(), "a dry run removes nothing: {name}");
+    }
+
+    let said = sweep(data.path(), &db.url, &env, &["--older-than", "0"]);
+    assert!(said.contains("removed 3 file(s)"), "{said}");
+    for name in &orphans {
+        assert_eq!(bucket.size(name).await.unwrap(), None, "{name} is gone from the bucket");
+    }
+    assert!(bucket.size(&foreign).await.unwrap().is_some(), "a file Newsdesk did not name stays");
+    assert_eq!(bucket.list().await.unwrap().len(), in_use + 1);
+    let r = reqwest::get(format!("{base}{}", path_of(&url))).await.unwrap();
+    assert_eq!(r.status(), 200, "the photo in use is still served");
+    assert!(r.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
+    let said = sweep(data.path(), &db.url, &env, &["--older-than", "0"]);
+    assert!(said.contains("removed 0 file(s)"), "a second sweep finds nothing: {said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_sweep_cleans_a_nodes_disk_of_orphans_and_unfinished_writes() {
+    let Some(db) = TestDb::new(Backend::Sqlite).await else { return };
+    let data = db.data_dir().to_path_buf();
+    let url = {
+        let (_node, base) = start_node(&data, &db.url, &[]).await;
+        upload(&base, &token(&data, &db.url), &newsdesk::demo::photos::photo(5)).await
+    };
+    let in_use = local_files(&data);
+    let (mut orphans, foreign) = strays();
+    orphans.push(format!("{}-480.jpg.part", hex(16)));
+    for name in orphans.iter().chain([&foreign]) {
+        std::fs::write(data.join("media").join(name), b"left behind").unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let said = sweep(&data, &db.url, &[], &["--older-than", "0"]);
+    assert!(said.contains("removed 4 file(s)"), "{said}");
+    assert!(said.contains(&format!("{in_use} in use")), "{said}");
+    assert_eq!(local_files(&data), in_use + 1, "the photo's files and the foreign file stay");
+    assert!(data.join("media").join(&foreign).exists());
+    let (_node, base) = start_node(&data, &db.url, &[]).await;
+    assert_eq!(reqwest::get(format!("{base}{}", path_of(&url))).await.unwrap().status(), 200);
+}

@@ -254,3 +254,58 @@ async fn a_database_migrated_by_a_newer_release_still_opens(backend: Backend) {
     assert!(store.article_by_slug(&en, "still-writing").await.unwrap().is_some());
     store.close().await;
 }
+
+/// A chunk of an import is checked against what the database held before it, read in a few
+/// statements; names an earlier item of the same chunk wrote are looked up again, so each
+/// item sees the chunk's own writes exactly as if it were saved alone.
+async fn a_chunk_sees_its_own_writes(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let store = Store::open(&db.url).await.unwrap();
+    let now = ts("2025-05-01T00:00:00Z");
+    let en = Lang::parse("en").unwrap();
+    let mut moving = article("m", "en", "Harbour story", "2025-04-01T10:00:00Z");
+    moving.translation_key = Some("story".into());
+    let saved = store.save_articles(&[], &[moving.clone()], now, &|| {}).await.unwrap();
+    assert_eq!(saved.created, 1);
+    let moving_id = store.article_by_slug(&en, "harbour-story").await.unwrap().unwrap().id;
+
+    // In one chunk: the article moves to another slug and translation key; a new article
+    // takes its old slug and key; another new one wants the same title twice over; and the
+    // same external id comes twice, the second time changed.
+    moving.slug = Some("harbour-story-moved".into());
+    moving.translation_key = Some("story-moved".into());
+    let mut taker = article("t", "en", "Harbour story", "2025-04-02T10:00:00Z");
+    taker.translation_key = Some("story".into());
+    let twin = article("u", "en", "Harbour story", "2025-04-03T10:00:00Z");
+    let first = article("twice", "en", "Said twice", "2025-04-04T10:00:00Z");
+    let mut second = first.clone();
+    second.lead = "Said twice, the second time changed".into();
+    let outcome = store.save_articles(&[], &[moving, taker, twin, first, second], now, &|| {}).await.unwrap();
+    assert_eq!((outcome.created, outcome.updated, outcome.unchanged), (3, 2, 0));
+    let taken = store.article_by_slug(&en, "harbour-story").await.unwrap().expect("the freed slug");
+    assert_eq!(taken.external_id, "t", "the slug the moved article left is free within the chunk");
+    assert_eq!(
+        store.article_by_old_slug(&en, "harbour-story").await.unwrap().map(|a| a.id),
+        None,
+        "the old slug no longer redirects: an article holds it"
+    );
+    assert_eq!(store.article_by_slug(&en, "harbour-story-moved").await.unwrap().unwrap().id, moving_id);
+    assert_eq!(store.article_by_slug(&en, "harbour-story-2").await.unwrap().unwrap().external_id, "u");
+    let keys = store.translations("story").await.unwrap();
+    assert_eq!(keys.len(), 1, "the key the moved article left was taken within the chunk");
+    let twice = store.article_by_slug(&en, "said-twice").await.unwrap().unwrap();
+    assert_eq!(
+        twice.lead, "Said twice, the second time changed",
+        "the second of the same id updated the first"
+    );
+    assert!(store.article_by_slug(&en, "said-twice-2").await.unwrap().is_none());
+
+    // And a key taken in the database before the chunk is refused, naming its holder.
+    let mut clash = article("c", "en", "Clash", "2025-04-05T10:00:00Z");
+    clash.translation_key = Some("story".into());
+    let err = store.save_articles(&[], &[clash], now, &|| {}).await.unwrap_err();
+    assert!(err.to_string().contains("external_id 't'"), "{err}");
+    store.close().await;
+}
+
+on_both_backends!(a_chunk_sees_its_own_writes);
