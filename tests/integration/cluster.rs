@@ -259,34 +259,21 @@ async fn a_new_node_starts_from_a_copy_of_a_serving_nodes_search_index() {
             .unwrap(),
     );
     wait_for(&client, &format!("http://127.0.0.1:{b_port}/readyz"), "node B").await;
+    let search = |port: u16| {
+        let client = client.clone();
+        async move {
+            let url = format!("http://127.0.0.1:{port}/en/search?q=pilots+rehearse");
+            client.get(url).send().await.unwrap().text().await.unwrap()
+        }
+    };
     let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let page = client
-            .get(format!("http://127.0.0.1:{b_port}/en/search?q=pilots+rehearse"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if page.contains("a night rescue") {
-            break;
-        }
-        if Instant::now() > deadline {
-            let on_a = client
-                .get(format!("http://127.0.0.1:{a_port}/en/search?q=pilots+rehearse"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            panic!(
-                "node B never found the article published after the copy (node A: {}): {}",
-                on_a.contains("a night rescue"),
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-        }
+    while !search(b_port).await.contains("a night rescue") {
+        let on_a = search(a_port).await.contains("a night rescue");
+        assert!(
+            Instant::now() < deadline,
+            "node B never found the article published after the copy (node A did: {on_a}): {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let demo = client.get(format!("http://127.0.0.1:{b_port}/en/search?q=security")).send().await.unwrap();
