@@ -40,10 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-need() { # need COMMAND PACKAGE
-  command -v "$1" >/dev/null 2>&1 && return
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
+. bench/lib.sh
 need wrk wrk
 need curl curl
 need taskset util-linux
@@ -162,18 +159,7 @@ wait_quiet() {
 run_wrk() { # run_wrk URL -> "rps p50 p99 non2xx errors"
   $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" > "$WORK/wrk.txt" 2>&1 || true
   cat "$WORK/wrk.txt" >> "$WORK/wrk-all.txt"
-  python3 - "$WORK/wrk.txt" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-def ms(v, unit):
-    v = float(v); return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
-rps = re.search(r"Requests/sec:\s+([\d.]+)", t)
-lat = {m.group(1): ms(m.group(2), m.group(3)) for m in re.finditer(r"\s(50|99)%\s+([\d.]+)(us|ms|s)", t)}
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-err = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t)
-errors = sum(int(x) for x in err.groups()) if err else 0
-print(f"{float(rps.group(1)) if rps else 0:.0f} {lat.get('50', 0):.3f} {lat.get('99', 0):.3f} {non2xx.group(1) if non2xx else 0} {errors}")
-PY
+  wrk_summary "$WORK/wrk.txt"
 }
 
 # One measurement: wrk on a page, quiet or during the burst (the writer runs from WARMUP

@@ -40,10 +40,7 @@ LB_PORT=18190
 NGINX_PORT=18194
 mkdir -p bench/results
 
-need() { # need COMMAND PACKAGE
-  command -v "$1" >/dev/null 2>&1 && return
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
+. bench/lib.sh
 need wrk wrk
 need nginx nginx
 need haproxy haproxy
@@ -205,37 +202,13 @@ CONVERGE=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); a=d.get(
 log "  median/p90/p99/max ms: $CONVERGE"
 
 log "search: 300 distinct queries on node 1..."
-python3 - "http://127.0.0.1:${PORTS[0]}" > "$WORK/search.txt" <<'PY'
-import http.client, itertools, sys, time, statistics
-c = http.client.HTTPConnection(sys.argv[1].replace("http://", ""))
-words = ["conference", "security", "meeting", "exercise", "cooperation", "summit", "council", "ministers",
-         "training", "agreement", "border", "crisis", "terrorism", "migration", "delegation", "experts",
-         "information", "peacekeeping", "transport", "infrastructure"]
-pairs = list(itertools.combinations(words, 2))
-queries = [f"{a}+{b}" for a, b in pairs] + [f"{a}+{b}&page=2" for a, b in pairs[:110]]
-ts = []
-for q in queries:
-    t = time.perf_counter(); c.request("GET", f"/en/search?q={q}"); r = c.getresponse(); r.read()
-    assert r.status == 200, (q, r.status)
-    ts.append((time.perf_counter() - t) * 1000)
-ts.sort()
-print(f"{statistics.median(ts):.2f} {ts[int(len(ts) * 0.99) - 1]:.2f}")
-PY
+python3 bench/search_queries.py "http://127.0.0.1:${PORTS[0]}" > "$WORK/search.txt"
 read -r SEARCH_MED SEARCH_P99 < "$WORK/search.txt"
 log "  median $SEARCH_MED ms, p99 $SEARCH_P99 ms"
 
-run_wrk() { # run_wrk URL -> "rps p50 p99 non2xx"
+run_wrk() { # run_wrk URL -> "rps p50 p99 non2xx errors"
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" > "$WORK/wrk.txt" 2>&1 || true
-  python3 - "$WORK/wrk.txt" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-def ms(v, unit):
-    v = float(v); return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
-rps = re.search(r"Requests/sec:\s+([\d.]+)", t)
-lat = {m.group(1): ms(m.group(2), m.group(3)) for m in re.finditer(r"\s(50|99)%\s+([\d.]+)(us|ms|s)", t)}
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-print(f"{float(rps.group(1)) if rps else 0:.0f} {lat.get('50', 0):.3f} {lat.get('99', 0):.3f} {non2xx.group(1) if non2xx else 0}")
-PY
+  wrk_summary "$WORK/wrk.txt"
 }
 
 ARTICLE=$(curl -s "http://127.0.0.1:${PORTS[0]}/en/" | grep -o 'class="news-title"><a href="[^"]*"' | head -n 1 | sed 's/.*href="//; s/"$//')
@@ -256,25 +229,12 @@ for i in 0 1 2; do RSS[$i]=$(( $(ps -o rss= -p "${PID[$i]}" | tr -d ' ') / 1024 
 log "  memory: ${RSS[0]} / ${RSS[1]} / ${RSS[2]} MB"
 
 chmod 755 "$WORK"
-mkdir -p "$WORK/www" "$WORK/tmp"
+mkdir -p "$WORK/www"
 curl -s "http://127.0.0.1:${PORTS[0]}$ARTICLE" -o "$WORK/www/article.html"
 chmod 644 "$WORK/www/article.html"
 PAGE_BYTES=$(stat -c %s "$WORK/www/article.html")
 for i in 0 1 2; do stop_node "$i"; done
-cat > "$WORK/nginx.conf" <<NGX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on; tcp_nopush on; tcp_nodelay on;
-  keepalive_requests 1000000;
-  types { text/html html; }
-  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
-}
-NGX
+nginx_conf "$WORK" "$NGINX_PORT" off
 taskset -c 0 nginx -c "$WORK/nginx.conf" -g 'daemon off;' & OTHER_PIDS+=($!)
 sleep 0.5
 NGINX=$(run_wrk "http://127.0.0.1:$NGINX_PORT/article.html")

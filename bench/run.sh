@@ -20,10 +20,7 @@ WORK="$(mktemp -d /tmp/newsdesk-bench.XXXXXX)"
 OUT=bench/results/latest.md
 mkdir -p bench/results
 
-need() { # need COMMAND PACKAGE
-  command -v "$1" >/dev/null 2>&1 && return
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
+. bench/lib.sh
 need wrk wrk
 need nginx nginx
 need curl curl
@@ -119,21 +116,12 @@ $BIN --data "$WORK/site" import "$WORK/change.jsonl" >/dev/null 2>&1
 python3 "$WORK/uncached.py" "$BASE" change > "$WORK/uncached-change.txt"
 read -r CH_ART_MED CH_ART_P99 CH_DEEP_MED CH_DEEP_MAX < "$WORK/uncached-change.txt"
 
-run_wrk() { # run_wrk URL [HEADER] -> "rps p50 p99"
+run_wrk() { # run_wrk URL [HEADER] -> "rps p50 p99 non2xx errors"
   local url=$1; shift
   local args=()
   [ $# -gt 0 ] && args=(-H "$1")
   $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "${args[@]}" "$url" > "$WORK/wrk.txt" 2>&1 || true
-  python3 - "$WORK/wrk.txt" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-def ms(v, unit):
-    v = float(v); return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
-rps = re.search(r"Requests/sec:\s+([\d.]+)", t)
-lat = {m.group(1): ms(m.group(2), m.group(3)) for m in re.finditer(r"\s(50|99)%\s+([\d.]+)(us|ms|s)", t)}
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-print(f"{float(rps.group(1)) if rps else 0:.0f} {lat.get('50', 0):.3f} {lat.get('99', 0):.3f} {non2xx.group(1) if non2xx else 0}")
-PY
+  wrk_summary "$WORK/wrk.txt"
 }
 
 declare -A R
@@ -177,31 +165,13 @@ curl -s "$BASE$ARTICLE" -o "$WORK/www/article.html"
 chmod 644 "$WORK/www/article.html"
 PAGE_BYTES=$(stat -c %s "$WORK/www/article.html")
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-nginx_conf() { # nginx_conf GZIP(on|off)
-  cat > "$WORK/nginx.conf" <<NGX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on; tcp_nopush on; tcp_nodelay on;
-  keepalive_requests 1000000;
-  types { text/html html; }
-  gzip $1; gzip_types text/html;
-  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
-}
-NGX
-}
-mkdir -p "$WORK/tmp"
 echo "load: nginx..."
-nginx_conf off
+nginx_conf "$WORK" "$NGINX_PORT" off
 $SERVER_CPU nginx -c "$WORK/nginx.conf" -g 'daemon off;' & NGINX_PID=$!
 sleep 0.5
 NGINX_PLAIN=$(run_wrk "http://127.0.0.1:$NGINX_PORT/article.html")
 kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true
-nginx_conf on
+nginx_conf "$WORK" "$NGINX_PORT" on
 $SERVER_CPU nginx -c "$WORK/nginx.conf" -g 'daemon off;' & NGINX_PID=$!
 sleep 0.5
 NGINX_GZIP=$(run_wrk "http://127.0.0.1:$NGINX_PORT/article.html" "Accept-Encoding: gzip")

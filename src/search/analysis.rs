@@ -54,6 +54,12 @@ impl Analyzer {
         self as usize
     }
 
+    /// Whether several languages share this analyzer's fields, so that a search in one of
+    /// them must also filter by language.
+    pub fn is_shared(self) -> bool {
+        self == Analyzer::Plain
+    }
+
     /// A fresh analyzer of this kind.
     pub fn build(self) -> TextAnalyzer {
         let words = TextAnalyzer::builder(SimpleTokenizer::default())

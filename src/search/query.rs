@@ -13,7 +13,7 @@ pub const MAX_QUERY: usize = 200;
 /// The order of results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
-    /// Best match first (BM25 over title and text, the title weighing more).
+    /// Best match first (BM25 over all the words, a word found in the title weighing more).
     #[default]
     Relevance,
     /// Newest first.

@@ -248,45 +248,61 @@ struct Fields<'a> {
     route: &'a str,
 }
 
+/// A field's value as the log's formatter writes it.
+enum Value<'a> {
+    Text(&'a str),
+    Int(i64),
+    /// Written with `{:?}`, as `tracing` writes a recorded `f64`.
+    Float(f64),
+}
+
 impl Fields<'_> {
+    /// The fields in the order of the line, named as in the `tracing` event (the fallback).
+    fn pairs<'a>(&'a self, client: &'a str) -> [(&'static str, Value<'a>); 9] {
+        [
+            ("request_id", Value::Text(self.request_id)),
+            ("method", Value::Text(self.method)),
+            ("path", Value::Text(self.path)),
+            ("status", Value::Int(i64::from(self.status))),
+            ("ms", Value::Float(self.ms)),
+            ("bytes", Value::Int(self.bytes)),
+            ("cache", Value::Text(self.cache)),
+            ("client", Value::Text(client)),
+            ("route", Value::Text(self.route)),
+        ]
+    }
+
     /// The line as `tracing_subscriber`'s formatter writes an event outside any span: text
     /// (`TIME  INFO newsdesk::access: key=value …`) or one flattened JSON object.
     fn write(&self, out: &mut Vec<u8>, at: jiff::Timestamp, json: bool) {
         use std::io::Write;
         let at = at.strftime("%Y-%m-%dT%H:%M:%S%.6fZ");
         let client = self.client.map(|c| c.to_string()).unwrap_or_default();
-        let _ = if json {
-            let quoted = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-            writeln!(
-                out,
-                "{{\"timestamp\":\"{at}\",\"level\":\"INFO\",\"request_id\":{},\"method\":{},\"path\":{},\
-                 \"status\":{},\"ms\":{:?},\"bytes\":{},\"cache\":{},\"client\":{},\"route\":{},\
-                 \"target\":\"newsdesk::access\"}}",
-                quoted(self.request_id),
-                quoted(self.method),
-                quoted(self.path),
-                self.status,
-                self.ms,
-                self.bytes,
-                quoted(self.cache),
-                quoted(&client),
-                quoted(self.route),
-            )
+        let pairs = self.pairs(&client);
+        if json {
+            let _ = write!(out, "{{\"timestamp\":\"{at}\",\"level\":\"INFO\"");
+            for (key, value) in pairs {
+                let _ = match value {
+                    Value::Text(s) => {
+                        let quoted = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+                        write!(out, ",\"{key}\":{quoted}")
+                    }
+                    Value::Int(n) => write!(out, ",\"{key}\":{n}"),
+                    Value::Float(x) => write!(out, ",\"{key}\":{x:?}"),
+                };
+            }
+            let _ = writeln!(out, ",\"target\":\"newsdesk::access\"}}");
         } else {
-            writeln!(
-                out,
-                "{at}  INFO newsdesk::access: request_id={} method={} path={} status={} ms={:?} bytes={} \
-                 cache={} client={client} route={}",
-                self.request_id,
-                self.method,
-                self.path,
-                self.status,
-                self.ms,
-                self.bytes,
-                self.cache,
-                self.route,
-            )
-        };
+            let _ = write!(out, "{at}  INFO newsdesk::access:");
+            for (key, value) in pairs {
+                let _ = match value {
+                    Value::Text(s) => write!(out, " {key}={s}"),
+                    Value::Int(n) => write!(out, " {key}={n}"),
+                    Value::Float(x) => write!(out, " {key}={x:?}"),
+                };
+            }
+            let _ = writeln!(out);
+        }
     }
 }
 
