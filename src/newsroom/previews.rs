@@ -5,6 +5,7 @@
 use super::{Actor, FieldError, Intent, Newsroom, NewsroomError, Result};
 use crate::accounts::{new_token, token_hash};
 use crate::domain::user::Permission;
+use crate::storage::previews::Audited;
 use jiff::{SignedDuration, Timestamp};
 
 /// The longest a preview link may live: an embargo is days, not months.
@@ -22,33 +23,18 @@ impl Newsroom {
         let token = new_token();
         let now = self.clock.now();
         let expires = now + SignedDuration::from_hours(hours);
-        self.store.create_preview_link(&token_hash(&token), id, actor.user_id, now, expires).await?;
-        let detail = format!("until {expires}");
-        self.store
-            .audit(
-                actor.user_id,
-                "article.preview_link",
-                &format!("article {id}"),
-                &detail,
-                &actor.address,
-                now,
-            )
-            .await?;
+        let by = Audited { user_id: actor.user_id, address: &actor.address, at: now };
+        self.store.create_preview_link(&token_hash(&token), id, by, expires).await?;
         Ok((token, expires))
     }
 
     /// Withdraws preview link `link_id` of article `id` before it expires.
     pub async fn withdraw_preview(&self, actor: &Actor, id: i64, link_id: i64) -> Result<()> {
         self.may_share(actor, id).await?;
-        if !self.store.withdraw_preview_link(id, link_id).await? {
+        let by = Audited { user_id: actor.user_id, address: &actor.address, at: self.clock.now() };
+        if !self.store.withdraw_preview_link(id, link_id, by).await? {
             return Err(NewsroomError::NotFound);
         }
-        let now = self.clock.now();
-        let target = format!("article {id}");
-        let detail = format!("link {link_id}");
-        self.store
-            .audit(actor.user_id, "article.preview_link_withdrawn", &target, &detail, &actor.address, now)
-            .await?;
         Ok(())
     }
 

@@ -298,12 +298,19 @@ async fn embargoed_text_is_shared_by_a_secret_link_until_it_expires(backend: Bac
     let r = anna.post(&format!("/admin/articles/{id}/preview-links/{withdraw}"), &[("csrf", &csrf)]).await;
     assert_eq!(r.status(), 303, "withdrawn");
     assert_eq!(s.get(&link).await.status(), 404, "a withdrawn link opens nothing");
+    let audit = s.state.store.audit_log(Some("article.preview_link"), None, 10).await.unwrap();
+    let actions: Vec<(&str, &str)> = audit.iter().map(|e| (e.action.as_str(), e.detail.as_str())).collect();
+    assert_eq!(actions.len(), 2, "the link made and withdrawn are both in the audit log: {actions:?}");
+    let link_id = withdraw.trim_end_matches("/withdraw");
+    assert_eq!(actions[0], ("article.preview_link_withdrawn", format!("link {link_id}").as_str()));
+    assert!(actions[1].0 == "article.preview_link" && actions[1].1.starts_with("until "), "{actions:?}");
     let now = jiff::Timestamp::now();
     let old = "f".repeat(64);
     let hash = newsdesk::accounts::token_hash(&old);
     let (made, ended) =
         (now - jiff::SignedDuration::from_hours(2), now - jiff::SignedDuration::from_hours(1));
-    s.state.store.create_preview_link(&hash, id, None, made, ended).await.unwrap();
+    let by = newsdesk::storage::previews::Audited { user_id: None, address: "127.0.0.1", at: made };
+    s.state.store.create_preview_link(&hash, id, by, ended).await.unwrap();
     assert_eq!(s.get(&format!("/preview/{old}")).await.status(), 404, "an expired link opens nothing");
     assert_eq!(s.get(&format!("/preview/{}", "0".repeat(64))).await.status(), 404, "a made-up one neither");
     assert_eq!(s.get("/preview/%27%20OR%201=1--").await.status(), 404, "nor anything else");

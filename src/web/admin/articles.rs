@@ -1072,7 +1072,8 @@ pub async fn preview(
     };
     let html =
         crate::web::public::article::render_article_with(&ctx, &article, &section, lead_image.as_ref())
-            .await?;
+            .await?
+            .html;
     // Nobody mistakes a preview for the published page, and no search engine keeps it.
     let banner = i18n::text(ui, "admin_preview_banner", &[]);
     Ok(crate::web::public::preview::preview_response(crate::web::public::preview::mark_as_preview(

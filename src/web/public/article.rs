@@ -37,17 +37,20 @@ pub async fn show(
     if section.slug != section_slug {
         return Ok(redirect_to(&ctx, &article));
     }
-    let html = render_article(&ctx, &article, section).await?;
+    let page = render_article(&ctx, &article, section).await?;
     // Articles change rarely after publication: let browsers and CDNs keep them longer.
-    let mut response = ([(axum::http::header::CACHE_CONTROL, ARTICLE_CACHE_CONTROL)], html).into_response();
-    // The page shows this article and links its translations: a change to any of them makes
-    // it stale; other publications reach its "latest news" within the cache's maximum age.
-    let mut shown = vec![article.id];
-    shown.extend(state.store.translations(&article.translation_key).await?.iter().map(|t| t.id));
-    // An announcement links its event's report: a change to the report changes the page.
-    shown.extend(state.store.event_of(article.id).await?.and_then(|e| e.report_id));
-    response.extensions_mut().insert(crate::web::cache::CacheTags { articles: shown });
+    let mut response =
+        ([(axum::http::header::CACHE_CONTROL, ARTICLE_CACHE_CONTROL)], page.html).into_response();
+    response.extensions_mut().insert(crate::web::cache::CacheTags { articles: page.shows });
     Ok(response)
+}
+
+/// A rendered article page and the articles whose changes make it stale.
+pub struct ArticlePage {
+    pub html: axum::response::Html<String>,
+    /// The article, its translations (linked from the language switcher) and the report its
+    /// event links; other publications reach its "latest news" within the cache's maximum age.
+    pub shows: Vec<i64>,
 }
 
 /// Renders an article page exactly as readers see it; the back office's preview uses it too.
@@ -55,7 +58,7 @@ pub async fn render_article(
     ctx: &PageCtx<'_>,
     article: &Article,
     section: &crate::domain::Section,
-) -> WebResult<axum::response::Html<String>> {
+) -> WebResult<ArticlePage> {
     let store = &ctx.state.store;
     let lead_image = match if article.id == 0 { None } else { store.lead_image(article.id).await? } {
         Some(m) => Some(store.media_in_language(m, article.lang.as_str()).await?),
@@ -70,7 +73,7 @@ pub async fn render_article_with(
     article: &Article,
     section: &crate::domain::Section,
     lead_image: Option<&crate::storage::media::Media>,
-) -> WebResult<axum::response::Html<String>> {
+) -> WebResult<ArticlePage> {
     let state = ctx.state;
     let lead_image = lead_image.map(super::media::figure);
     let tz = &state.site.time_zone;
@@ -136,6 +139,9 @@ pub async fn render_article_with(
         super::documents::views(state, &rows, l).await?
     };
     let event = if article.id == 0 { None } else { state.store.event_of(article.id).await? };
+    let mut shows = vec![article.id];
+    shows.extend(translations.iter().map(|t| t.id));
+    shows.extend(event.as_ref().and_then(|e| e.report_id));
     let event = match event {
         Some(e) => Some(event_view(ctx, article, &e, &canonical, &description, lead_image.as_ref()).await?),
         None => None,
@@ -184,7 +190,7 @@ pub async fn render_article_with(
             ..chrome
         },
     )?;
-    Ok(html)
+    Ok(ArticlePage { html, shows })
 }
 
 /// How many related articles an article page shows.

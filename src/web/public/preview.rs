@@ -52,7 +52,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> W
         state.store.article_by_id(article_id).await?.filter(|_| !trashed).ok_or(WebError::NotFound)?;
     let ctx = PageCtx::new(&state, article.lang.as_str()).await?;
     let section = ctx.section_by_id(article.section_id).ok_or(WebError::NotFound)?.clone();
-    let html = super::article::render_article(&ctx, &article, &section).await?;
+    let html = super::article::render_article(&ctx, &article, &section).await?.html;
     let tz = &state.site.time_zone;
     let expires = at(expires_at);
     let when = format!("{} ({})", dates::short_with_time(expires, tz), state.site.time_zone_name);
