@@ -77,6 +77,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::error::LockError;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
@@ -446,11 +447,26 @@ impl Search {
         follow: &mut Follow,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<usize, SearchError> {
+        // No background merges while the build flushes segment after segment: the build ends
+        // by merging them all into one, and a merge the policy started meanwhile would take
+        // some of them from under it. Serving goes back to the usual policy whatever happens.
+        let _ = self
+            .with_writer(|w, _| {
+                w.set_merge_policy(Box::new(NoMergePolicy));
+                Ok(())
+            })
+            .await;
         let result = self.build_all(store, follow, progress).await;
         if result.is_err() {
             // Never let a half-built index reach a later commit.
             let _ = self.with_writer(|w, _| w.rollback().map(|_| ())).await;
         }
+        let _ = self
+            .with_writer(|w, _| {
+                w.set_merge_policy(Box::new(LogMergePolicy::default()));
+                Ok(())
+            })
+            .await;
         result
     }
 
@@ -493,14 +509,18 @@ impl Search {
         self.commit(cursor.done()).await?;
         // One segment instead of the several a build flushes: searches visit one, and no merge
         // of the whole index starts later, in the middle of serving.
-        self.with_writer(|w, _| {
-            let segments = w.index().searchable_segment_ids()?;
-            if segments.len() > 1 {
-                w.merge(&segments).wait()?;
-            }
-            Ok(())
-        })
-        .await?;
+        // The index is complete and committed already: a merge that fails (a merge started
+        // before the build still running on some of the segments) leaves it in several
+        // segments, which background merges combine later, rather than failing the build.
+        let merged = self
+            .with_writer(|w, _| {
+                let segments = w.index().searchable_segment_ids()?;
+                Ok(if segments.len() > 1 { w.merge(&segments).wait().err() } else { None })
+            })
+            .await?;
+        if let Some(e) = merged {
+            tracing::warn!(error = %e, "the new search index stays in several segments for now");
+        }
         self.reader.reload()?;
         follow.cursor = cursor;
         follow.built = true;
