@@ -4,11 +4,14 @@
 //! - **What is indexed:** published articles only, each with the analyzer of its language
 //!   (see [`analysis`]). One field holds every searchable word (title, lead, body with HTML
 //!   reduced to text, tag names), so each word of a query is one list of postings to
-//!   intersect; a second field holds the title alone, and a word found there adds to the
-//!   score ([`TITLE_BOOST`]) without deciding whether an article matches. Only what a result's
-//!   heading needs is stored (id, section, slug, title,
-//!   time); the snippet is cut from the text read from the database for the page's hits, so the
-//!   index stays a quarter of the size and its memory-mapped pages do not pile up in memory.
+//!   intersect. The title is written into it [`TITLE_COPIES`] times, so a word in the title
+//!   counts more; a plain query is then a pure intersection of terms, which Tantivy ranks with
+//!   block-max pruning (skipping blocks of postings that cannot reach the page) instead of
+//!   scoring every match, and the total is counted only up to [`COUNT_CAP`]. A second field
+//!   holds the title alone, for related news. Only what a result's heading needs is stored
+//!   (id, section, slug, title, time); the snippet is cut from the text read from the database
+//!   for the page's hits, so the index stays a quarter of the size and its memory-mapped pages
+//!   do not pile up in memory.
 //! - **Following changes:** [`Search::catch_up`] (run every 500 ms by each node, see
 //!   `server.rs`) reads the change log after the last change the index applied and re-indexes
 //!   each touched article from the store: delete by id, then add if it is published now. The
@@ -75,23 +78,24 @@ use jiff::Timestamp;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::directory::error::LockError;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, TantivyError, Term,
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TERMINATED,
+    TantivyDocument, TantivyError, Term,
 };
 
 /// Bumped whenever analysis or the document layout changes without changing the schema: an
 /// index written by another format is rebuilt on start.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Memory the writer may buffer before flushing a segment.
 const WRITER_HEAP: usize = 50_000_000;
 /// Change-log entries read (and committed) per batch.
@@ -100,8 +104,13 @@ const CHANGES_BATCH: u32 = 1_000;
 const REBUILD_PAGE: u32 = 500;
 /// How many of the newest change ids a rebuild checks for holes that may still fill.
 const RECENT_WINDOW: u32 = 10_000;
-/// How much more a match in the title counts than one in the text.
-pub const TITLE_BOOST: f32 = 3.0;
+/// How many times the title is written into the words field: its words count that many
+/// times in an article's score, so title matches rank first while the query stays one
+/// field (and so one postings list per word, ranked with pruning).
+pub const TITLE_COPIES: usize = 3;
+/// Matches are counted up to this many: an exact count of a common word at a million articles
+/// would visit every match, which the ranking no longer does. Pages beyond it are not offered.
+pub const COUNT_CAP: usize = 10_000;
 /// Length of a result's snippet, in characters.
 const SNIPPET_CHARS: usize = 240;
 
@@ -151,6 +160,14 @@ pub async fn run_query<T: Send + 'static>(
 /// What the index finds for a query: (id, section, slug, title, publish time) per hit.
 type Found = Vec<(i64, i64, String, String, i64)>;
 
+/// How many articles matched, as far as they were counted ([`COUNT_CAP`]).
+#[derive(Debug, Clone, Copy)]
+struct Total {
+    n: usize,
+    /// More matched than `n`: the count stopped.
+    more: bool,
+}
+
 /// A search with everything owned, to hand to the blocking pool.
 struct Find {
     lang: String,
@@ -181,8 +198,7 @@ struct Fields {
     tag: Field,
     publish_at: Field,
     slug: Field,
-    /// The title alone: stored for result headings, and searched only to rank title matches
-    /// first.
+    /// The title alone: stored for result headings, and searched by related news.
     title: [Field; 3],
     /// Every searchable word of the article, title included: what a query must match. One
     /// field rather than title-or-text per word: at a million articles the union of two
@@ -678,7 +694,7 @@ impl Search {
 
     /// The index part of [`search`](Self::search): total, hits and the query's terms (for
     /// highlighting).
-    fn find(&self, k: usize, req: &Find) -> Result<(usize, Found, Vec<String>), SearchError> {
+    fn find(&self, k: usize, req: &Find) -> Result<(Total, Found, Vec<String>), SearchError> {
         let text = &req.text;
         let (user_query, errors) = self.parsers[k].parse_query_lenient(text);
         if !errors.is_empty() {
@@ -697,25 +713,7 @@ impl Search {
         let filter = |q: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
             (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user_query)];
-        if req.sort == Sort::Relevance && !terms.is_empty() {
-            // Words of the query found in the title rank an article higher; optional, so the
-            // title's short postings lists are only consulted for articles that match.
-            let in_title: Vec<(Occur, Box<dyn Query>)> = terms
-                .iter()
-                .map(|t| {
-                    let term = Term::from_field_text(title_field, t);
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(BooleanQuery::new(in_title)), TITLE_BOOST)),
-            ));
-        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // English and Russian have analyzers (and so fields) of their own: only the plain
         // analyzer's fields are shared by several languages and need the language as a filter.
         if Analyzer::for_lang(&req.lang).is_shared() {
@@ -738,20 +736,30 @@ impl Search {
             let range = RangeQuery::new(bound(req.from, Bound::Included), bound(req.to, Bound::Excluded));
             clauses.push(filter(Box::new(range)));
         }
-        let query = BooleanQuery::new(clauses);
+        // Without filters the parsed query is used as it is: a plain intersection of terms is
+        // what Tantivy's block-max pruning recognises (a wrapping query would hide it).
+        let query: Box<dyn Query> = if clauses.is_empty() {
+            user_query
+        } else {
+            clauses.insert(0, (Occur::Must, user_query));
+            Box::new(BooleanQuery::new(clauses))
+        };
         let searcher = self.reader.searcher();
         let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
-        let (total, addresses): (usize, Vec<DocAddress>) = match req.sort {
+        let addresses: Vec<DocAddress> = match req.sort {
             Sort::Relevance => {
-                let (n, docs) = searcher.search(&query, &(Count, top.order_by_score()))?;
-                (n, docs.into_iter().map(|(_, a)| a).collect())
+                searcher.search(&query, &top.order_by_score())?.into_iter().map(|(_, a)| a).collect()
             }
-            Sort::Date => {
-                let (n, docs) = searcher
-                    .search(&query, &(Count, top.order_by_fast_field::<i64>("publish_at", Order::Desc)))?;
-                (n, docs.into_iter().map(|(_, a)| a).collect())
-            }
+            Sort::Date => searcher
+                .search(&query, &top.order_by_fast_field::<i64>("publish_at", Order::Desc))?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect(),
         };
+        // Always enough to tell whether a next page exists.
+        let cap = COUNT_CAP.max(req.offset + req.limit + 1);
+        let counted = count_up_to(&searcher, query.as_ref(), cap)?;
+        let total = Total { n: counted.min(cap), more: counted > cap };
         let mut found = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -774,7 +782,7 @@ impl Search {
         &self,
         store: &Store,
         k: usize,
-        total: usize,
+        total: Total,
         found: Found,
         terms: Vec<String>,
     ) -> Result<SearchResults, SearchError> {
@@ -796,8 +804,30 @@ impl Search {
                 }
             })
             .collect();
-        Ok(SearchResults { total, hits })
+        Ok(SearchResults { total: total.n, more: total.more, hits })
     }
+}
+
+/// How many articles match, counting no further than `cap` (one more than it at most): the
+/// matches are walked without scoring, and a common word stops costing at the cap.
+fn count_up_to(searcher: &Searcher, query: &dyn Query, cap: usize) -> tantivy::Result<usize> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut n = 0;
+    for reader in searcher.segment_readers() {
+        let mut docs = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = docs.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                n += 1;
+                if n > cap {
+                    return Ok(n);
+                }
+            }
+            doc = docs.advance();
+        }
+    }
+    Ok(n)
 }
 
 /// Removes the segment files the committed index does not use: segments no commit adopted, and
@@ -868,7 +898,9 @@ fn document(f: &Fields, a: &Article) -> TantivyDocument {
         doc.add_text(f.tag, crate::domain::tag::slug_of(name));
     }
     doc.add_text(f.title[k], &a.title);
-    doc.add_text(f.words[k], &a.title);
+    for _ in 0..TITLE_COPIES {
+        doc.add_text(f.words[k], &a.title);
+    }
     doc.add_text(f.words[k], searchable_text(&a.lead, &a.body_html));
     if !a.tags.is_empty() {
         // Tag names are found like the text's words.
@@ -971,6 +1003,34 @@ mod tests {
             body_text("<p>end.</p><p>Start <b>bold</b>ly</p><ul><li>one</li><li>two</li></ul>"),
             "end. Start boldly one two"
         );
+    }
+
+    #[test]
+    fn counting_stops_one_past_the_cap() {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        for a in Analyzer::ALL {
+            index.tokenizers().register(&a.tokenizer_name(), a.build());
+        }
+        let en = Analyzer::for_lang("en");
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for n in 0..5 {
+            let mut doc = TantivyDocument::new();
+            doc.add_i64(fields.id, n);
+            let text = if n == 4 { "annual report" } else { "annual budget report" };
+            doc.add_text(fields.words[en.index()], text);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let parser = QueryParser::for_index(&index, vec![fields.words[en.index()]]);
+        let both = parser.parse_query("+budget +report").unwrap();
+        assert_eq!(count_up_to(&searcher, both.as_ref(), 10).unwrap(), 4, "an exact count under the cap");
+        assert_eq!(count_up_to(&searcher, both.as_ref(), 2).unwrap(), 3, "cap + 1: more than the cap");
+        writer.delete_term(Term::from_field_i64(fields.id, 0));
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(count_up_to(&searcher, both.as_ref(), 10).unwrap(), 3, "deleted articles do not count");
     }
 
     #[test]

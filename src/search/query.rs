@@ -42,8 +42,10 @@ pub struct SearchRequest<'a> {
 /// One page of results.
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
-    /// How many articles match in all.
+    /// How many articles match in all, or as many as were counted when `more` is set.
     pub total: usize,
+    /// More articles match than `total` says: counting stopped at the search's cap.
+    pub more: bool,
     pub hits: Vec<Hit>,
 }
 

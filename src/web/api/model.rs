@@ -204,7 +204,11 @@ pub struct SearchHit {
 /// Search results.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchOut {
+    /// How many articles match; when `more` is true, how many were counted before counting
+    /// stopped (10,000, or enough to reach the requested page).
     pub total: usize,
+    /// More articles match than `total`.
+    pub more: bool,
     pub hits: Vec<SearchHit>,
 }
 

@@ -290,5 +290,5 @@ pub async fn search(
             }
         })
         .collect();
-    Ok(json(&headers, &SearchOut { total: found.total, hits }, None))
+    Ok(json(&headers, &SearchOut { total: found.total, more: found.more, hits }, None))
 }

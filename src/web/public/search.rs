@@ -115,6 +115,7 @@ pub async fn show(
     let size = u64::from(state.site.page_size.max(1));
     let mut results = Vec::new();
     let mut total = 0u64;
+    let mut more = false;
     let mut pager = Pager::new(1, 0, state.site.page_size.max(1), &base_href);
     if !q.is_empty() {
         if (page - 1) * size >= MAX_RESULTS {
@@ -138,6 +139,7 @@ pub async fn show(
             e => WebError::Store(StoreError::Corrupt(format!("search: {e}"))),
         })?;
         total = found.total as u64;
+        more = found.more;
         pager = Pager::new(page, total.min(MAX_RESULTS), state.site.page_size.max(1), &base_href);
         if page > pager.total {
             return Err(WebError::NotFound);
@@ -176,7 +178,8 @@ pub async fn show(
     } else {
         i18n::text(l, "search_title_for", &[("q", &q)])
     };
-    let count_text = i18n::text(l, plural_key(l, total), &[("n", &total.to_string()), ("q", &q)]);
+    let count_key = if more { "search_results_more" } else { plural_key(l, total) };
+    let count_text = i18n::text(l, count_key, &[("n", &total.to_string()), ("q", &q)]);
     let none_text = i18n::text(l, "search_none", &[("q", &q)]);
     let section_options: Vec<SectionOption> = ctx
         .sections
