@@ -162,6 +162,19 @@ impl Store {
         Ok(row.map(shown))
     }
 
+    /// A photo by its file key with its texts in `lang` (where that language has them), in one
+    /// query: an article's text names its photos by file, and each costs one read.
+    pub async fn media_by_key_in_language(&self, key: &str, lang: &str) -> Result<Option<Media>> {
+        const SQL: &str = "SELECT m.id, m.file_key, m.original_name, m.mime, m.width, m.height, m.bytes, \
+             COALESCE(NULLIF(t.alt, ''), m.alt) AS alt, COALESCE(NULLIF(t.caption, ''), m.caption) AS caption, \
+             COALESCE(NULLIF(t.credit, ''), m.credit) AS credit, m.user_id, u.name AS uploader, m.created_at \
+             FROM media m LEFT JOIN users u ON u.id = m.user_id \
+             LEFT JOIN media_texts t ON t.media_id = m.id AND t.lang = $2 WHERE m.file_key = $1";
+        let row: Option<Media> =
+            with_pool!(self, p => sqlx::query_as(SQL).bind(key).bind(lang).fetch_optional(p).await?);
+        Ok(row.map(shown))
+    }
+
     /// A page of the library, newest first, and how many photos it holds.
     pub async fn media_page(&self, limit: u32, offset: u64) -> Result<(Vec<Media>, i64)> {
         let sql = format!("{SELECT} ORDER BY m.id DESC LIMIT $1 OFFSET $2");
@@ -194,26 +207,33 @@ impl Store {
         only_uploader: Option<i64>,
         now: Timestamp,
     ) -> Result<TextEdit> {
-        // `$5` is the author's id: the condition every author's change meets.
-        const AUTHOR_RULE: &str = "AND m.user_id = $5 AND NOT EXISTS (SELECT 1 FROM articles a \
-                                   WHERE (a.lead_image_id = $4 OR a.id IN (SELECT article_id FROM gallery_photos \
-                                   WHERE media_id = $4)) AND a.status IN ('published', 'scheduled'))";
         const UPLOADER: &str = "SELECT user_id FROM media WHERE id = $1";
         const CHANGES: &str = "INSERT INTO changes (article_id, kind, status_before, status_after, public, lang, \
                                section_id, at) SELECT id, 'photo', 'published', 'published', 1, lang, section_id, $2 \
                                FROM articles WHERE (lead_image_id = $1 OR id IN (SELECT article_id FROM \
                                gallery_photos WHERE media_id = $1)) AND status = 'published'";
-        let rule = if only_uploader.is_some() { AUTHOR_RULE } else { "" };
+        // Parameters: $1-$3 the texts, $4 the photo, then the language if one is given, then
+        // the author's id if the author's rule applies.
+        let author = if lang.is_some() { 6 } else { 5 };
+        let rule = match only_uploader {
+            // The condition every author's change meets: their own photo, shown by nothing public.
+            Some(_) => format!(
+                "AND m.user_id = ${author} AND NOT EXISTS (SELECT 1 FROM articles a \
+                 WHERE (a.lead_image_id = $4 OR a.id IN (SELECT article_id FROM gallery_photos \
+                 WHERE media_id = $4)) AND a.status IN ('published', 'scheduled'))"
+            ),
+            None => String::new(),
+        };
         let sql = match lang {
             None => format!(
                 "UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4 AND EXISTS \
                  (SELECT 1 FROM media m WHERE m.id = $4 {rule})"
             ),
-            // `$6` is the language; the SELECT's WHERE also keeps SQLite's parser from reading
-            // `ON CONFLICT` as part of a join.
+            // The SELECT's WHERE also keeps SQLite's parser from reading `ON CONFLICT` as part
+            // of a join.
             Some(_) => format!(
                 "INSERT INTO media_texts (media_id, lang, alt, caption, credit) \
-                 SELECT m.id, $6, $1, $2, $3 FROM media m WHERE m.id = $4 {rule} \
+                 SELECT m.id, $5, $1, $2, $3 FROM media m WHERE m.id = $4 {rule} \
                  ON CONFLICT (media_id, lang) DO UPDATE SET alt = excluded.alt, caption = excluded.caption, \
                  credit = excluded.credit"
             ),
@@ -221,14 +241,11 @@ impl Store {
         let outcome = with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let mut q = sqlx::query(&sql).bind(alt).bind(caption).bind(credit).bind(id);
-            if let Some(user) = only_uploader {
-                q = q.bind(user);
-            } else if lang.is_some() {
-                // Keeps the language at `$6` whether or not the author's rule is there.
-                q = q.bind(0_i64);
-            }
             if let Some(lang) = lang {
                 q = q.bind(lang);
+            }
+            if let Some(user) = only_uploader {
+                q = q.bind(user);
             }
             let done = q.execute(&mut *tx).await?;
             if done.rows_affected() == 1 {
@@ -257,19 +274,28 @@ impl Store {
         Ok(rows)
     }
 
-    /// The texts in `lang` of the photos on one library page (as [`Store::media_page`] pages),
+    /// The texts `lang` has of its own for some photos (a page of the library already read),
     /// by photo id.
-    pub async fn media_page_texts(
+    pub async fn media_texts_in(
         &self,
         lang: &str,
-        limit: u32,
-        offset: u64,
+        ids: &[i64],
     ) -> Result<std::collections::HashMap<i64, MediaText>> {
-        const SQL: &str = "SELECT media_id, lang, alt, caption, credit FROM media_texts WHERE lang = $1 \
-                           AND media_id IN (SELECT id FROM media ORDER BY id DESC LIMIT $2 OFFSET $3)";
-        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        let rows: Vec<(i64, String, String, String, String)> = with_pool!(self, p => sqlx::query_as(SQL)
-            .bind(lang).bind(i64::from(limit)).bind(offset).fetch_all(p).await?);
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let placeholders: Vec<String> = (2..=ids.len() + 1).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT media_id, lang, alt, caption, credit FROM media_texts WHERE lang = $1 AND media_id IN ({})",
+            placeholders.join(", ")
+        );
+        let rows: Vec<(i64, String, String, String, String)> = with_pool!(self, p => {
+            let mut q = sqlx::query_as(&sql).bind(lang);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await?
+        });
         Ok(rows
             .into_iter()
             .map(|(id, lang, alt, caption, credit)| (id, MediaText { lang, alt, caption, credit }))

@@ -150,6 +150,27 @@ impl Listing {
         Ok((total, snapshot.rows(state, &ids).await?))
     }
 
+    /// The first `limit` rows of each of several lists (the home page's section blocks), their
+    /// rows read in one query instead of one per list. Filters the timeline cannot answer
+    /// (tags, authors) are not for this: use [`page`](Self::page).
+    pub async fn firsts(
+        &self,
+        state: &AppState,
+        filters: &[ListFilter],
+        limit: u32,
+    ) -> WebResult<Vec<Vec<ArticleSummary>>> {
+        debug_assert!(filters.iter().all(|f| !f.needs_database()));
+        let snapshot = self.snapshot(state).await?;
+        let lists: Vec<Vec<i64>> = {
+            let timeline = snapshot.timeline.read().unwrap_or_else(|e| e.into_inner());
+            filters.iter().map(|f| timeline.page(f, limit, 0).1).collect()
+        };
+        let all: Vec<i64> = lists.iter().flatten().copied().collect();
+        let rows: HashMap<i64, ArticleSummary> =
+            snapshot.rows(state, &all).await?.into_iter().map(|r| (r.id, r)).collect();
+        Ok(lists.iter().map(|ids| ids.iter().filter_map(|id| rows.get(id).cloned()).collect()).collect())
+    }
+
     /// Keyset paging for the API: rows after `after` (`(publish_at, id)`), and the key of the
     /// last row when more follow.
     pub async fn page_after(

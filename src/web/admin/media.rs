@@ -151,7 +151,10 @@ async fn library_page(
     let offset = (page - 1) * u64::from(PAGE);
     let (rows, total) = state.store.media_page(PAGE, offset).await?;
     let own = match &view.lang {
-        Some(lang) => state.store.media_page_texts(lang.as_str(), PAGE, offset).await?,
+        Some(lang) => {
+            let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+            state.store.media_texts_in(lang.as_str(), &ids).await?
+        }
         None => Default::default(),
     };
     let text_lang = view.lang.clone().unwrap_or_else(|| state.site.default_language.clone());

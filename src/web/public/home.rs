@@ -48,9 +48,13 @@ pub async fn show(State(state): State<AppState>, Path(lang): Path<String>) -> We
         .collect();
     let mut sections = Vec::new();
     if ctx.sections.len() > 1 {
-        for section in ctx.sections.iter() {
-            let filter = ListFilter { section_id: Some(section.id), ..ListFilter::all(ctx.lang.clone()) };
-            let (_, newest) = state.listing.page(&state, &filter, PER_SECTION, 0).await?;
+        let filters: Vec<ListFilter> = ctx
+            .sections
+            .iter()
+            .map(|s| ListFilter { section_id: Some(s.id), ..ListFilter::all(ctx.lang.clone()) })
+            .collect();
+        let newest = state.listing.firsts(&state, &filters, PER_SECTION).await?;
+        for (section, newest) in ctx.sections.iter().zip(newest) {
             if newest.is_empty() {
                 continue;
             }

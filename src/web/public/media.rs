@@ -330,11 +330,7 @@ async fn library_photo(state: &AppState, tag: &str, lang: &str) -> Option<ImageV
     let src = markup::attribute(tag, "src")?;
     let name = src.strip_prefix("/media/")?;
     let (key, _) = name.rsplit_once('-')?;
-    let found = match state.store.media_by_key(key).await {
-        Ok(Some(m)) => state.store.media_in_language(m, lang).await.map(Some),
-        other => other,
-    };
-    match found {
+    match state.store.media_by_key_in_language(key, lang).await {
         Ok(m) => m.as_ref().map(figure),
         Err(e) => {
             // The photo is still shown, as the text has it; the page must not fail for it.
