@@ -41,6 +41,25 @@ pub fn language_name(lang: &str) -> String {
     CATALOG.get(lang).and_then(|s| s.get("lang_name")).cloned().unwrap_or_else(|| lang.to_uppercase())
 }
 
+/// A count written as the language writes numbers: digits grouped by thousands with the
+/// locale's `thousands_separator` ("10,000", "10 000" with a no-break space).
+pub fn number(lang: &str, n: u64) -> String {
+    let digits = n.to_string();
+    if digits.len() <= 4 {
+        // "1000", not "1,000" or "1 000": both languages leave four digits whole in running text.
+        return digits;
+    }
+    let separator = text(lang, "thousands_separator", &[]);
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * separator.len());
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(&separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +79,13 @@ mod tests {
         assert_eq!(text("kk", "go_back", &[]), "Go back");
         assert_eq!(language_name("ru"), "Русский");
         assert_eq!(language_name("kk"), "KK");
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands_per_language() {
+        assert_eq!(number("en", 10_000), "10,000");
+        assert_eq!(number("ru", 1_234_567), "1\u{a0}234\u{a0}567");
+        assert_eq!(number("en", 9_999), "9999");
+        assert_eq!(number("ru", 7), "7");
     }
 }

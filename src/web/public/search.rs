@@ -179,7 +179,7 @@ pub async fn show(
         i18n::text(l, "search_title_for", &[("q", &q)])
     };
     let count_key = if more { "search_results_more" } else { plural_key(l, total) };
-    let count_text = i18n::text(l, count_key, &[("n", &total.to_string()), ("q", &q)]);
+    let count_text = i18n::text(l, count_key, &[("n", &i18n::number(l, total)), ("q", &q)]);
     let none_text = i18n::text(l, "search_none", &[("q", &q)]);
     let section_options: Vec<SectionOption> = ctx
         .sections
