@@ -230,7 +230,8 @@ fn constrain(doc: &mut Json, languages: &[&str], sections: &[crate::domain::Sect
 
 /// `GET /api/openapi.json`.
 pub async fn openapi(State(state): State<AppState>) -> Response {
-    let mut response = axum::Json(document(&state).await).into_response();
+    let body = super::json_bytes(&document(&state).await);
+    let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
     response
 }

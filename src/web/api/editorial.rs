@@ -330,7 +330,7 @@ pub async fn upload_photo(
         credit: texts.credit,
         url: format!("{}{}", state.site.base_url, view.src),
     };
-    Ok((StatusCode::CREATED, axum::Json(out)).into_response())
+    Ok(super::created(&out))
 }
 
 /// Create a section or rename one (matched by slug); admins only.
@@ -374,7 +374,7 @@ pub async fn save_section(
     state.content_changed();
     let sections = state.store.sections().await?;
     let section = sections.iter().find(|s| s.slug == body.slug).ok_or_else(ApiError::not_found)?;
-    Ok((StatusCode::CREATED, axum::Json(SectionOut::from(section))).into_response())
+    Ok(super::created(&SectionOut::from(section)))
 }
 
 /// Subscribe a URL to events; deliveries are signed per Standard Webhooks with the secret
@@ -430,5 +430,5 @@ pub async fn subscribe(
             .unwrap_or_default(),
         secret,
     };
-    Ok((StatusCode::CREATED, axum::Json(out)).into_response())
+    Ok(super::created(&out))
 }

@@ -159,10 +159,33 @@ pub fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
     text.parse::<i64>().map(Some).map_err(|_| ApiError::field("If-Match", "error_version_format"))
 }
 
+/// A value as JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026`: the
+/// same JSON to any parser, but text a client sent (echoed in an error, or stored in a title)
+/// can never read as markup to a browser or a proxy that sniffs. Those three characters only
+/// ever occur inside JSON strings, so replacing them byte by byte is always valid.
+pub fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    let raw = serde_json::to_vec(value).unwrap_or_default();
+    let mut out = Vec::with_capacity(raw.len());
+    for b in raw {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            _ => out.push(b),
+        }
+    }
+    out
+}
+
+/// A 201 answer with what was created, as [`json_bytes`] writes it.
+pub fn created<T: Serialize>(value: &T) -> Response {
+    (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], json_bytes(value)).into_response()
+}
+
 /// A JSON answer with an ETag (given, or a hash of the body), 304 when the client has it, and
 /// caching rules: shared caches may keep answers to requests without a token for a minute.
 pub fn json<T: Serialize>(request: &HeaderMap, value: &T, etag: Option<String>) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
+    let body = json_bytes(value);
     let etag = etag.unwrap_or_else(|| {
         let mut hasher = DefaultHasher::new();
         body.hash(&mut hasher);
@@ -204,4 +227,19 @@ pub async fn article_response(
         *response.status_mut() = status;
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_json_is_written_as_unicode_escapes() {
+        let value = serde_json::json!({ "field": "<script>alert('x')</script> & co" });
+        let bytes = json_bytes(&value);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'), "{text}");
+        let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back, value, "the same JSON to a parser");
+    }
 }

@@ -80,7 +80,7 @@ impl ApiError {
                 .map(|f| FieldProblem { field: f.field.to_string(), message: f.message(l) })
                 .collect(),
         };
-        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let body = super::json_bytes(&problem);
         let mut response = (self.status, body).into_response();
         let h = response.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
