@@ -4,6 +4,8 @@
 //! a read costs no database write; a crash loses at most those seconds of counts.
 
 use super::AppState;
+use crate::domain::Lang;
+use crate::storage::StoreError;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -19,10 +21,17 @@ const MAX_PENDING: usize = 20_000;
 /// User-Agent fragments of robots, compared in lowercase.
 const ROBOTS: &[&str] = &["bot", "crawl", "spider", "slurp", "preview", "fetch", "monitor", "headless"];
 
-/// Views gathered since the last write, by article path.
+/// How long a language's "most read" list is used before it is counted again, in seconds.
+const MOST_READ_TTL: i64 = 60;
+/// Articles in a "most read" list.
+const MOST_READ: u32 = 5;
+
+/// Views gathered since the last write, by article path; and the "most read" lists last
+/// counted, by language.
 #[derive(Debug, Default)]
 pub struct ViewCounter {
     pending: Mutex<HashMap<String, i64>>,
+    most_read: Mutex<HashMap<String, (i64, Vec<i64>)>>,
 }
 
 impl ViewCounter {
@@ -37,6 +46,26 @@ impl ViewCounter {
 
     fn take(&self) -> HashMap<String, i64> {
         std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The ids of the week's most read articles in `lang`, counted at most once a minute: each
+    /// re-render of a home page shows them (after every publication), and a week's ranking
+    /// does not move in a minute. Whether each is still published is the caller's to check.
+    pub(crate) async fn most_read(&self, state: &AppState, lang: &Lang) -> Result<Vec<i64>, StoreError> {
+        let now = state.clock.now().as_second();
+        {
+            let memo = self.most_read.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((at, ids)) = memo.get(lang.as_str())
+                && (0..MOST_READ_TTL).contains(&(now - at))
+            {
+                return Ok(ids.clone());
+            }
+        }
+        let week_ago = now.div_euclid(86_400) - 7;
+        let ids = state.store.most_read(lang, week_ago, MOST_READ).await?;
+        let mut memo = self.most_read.lock().unwrap_or_else(|e| e.into_inner());
+        memo.insert(lang.as_str().to_string(), (now, ids.clone()));
+        Ok(ids)
     }
 }
 
@@ -100,9 +129,9 @@ pub async fn flush(state: &AppState) {
         let mut parts = path.trim_start_matches('/').split('/');
         let (Some(lang), Some(_), Some(slug)) = (parts.next(), parts.next(), parts.next()) else { continue };
         let Some(lang) = state.site.language(lang) else { continue };
-        match state.store.article_by_slug(lang, slug).await {
-            Ok(Some(article)) => {
-                if let Err(e) = state.store.add_views(article.id, day, views).await {
+        match state.store.article_id_by_slug(lang.as_str(), slug).await {
+            Ok(Some(id)) => {
+                if let Err(e) = state.store.add_views(id, day, views).await {
                     tracing::warn!(error = %e, "cannot record views");
                 }
             }

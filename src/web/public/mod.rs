@@ -111,9 +111,8 @@ impl<'a> PageCtx<'a> {
 
     /// The week's most read articles in this language (views counted by [`crate::web::views`]).
     pub async fn most_read(&self) -> WebResult<Vec<ItemView>> {
-        let week_ago = self.state.clock.now().as_second().div_euclid(86_400) - 7;
-        let ids = self.state.store.most_read(&self.lang, week_ago, 5).await?;
-        let rows = self.state.store.summaries_by_ids(&ids).await?;
+        let ids = self.state.views.most_read(self.state, &self.lang).await?;
+        let rows = self.state.listing.published(self.state, &ids).await?;
         Ok(rows.iter().map(|a| self.item(a)).collect())
     }
 
