@@ -194,9 +194,14 @@ const PUBLISH_DUE: DueStep = DueStep {
     before: Status::Scheduled,
 };
 
+// Run twice a second: it must read the few articles that expire, through the partial index
+// `articles_expiring`. Written `status = 'published'`, SQLite (without statistics) preferred the
+// status index and read every published article each time: 55 ms of a core twice a second at
+// 100,000 articles, on the node's one core beside its readers. `status || ''` is the same test
+// that no index on status can serve, on both databases.
 const UNPUBLISH_EXPIRED: DueStep = DueStep {
     update: "UPDATE articles SET status = 'draft', expires_at = NULL, version = version + 1, updated_at = $1 \
-             WHERE status = 'published' AND expires_at <= $1 AND deleted_at IS NULL RETURNING id",
+             WHERE expires_at <= $1 AND status || '' = 'published' AND deleted_at IS NULL RETURNING id",
     ensure_before: ENSURE_REVISION_BEFORE_EXPIRY,
     note: "unpublished on expiry",
     audit: "article.unpublish",

@@ -104,9 +104,12 @@ impl Store {
     /// Events of published announcements in `lang` that overlap `[from, to)` (UTC seconds),
     /// soonest first, at most `limit`.
     pub async fn events_between(&self, lang: &str, from: i64, to: i64, limit: u32) -> Result<Vec<Event>> {
+        // `CROSS JOIN` keeps SQLite reading the few events in the window first and their articles
+        // by id; with `JOIN` it read every published article of the language (370 ms at 100,000
+        // articles, on every render of a home page). PostgreSQL plans it as the join it is.
         let sql = format!(
-            "SELECT {} FROM events e JOIN articles a ON a.id = e.article_id \
-             WHERE a.lang = $1 AND a.status = 'published' AND a.deleted_at IS NULL \
+            "SELECT {} FROM events e CROSS JOIN articles a \
+             WHERE a.id = e.article_id AND a.lang = $1 AND a.status = 'published' AND a.deleted_at IS NULL \
              AND e.ends_at >= $2 AND e.starts_at < $3 ORDER BY e.starts_at, e.article_id LIMIT $4",
             COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
         );
