@@ -163,6 +163,41 @@ pub struct RawConfig {
     pub server: RawServer,
     pub webhooks: RawWebhooks,
     pub media: RawMedia,
+    pub search: RawSearch,
+}
+
+/// The `[search]` table.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawSearch {
+    /// How often, in hours, a node publishes the search index's snapshot to the shared media
+    /// store for new nodes to start from (with `[media] store = "s3"` only); 0 never does.
+    pub snapshot_hours: Option<u32>,
+}
+
+/// How often the search index's snapshot is published unless `[search] snapshot_hours` says.
+pub const DEFAULT_SNAPSHOT_HOURS: u32 = 6;
+
+impl RawSearch {
+    /// Applies `NEWSDESK_SEARCH_SNAPSHOT_HOURS`.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        if let Some(v) = get("NEWSDESK_SEARCH_SNAPSHOT_HOURS") {
+            let hours = v.trim().parse().map_err(|_| ConfigError::Invalid {
+                key: "NEWSDESK_SEARCH_SNAPSHOT_HOURS",
+                message: format!("'{v}' is not a whole number of hours (0 turns snapshots off)"),
+            })?;
+            self.snapshot_hours = Some(hours);
+        }
+        Ok(())
+    }
+
+    /// How often the snapshot is published; `None` when never.
+    pub fn snapshot_every(&self) -> Option<std::time::Duration> {
+        match self.snapshot_hours.unwrap_or(DEFAULT_SNAPSHOT_HOURS) {
+            0 => None,
+            hours => Some(std::time::Duration::from_secs(u64::from(hours) * 3600)),
+        }
+    }
 }
 
 /// The `[media]` table: where photos live.
@@ -265,6 +300,8 @@ pub struct SiteConfig {
     pub trusted_proxies: TrustedProxies,
     /// Where `/metrics` is served when not at the site's own address.
     pub metrics_address: Option<std::net::SocketAddr>,
+    /// How often the search index's snapshot is published to a shared store (`[search]`).
+    pub search_snapshot_every: Option<std::time::Duration>,
 }
 
 impl SiteConfig {
@@ -374,6 +411,7 @@ impl RawSite {
             webhooks: WebhookSettings::default(),
             trusted_proxies: TrustedProxies::default(),
             metrics_address: None,
+            search_snapshot_every: RawSearch::default().snapshot_every(),
         })
     }
 }
@@ -418,6 +456,9 @@ impl Config {
         server.apply_env(env);
         site.metrics_address = server.metrics_address()?;
         site.trusted_proxies = server.validate()?;
+        let mut search = raw.search;
+        search.apply_env(env)?;
+        site.search_snapshot_every = search.snapshot_every();
         let mut media = raw.media;
         media.apply_env(env);
         let media = media.validate(env)?;

@@ -65,6 +65,10 @@ pub struct Metrics {
     search_documents: Gauge,
     pub scheduler_runs: Counter,
     pub scheduled_published: Counter,
+    /// Snapshots of the search index this node published to the shared store.
+    pub search_snapshots_published: Counter,
+    /// 1 when this node's search index was fetched from a snapshot at start.
+    pub search_snapshot_restored: Counter,
     pool_size: Gauge,
     pool_idle: Gauge,
     pub webhook_deliveries: Family<OutcomeLabels, Counter>,
@@ -152,6 +156,18 @@ impl Metrics {
             "Scheduled articles this node published when they fell due",
             scheduled_published.clone(),
         );
+        let search_snapshots_published = Counter::default();
+        registry.register(
+            "search_snapshots_published",
+            "Snapshots of the search index this node published to the shared store for new nodes",
+            search_snapshots_published.clone(),
+        );
+        let search_snapshot_restored = Counter::default();
+        registry.register(
+            "search_snapshot_restored",
+            "Search indexes this node fetched from a snapshot at start instead of building them",
+            search_snapshot_restored.clone(),
+        );
         let pool_size = Gauge::default();
         registry.register("database_pool_connections", "Open database connections", pool_size.clone());
         let pool_idle = Gauge::default();
@@ -183,6 +199,8 @@ impl Metrics {
             search_documents,
             scheduler_runs,
             scheduled_published,
+            search_snapshots_published,
+            search_snapshot_restored,
             pool_size,
             pool_idle,
             webhook_deliveries,

@@ -74,6 +74,7 @@ pub async fn run(
     let (stop_tx, stop_rx) = watch::channel(false);
     let scheduler = tokio::spawn(scheduler(state.clone(), stop_rx.clone()));
     let follower = tokio::spawn(follow_changes(state.clone(), stop_rx.clone()));
+    let snapshots = tokio::spawn(publish_search_snapshots(state.clone(), stop_rx.clone()));
     let webhooks = tokio::spawn(crate::webhooks::worker::run(state.clone(), stop_rx));
     let state_for_flush = state.clone();
     let result = web::serve(listener, state, async move {
@@ -83,6 +84,7 @@ pub async fn run(
     .await;
     scheduler.abort();
     follower.abort();
+    snapshots.abort();
     // Stopped by `stop_tx` above; it gives its lease up so another node takes over at once.
     let webhooks_abort = webhooks.abort_handle();
     if tokio::time::timeout(Duration::from_secs(2), webhooks).await.is_err() {
@@ -164,6 +166,81 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
             _ = stop.changed() => return,
         }
     }
+}
+
+/// How often a node asks whether the search index's snapshot is due.
+const SNAPSHOT_CHECK: Duration = Duration::from_secs(60);
+/// How long one node may take to publish a snapshot before another may start one.
+const SNAPSHOT_LEASE: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+/// A snapshot this many changes behind the log (a large import) is replaced sooner than its
+/// interval, once it is at least [`SNAPSHOT_SOONEST`] old.
+const SNAPSHOT_BEHIND: i64 = 50_000;
+const SNAPSHOT_SOONEST: jiff::SignedDuration = jiff::SignedDuration::from_mins(15);
+
+/// Publishes the search index's snapshot to the shared media store for new nodes to start from
+/// (`crate::search::snapshot`): when there is none, when the newest is older than `[search]
+/// snapshot_hours` and the index has moved on, or when it lags far behind. One node at a time,
+/// under a lease; nothing at all without a shared (S3) store.
+async fn publish_search_snapshots(state: AppState, mut stop: watch::Receiver<bool>) {
+    let Some(every) = state.site.search_snapshot_every else { return };
+    let data_dir = crate::web::public::media::data_dir(&state);
+    let media = crate::media::settings(&data_dir).store;
+    if !matches!(*media, crate::media::MediaStore::S3(_)) {
+        return;
+    }
+    let every = jiff::SignedDuration::try_from(every).unwrap_or(jiff::SignedDuration::MAX);
+    let holder = crate::storage::leases::holder_id();
+    let work = crate::search::snapshot::sibling(state.search.dir(), "snapshot");
+    loop {
+        let ready = state.search.is_ready();
+        if ready && let Err(e) = snapshot_if_due(&state, &media, &work, every, &holder).await {
+            tracing::warn!(error = %e, "cannot publish the search index's snapshot; will try again");
+        }
+        let wait = if ready { SNAPSHOT_CHECK } else { Duration::from_secs(1) };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn snapshot_if_due(
+    state: &AppState,
+    media: &crate::media::MediaStore,
+    work: &Path,
+    every: jiff::SignedDuration,
+    holder: &str,
+) -> Result<(), SearchError> {
+    use crate::search::snapshot;
+    const LEASE: &str = "search-snapshot";
+    let now = state.clock.now();
+    let latest_change = state.store.latest_change().await?;
+    let due = match snapshot::latest(media).await? {
+        None => latest_change > 0,
+        Some(last) => {
+            let age = now.duration_since(jiff::Timestamp::from_second(last.taken_at).unwrap_or(now));
+            (age >= every && latest_change > last.done)
+                || (age >= SNAPSHOT_SOONEST && latest_change - last.done >= SNAPSHOT_BEHIND)
+        }
+    };
+    if !due || !state.store.take_lease(LEASE, holder, now, now + SNAPSHOT_LEASE).await? {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let published = snapshot::publish(state.search.dir(), work, media, &state.store, now).await;
+    if let Err(e) = state.store.release_lease(LEASE, holder).await {
+        tracing::warn!(error = %e, "cannot release the search snapshot's lease; it expires by itself");
+    }
+    let manifest = published?;
+    crate::metrics::metrics().search_snapshots_published.inc();
+    tracing::info!(
+        files = manifest.files.len(),
+        bytes = manifest.bytes(),
+        change = manifest.done,
+        seconds = started.elapsed().as_secs_f64(),
+        "published a snapshot of the search index for new nodes"
+    );
+    Ok(())
 }
 
 /// How long a node polls alone before it tries again to listen for notifications.

@@ -69,6 +69,8 @@ pub enum Command {
     Reindex(reindex::Opts),
     /// Copy this node's search index, while it serves, for a new node to start from.
     CopyIndex(reindex::CopyOpts),
+    /// Publish this node's search index, while it serves, to the shared (S3) media store; new nodes start from it.
+    SnapshotIndex(reindex::SnapshotOpts),
     /// Photo storage: copy a library kept on disk into S3-compatible object storage.
     Media(media::Opts),
     /// Manage bearer tokens for the JSON API.
@@ -114,6 +116,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(opts) => user::run(&cli.global, opts).await,
         Command::Reindex(opts) => reindex::run(&cli.global, opts).await,
         Command::CopyIndex(opts) => reindex::copy(&cli.global, opts),
+        Command::SnapshotIndex(opts) => reindex::snapshot(&cli.global, opts).await,
         Command::Token(opts) => token::run(&cli.global, opts).await,
         Command::Media(opts) => media::run(&cli.global, opts).await,
         Command::Redirects(opts) => redirects::run(&cli.global, opts).await,

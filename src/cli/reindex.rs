@@ -33,6 +33,37 @@ pub fn copy(global: &Global, opts: CopyOpts) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[derive(Debug, clap::Args)]
+pub struct SnapshotOpts {}
+
+/// Publishes the index of the node whose data directory is `--data` (serving or not) to the
+/// shared media store, as the nodes do by themselves every `[search] snapshot_hours`.
+pub async fn snapshot(global: &Global, _opts: SnapshotOpts) -> anyhow::Result<()> {
+    let (config, store) = super::open(global).await?;
+    let media = crate::media::settings(&config.data_dir).store;
+    anyhow::ensure!(
+        matches!(*media, crate::media::MediaStore::S3(_)),
+        "a snapshot is published to a store the nodes share; set [media] store = \"s3\" (a node with \
+         its photos on its own disk can give its index to another with copy-index)"
+    );
+    let dir = config.data_dir.join("search");
+    let work = crate::search::snapshot::sibling(&dir, "snapshot-cli");
+    let started = std::time::Instant::now();
+    let manifest = crate::search::snapshot::publish(&dir, &work, &media, &store, jiff::Timestamp::now())
+        .await
+        .context("cannot publish the search index's snapshot")?;
+    store.close().await;
+    println!(
+        "published the search index ({} files, {:.1} MiB, up to change {}) as {} in {:.1} s; new nodes start from it",
+        manifest.files.len(),
+        manifest.bytes() as f64 / 1_048_576.0,
+        manifest.done,
+        manifest.dir,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 pub async fn run(global: &Global, _opts: Opts) -> anyhow::Result<()> {
     let (config, store) = super::open(global).await?;
     rebuild(&config, &store).await?;

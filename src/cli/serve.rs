@@ -36,6 +36,7 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
             );
         }
     }
+    seed_search_index(&config.data_dir, &store).await;
     let state = crate::server::state(store.clone(), site, clock, &config.data_dir)?;
     let metrics = match state.site.metrics_address {
         Some(addr) => {
@@ -55,6 +56,40 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
     served.context("the server stopped")?;
     store.close().await;
     Ok(())
+}
+
+/// Fills a new node's empty search index from the snapshot other nodes publish to the shared
+/// media store (`crate::search::snapshot`), so that it is ready in seconds instead of reading
+/// every article. Whatever goes wrong, the node builds its index from the database instead.
+async fn seed_search_index(data_dir: &std::path::Path, store: &crate::storage::Store) {
+    use crate::search::snapshot::{Passed, restore};
+    let media = crate::media::settings(data_dir).store;
+    if !matches!(*media, crate::media::MediaStore::S3(_)) {
+        return;
+    }
+    let started = std::time::Instant::now();
+    match restore(&media, store, &data_dir.join("search")).await {
+        Ok(Ok(restored)) => {
+            crate::metrics::metrics().search_snapshot_restored.inc();
+            tracing::info!(
+                files = restored.files,
+                bytes = restored.bytes,
+                change = restored.done,
+                taken_at = restored.taken_at,
+                seconds = started.elapsed().as_secs_f64(),
+                "fetched the search index from its snapshot in the media store; applying the changes since"
+            );
+        }
+        Ok(Err(Passed::HasIndex | Passed::NoSnapshot)) => {}
+        Ok(Err(Passed::OtherDatabase)) => tracing::info!(
+            "the search index's snapshot in the media store is not of this database (or older than \
+             its change log); building the index from the database"
+        ),
+        Err(e) => tracing::warn!(
+            error = %e,
+            "cannot fetch the search index's snapshot; building the index from the database"
+        ),
+    }
 }
 
 /// The absolute address links use when no `base_url` is set: the one the server listens on

@@ -43,7 +43,7 @@ pub use names::{
 pub use site::{
     DEFAULT_MAX_UPLOAD_MB, MAX_UPLOAD_ENV, Settings, configure, remove, save, set_max_upload, settings,
 };
-pub use store::{Fetched, Listed, MediaStore, S3Config, StoreConfig, StoreSetupError};
+pub use store::{Fetched, Listed, MediaStore, PART_BYTES, S3Config, StoreConfig, StoreSetupError};
 pub use variants::{
     JPEG_QUALITY, Processed, VARIANT_KIND, VARIANT_WIDTHS, Variant, decode, process, process_gated,
     variant_bytes, variant_height, variant_size, variant_widths,

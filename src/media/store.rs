@@ -13,6 +13,9 @@ use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod large;
+pub use large::PART_BYTES;
+
 /// How long a signed request stays valid: long enough for a slow upload to start.
 const SIGNED_FOR: Duration = Duration::from_secs(300);
 /// The longest a request to the bucket may take before it counts as failed.
@@ -114,6 +117,46 @@ impl S3Store {
             s if s.is_success() => Ok(Some(answer)),
             reqwest::StatusCode::NOT_FOUND => Ok(None),
             s => Err(s3_error("cannot read", name, s)),
+        }
+    }
+}
+
+impl S3Store {
+    /// The bucket's objects (those under `prefix` when given), a thousand names per request.
+    async fn list(&self, prefix: Option<&str>) -> std::io::Result<Vec<Listed>> {
+        let bucket = self.bucket.name();
+        let mut listed = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut action = ListObjectsV2::new(&self.bucket, Some(&self.credentials));
+            action.with_max_keys(1000);
+            if let Some(prefix) = prefix {
+                action.with_prefix(prefix);
+            }
+            if let Some(token) = token.take() {
+                action.with_continuation_token(token);
+            }
+            let answer = self
+                .request(reqwest::Method::GET, action.sign(SIGNED_FOR))
+                .send()
+                .await
+                .map_err(|e| s3_error("cannot list", bucket, e))?;
+            let status = answer.status();
+            let text = answer.text().await.map_err(|e| s3_error("cannot list", bucket, e))?;
+            if !status.is_success() {
+                return Err(s3_error("cannot list", bucket, format!("{status} {}", first_line(&text))));
+            }
+            let page = ListObjectsV2::parse_response(&text)
+                .map_err(|e| s3_error("cannot read the listing of", bucket, e))?;
+            listed.extend(page.contents.into_iter().map(|object| Listed {
+                modified: object.last_modified.parse::<jiff::Timestamp>().ok().map(|t| t.as_second()),
+                name: object.key,
+                bytes: object.size,
+            }));
+            match page.next_continuation_token {
+                Some(next) if !next.is_empty() => token = Some(next),
+                _ => return Ok(listed),
+            }
         }
     }
 }
@@ -293,44 +336,7 @@ impl MediaStore {
                 }
                 Ok(listed)
             }
-            MediaStore::S3(s3) => {
-                let bucket = s3.bucket.name();
-                let mut listed = Vec::new();
-                let mut token: Option<String> = None;
-                loop {
-                    let mut action = ListObjectsV2::new(&s3.bucket, Some(&s3.credentials));
-                    action.with_max_keys(1000);
-                    if let Some(token) = token.take() {
-                        action.with_continuation_token(token);
-                    }
-                    let answer = s3
-                        .request(reqwest::Method::GET, action.sign(SIGNED_FOR))
-                        .send()
-                        .await
-                        .map_err(|e| s3_error("cannot list", bucket, e))?;
-                    let status = answer.status();
-                    let text = answer.text().await.map_err(|e| s3_error("cannot list", bucket, e))?;
-                    if !status.is_success() {
-                        return Err(s3_error(
-                            "cannot list",
-                            bucket,
-                            format!("{status} {}", first_line(&text)),
-                        ));
-                    }
-                    let page = ListObjectsV2::parse_response(&text)
-                        .map_err(|e| s3_error("cannot read the listing of", bucket, e))?;
-                    listed.extend(page.contents.into_iter().map(|object| Listed {
-                        modified: object.last_modified.parse::<jiff::Timestamp>().ok().map(|t| t.as_second()),
-                        name: object.key,
-                        bytes: object.size,
-                    }));
-                    match page.next_continuation_token {
-                        Some(next) if !next.is_empty() => token = Some(next),
-                        _ => break,
-                    }
-                }
-                Ok(listed)
-            }
+            MediaStore::S3(s3) => s3.list(None).await,
         }
     }
 

@@ -33,6 +33,7 @@ mod highlight;
 mod query;
 mod schema;
 mod similar;
+pub mod snapshot;
 
 pub use analysis::Analyzer;
 pub use find::COUNT_CAP;

@@ -133,6 +133,16 @@ impl Store {
         Ok(id)
     }
 
+    /// The newest change at or below `up_to` and when it was logged (Unix seconds): a mark by
+    /// which a copy of derived data (the search index's snapshot) recognises the database it
+    /// was made from, since another database will not have the same entry at the same id.
+    pub async fn change_mark(&self, up_to: i64) -> Result<Option<(i64, i64)>> {
+        const SQL: &str = "SELECT id, at FROM changes WHERE id <= $1 ORDER BY id DESC LIMIT 1";
+        let mark: Option<(i64, i64)> =
+            with_pool!(self, p => sqlx::query_as(SQL).bind(up_to).fetch_optional(p).await?);
+        Ok(mark)
+    }
+
     /// Deletes change-log entries older than `before`, always keeping the newest one (the
     /// log's position must survive a quiet month) and those the webhook worker has yet to
     /// read. Returns how many were deleted.

@@ -22,6 +22,7 @@ pub mod editorial;
 pub mod events;
 pub mod feeds;
 pub mod galleries;
+pub mod leases;
 pub mod media;
 pub mod notes;
 pub mod notify;

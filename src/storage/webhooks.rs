@@ -1,7 +1,7 @@
-//! Webhooks in the database: subscriptions, the deliveries made for them, where the dispatcher
-//! stands in the change log, and the lease that lets one node at a time deliver. The rules
-//! (which change is which event, when to retry) live in `crate::webhooks`; this module only
-//! reads and writes rows.
+//! Webhooks in the database: subscriptions, the deliveries made for them and where the
+//! dispatcher stands in the change log (the lease that lets one node at a time deliver is in
+//! `super::leases`). The rules (which change is which event, when to retry) live in
+//! `crate::webhooks`; this module only reads and writes rows.
 
 use super::{BeginWrite, Result, Store, StoreError, with_pool};
 use jiff::Timestamp;
@@ -289,32 +289,6 @@ impl Store {
         let rows: Vec<DeliveryLog> = with_pool!(self, p => sqlx::query_as(SQL)
             .bind(subscription_id).bind(i64::from(limit)).fetch_all(p).await?);
         Ok(rows)
-    }
-
-    /// Takes or renews the lease `name` for `holder` until `until`; true when it is ours now.
-    /// One statement either way, so two nodes asking at once cannot both get it: the row is
-    /// written only if it is absent, already ours, or expired at `now`.
-    pub async fn take_lease(
-        &self,
-        name: &str,
-        holder: &str,
-        now: Timestamp,
-        until: Timestamp,
-    ) -> Result<bool> {
-        const SQL: &str = "INSERT INTO leases (name, holder, until) VALUES ($1, $2, $3) \
-             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until \
-             WHERE leases.holder = excluded.holder OR leases.until <= $4";
-        let n = with_pool!(self, p => sqlx::query(SQL)
-            .bind(name).bind(holder).bind(until.as_second()).bind(now.as_second())
-            .execute(p).await?.rows_affected());
-        Ok(n == 1)
-    }
-
-    /// Gives the lease up (a node that stops), so another node need not wait for it to expire.
-    pub async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
-        const SQL: &str = "UPDATE leases SET until = 0 WHERE name = $1 AND holder = $2";
-        with_pool!(self, p => sqlx::query(SQL).bind(name).bind(holder).execute(p).await.map(|_| ())?);
-        Ok(())
     }
 
     /// Where the follower `name` stands in the change log (0 when it has never run).

@@ -63,7 +63,13 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             return;
         }
     };
-    let mut worker = Worker { state, holder: holder_id(), client, lease_until: None, cursor: None };
+    let mut worker = Worker {
+        state,
+        holder: crate::storage::leases::holder_id(),
+        client,
+        lease_until: None,
+        cursor: None,
+    };
     let mut outage = crate::outage::Outage::new("webhook deliveries");
     loop {
         let busy = match worker.round().await {
@@ -108,14 +114,6 @@ pub fn client(allow_private: bool) -> reqwest::Result<reqwest::Client> {
         .pool_idle_timeout(Duration::from_secs(30))
         .user_agent(concat!("Newsdesk-Webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
-}
-
-/// A name for this node in the lease table: unique per process.
-fn holder_id() -> String {
-    let mut bytes = [0u8; 8];
-    let _ = getrandom::fill(&mut bytes);
-    let random: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{random}", std::process::id())
 }
 
 struct Worker {

@@ -409,3 +409,118 @@ async fn media_sweep_cleans_a_nodes_disk_of_orphans_and_unfinished_writes() {
     let (_node, base) = start_node(&data, &db.url, &[]).await;
     assert_eq!(reqwest::get(format!("{base}{}", path_of(&url))).await.unwrap().status(), 200);
 }
+
+/// Publishes an English article through the API of the node at `base`.
+async fn publish(base: &str, token: &str, title: &str) {
+    let client = reqwest::Client::new();
+    let sections: serde_json::Value =
+        client.get(format!("{base}/api/v1/sections")).send().await.unwrap().json().await.unwrap();
+    let section = sections[0]["slug"].as_str().expect("a section").to_string();
+    let r = client
+        .post(format!("{base}/api/v1/articles"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"lang": "en", "title": title, "section": section,
+            "body_html": format!("<p>{title}.</p>"), "status": "published"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+}
+
+/// How many English articles a search for `word` finds on the node at `base`.
+async fn found(base: &str, word: &str) -> u64 {
+    let r = reqwest::get(format!("{base}/api/v1/search?lang=en&q={word}")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let json: serde_json::Value = r.json().await.unwrap();
+    json["total"].as_u64().unwrap_or_else(|| panic!("{json}"))
+}
+
+/// The value of a counter in the node's `/metrics`.
+async fn counter(base: &str, name: &str) -> f64 {
+    let text = reqwest::get(format!("{base}/metrics")).await.unwrap().text().await.unwrap();
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix(&format!("{name} ")).or_else(|| l.strip_prefix(&format!("{name}_total ")))
+        })
+        .map(|v| v.trim().parse().unwrap())
+        .unwrap_or_else(|| panic!("no {name} in /metrics"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_node_starts_from_the_search_snapshot_in_the_bucket() {
+    let Some(db) = TestDb::new(Backend::Postgres).await else { return };
+    let Some(garage) = Garage::start().await else { return };
+    let env = garage.env();
+    let a_dir = tempfile::tempdir().unwrap();
+    let (_a, a) = start_node(a_dir.path(), &db.url, &env).await;
+    let token = token(a_dir.path(), &db.url);
+    publish(&a, &token, "Quarterly zanzibarite review").await;
+    // A node publishes a snapshot by itself when the bucket has none.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while counter(&a, "newsdesk_search_snapshots_published").await < 1.0 {
+        assert!(Instant::now() < deadline, "node A never published a snapshot of its search index");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // One taken on demand, while the node serves, holds the article published before it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while found(&a, "zanzibarite").await < 1 {
+        assert!(Instant::now() < deadline, "node A never found its own article");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let out = newsdesk(a_dir.path(), &db.url, &env).arg("snapshot-index").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("published the search index"), "{said}");
+    // Published after the snapshot: the new node has it from the change log.
+    publish(&a, &token, "Late obsidianite briefing").await;
+
+    let b_dir = tempfile::tempdir().unwrap();
+    let (_b, b) = start_node(b_dir.path(), &db.url, &env).await;
+    assert_eq!(counter(&b, "newsdesk_search_snapshot_restored").await, 1.0, "node B fetched the snapshot");
+    assert_eq!(found(&b, "zanzibarite").await, 1, "from the snapshot");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while found(&b, "obsidianite").await < 1 {
+        assert!(Instant::now() < deadline, "node B never applied the change published after the snapshot");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(b_dir.path().join("search").join("meta.json").exists());
+    assert!(!b_dir.path().join("search.incoming").exists(), "the fetch's folder is gone");
+
+    // A node of another site on the same bucket passes the snapshot over and builds its own.
+    let Some(other_db) = TestDb::new(Backend::Postgres).await else { return };
+    let c_dir = tempfile::tempdir().unwrap();
+    let (_c, c) = start_node(c_dir.path(), &other_db.url, &env).await;
+    assert_eq!(counter(&c, "newsdesk_search_snapshot_restored").await, 0.0);
+    assert_eq!(found(&c, "zanzibarite").await, 0, "nothing of the other site");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_larger_than_a_part_go_to_the_bucket_in_parts_and_come_back_whole() {
+    use newsdesk::media::{MediaStore, PART_BYTES, S3Config, StoreConfig};
+    let Some(garage) = Garage::start().await else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let config = StoreConfig::S3(S3Config {
+        endpoint: garage.endpoint.clone(),
+        bucket: garage.bucket.clone(),
+        region: "garage".into(),
+        access_key: garage.key.clone(),
+        secret_key: garage.secret.clone(),
+        public_url: None,
+    });
+    let store = MediaStore::new(tmp.path(), &config).unwrap();
+    // Two full parts and a short third one, of bytes that differ from part to part.
+    let big: Vec<u8> = (0..2 * PART_BYTES + 12_345).map(|i| (i / 4093 % 251) as u8).collect();
+    let source = tmp.path().join("big.bin");
+    std::fs::write(&source, &big).unwrap();
+    assert_eq!(store.put_file("_search/test/big.bin", &source).await.unwrap(), big.len() as u64);
+    let small = tmp.path().join("small.bin");
+    std::fs::write(&small, b"meta").unwrap();
+    store.put_file("_search/test/meta.json", &small).await.unwrap();
+    let listed = store.list_under("_search/test/").await.unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(listed.iter().any(|l| l.name == "_search/test/big.bin" && l.bytes == big.len() as u64));
+    let back = tmp.path().join("back.bin");
+    assert_eq!(store.get_file("_search/test/big.bin", &back).await.unwrap(), Some(big.len() as u64));
+    assert!(std::fs::read(&back).unwrap() == big, "the same bytes, in order");
+    assert_eq!(store.get_file("_search/test/none.bin", &back).await.unwrap(), None);
+}
