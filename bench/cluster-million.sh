@@ -16,7 +16,9 @@
 #     database (`newsdesk import`, JSON Lines): wall time and peak memory (target < 10 min);
 #   - the first node on the migrated database with an empty data directory: time to /healthz
 #     (cold start, < 1 s) and to /readyz (a new node ready, < 60 s), once building its search
-#     index from the database and once seeded with `newsdesk copy-index` of a serving node;
+#     index from the database, once from the snapshot of the index that node 1 publishes to
+#     the shared S3 bucket (a Garage server started here: the photos' store, as a cluster has
+#     it), and once seeded with `newsdesk copy-index` of a serving node;
 #   - a node restarted with its data directory: time to /healthz and to /readyz;
 #   - 100 publications through node 1's API, on node 2's and 3's pages (< 100 ms p99);
 #   - search, 300 distinct queries on one node (p99 < 10 ms);
@@ -50,6 +52,8 @@ need haproxy haproxy
 need curl curl
 need taskset util-linux
 [ -x /usr/bin/time ] || need /usr/bin/time time
+GARAGE="$(command -v garage || echo "${HOME:-/root}/.cargo/bin/garage")"
+[ -x "$GARAGE" ] || { echo "garage is missing: cargo install garage --locked --version 2.5.0 --no-default-features --features bundled-libs,lmdb (as .ci/run does)"; exit 1; }
 
 BIN="${NEWSDESK_BIN:-}"
 if [ -z "$BIN" ]; then
@@ -124,6 +128,34 @@ if [ "${BENCH_SKIP_CLUSTER:-0}" = 1 ]; then
   exit 0
 fi
 
+# The nodes' shared S3 bucket: a single-node Garage, as the tests start it.
+hex() { python3 -c "import secrets; print(secrets.token_hex($1))"; }
+S3_PORT=18195
+mkdir -p "$WORK/garage"
+cat > "$WORK/garage/garage.toml" <<TOML
+metadata_dir = "$WORK/garage/meta"
+data_dir = "$WORK/garage/data"
+db_engine = "lmdb"
+replication_factor = 1
+rpc_bind_addr = "127.0.0.1:0"
+rpc_public_addr = "127.0.0.1:0"
+rpc_secret = "$(hex 32)"
+[s3_api]
+s3_region = "garage"
+api_bind_addr = "127.0.0.1:$S3_PORT"
+TOML
+export AWS_ACCESS_KEY_ID="GK$(hex 12)" AWS_SECRET_ACCESS_KEY="$(hex 32)"
+GARAGE_DEFAULT_ACCESS_KEY="$AWS_ACCESS_KEY_ID" GARAGE_DEFAULT_SECRET_KEY="$AWS_SECRET_ACCESS_KEY" \
+  GARAGE_DEFAULT_BUCKET=newsdesk-media RUST_LOG=warn \
+  "$GARAGE" -c "$WORK/garage/garage.toml" server --single-node --default-bucket 2>"$WORK/garage.log" >/dev/null &
+OTHER_PIDS+=($!)
+for _ in $(seq 1 300); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/")" = 403 ] && break
+  sleep 0.1
+done
+export NEWSDESK_MEDIA_STORE=s3 NEWSDESK_MEDIA_S3_ENDPOINT="http://127.0.0.1:$S3_PORT" \
+  NEWSDESK_MEDIA_S3_BUCKET=newsdesk-media NEWSDESK_MEDIA_S3_REGION=garage
+
 start_node() { # start_node INDEX [CPU]
   local i=$1 cpu=${2:-}
   local pin=()
@@ -150,27 +182,43 @@ start_timed() { # start_timed INDEX: sets H and R, ms from the process start to 
 }
 
 log "node 1, new, empty data directory: builds its search index from the database..."
-start_timed 0; NEW_H=$H; NEW_R=$R
+# (No snapshot from this first start: it is stopped as soon as it is ready; the restart below
+# publishes it.)
+NEWSDESK_SEARCH_SNAPSHOT_HOURS=0 start_timed 0; NEW_H=$H; NEW_R=$R
 log "  healthz $NEW_H ms, readyz $NEW_R ms"
 INDEX_MIB=$(du -sm "$WORK/n0/search" 2>/dev/null | cut -f1 || echo "?")
 stop_node 0
 
 log "node 1 restarted with its data directory..."
-start_timed 0; RE_H=$H; RE_R=$R
+NEWSDESK_LOG="warn,newsdesk::server=info" start_timed 0; RE_H=$H; RE_R=$R
 log "  healthz $RE_H ms, readyz $RE_R ms"
 
-# New nodes seeded with `newsdesk copy-index`, taken from node 1 while it serves; they catch
-# up from the change log instead of indexing every article.
-mkdir -p "$WORK/n1" "$WORK/n2"
+# Node 1 publishes its index's snapshot to the bucket by itself (the bucket has none yet).
 t0=$(now_ms)
-"$BIN" --data "$WORK/n0" copy-index --out "$WORK/n1/search" >/dev/null
-COPY_MS=$(( $(now_ms) - t0 ))
-log "node 2, new, seeded with a copy of serving node 1's search index (copied in $COPY_MS ms)..."
-start_timed 1; SEED_H=$H; SEED_R=$R
-log "  healthz $SEED_H ms, readyz $SEED_R ms"
+for _ in $(seq 1 6000); do
+  curl -s "http://127.0.0.1:${PORTS[0]}/metrics" | grep -q '^newsdesk_search_snapshots_published_total [1-9]' && break
+  sleep 0.1
+done
+SNAP_MS=$(( $(now_ms) - t0 ))
+SNAP_LINE=$(grep "published a snapshot of the search index" "$WORK/n0.log" | tail -n 1 || true)
+SNAP_S=$(echo "$SNAP_LINE" | grep -o 'seconds=[0-9.]*' | cut -d= -f2)
+log "  node 1 published its snapshot: ${SNAP_S:-?} s (${SNAP_MS} ms after its restart)"
+
+log "node 2, new, empty data directory, fetches the snapshot from the bucket..."
+NEWSDESK_LOG="warn,newsdesk::cli=info" start_timed 1; SNAPR_H=$H; SNAPR_R=$R
+grep -q "fetched the search index from its snapshot" "$WORK/n1.log" || { echo "node 2 did not use the snapshot:"; tail -n 20 "$WORK/n1.log"; exit 1; }
+FETCH_S=$(grep "fetched the search index from its snapshot" "$WORK/n1.log" | grep -o 'seconds=[0-9.]*' | cut -d= -f2)
+log "  healthz $SNAPR_H ms (fetched in ${FETCH_S:-?} s), readyz $SNAPR_R ms"
+
+# A new node seeded with `newsdesk copy-index`, taken from node 1 while it serves (without a
+# shared bucket); it catches up from the change log instead of indexing every article.
+mkdir -p "$WORK/n2"
+t0=$(now_ms)
 "$BIN" --data "$WORK/n0" copy-index --out "$WORK/n2/search" >/dev/null
-start_node 2
-[ "$(wait_for 2 /readyz 1800)" = timeout ] && { echo "node 3 not ready"; exit 1; }
+COPY_MS=$(( $(now_ms) - t0 ))
+log "node 3, new, seeded with a copy of serving node 1's search index (copied in $COPY_MS ms)..."
+start_timed 2; SEED_H=$H; SEED_R=$R
+log "  healthz $SEED_H ms, readyz $SEED_R ms"
 
 cat > "$WORK/haproxy.cfg" <<CFG
 global
@@ -266,6 +314,8 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}' if $2 else 'n/a')"; }
   echo "| importing the export into an empty database, peak memory | $IMPORT_V | < 600 s |"
   echo "| new node, empty data directory: process start to /healthz 200 | $NEW_H ms | cold start < 1 s |"
   echo "| new node, empty data directory: to /readyz 200 (search index built from the database) | $NEW_R ms | < 60 s |"
+  echo "| publishing that node's index snapshot to the S3 bucket (Garage on this machine) | ${SNAP_S:-?} s | |"
+  echo "| new node, empty data directory, snapshot fetched from the bucket: to /healthz (fetch included: ${FETCH_S:-?} s), to /readyz | $SNAPR_H ms, $SNAPR_R ms | < 60 s |"
   echo "| copying a serving node's search index (newsdesk copy-index, same file system) | $COPY_MS ms | |"
   echo "| new node seeded with that copy: to /healthz, to /readyz | $SEED_H ms, $SEED_R ms | < 60 s |"
   echo "| node restarted with its data directory: to /healthz, to /readyz | $RE_H ms, $RE_R ms | cold start < 1 s |"

@@ -84,11 +84,12 @@ pub async fn run(
     .await;
     scheduler.abort();
     follower.abort();
-    snapshots.abort();
-    // Stopped by `stop_tx` above; it gives its lease up so another node takes over at once.
-    let webhooks_abort = webhooks.abort_handle();
-    if tokio::time::timeout(Duration::from_secs(2), webhooks).await.is_err() {
-        webhooks_abort.abort();
+    // Stopped by `stop_tx` above; they give their leases up so another node takes over at once.
+    for task in [webhooks, snapshots] {
+        let abort = task.abort_handle();
+        if tokio::time::timeout(Duration::from_secs(2), task).await.is_err() {
+            abort.abort();
+        }
     }
     // Keep the last few seconds of view counts.
     crate::web::views::flush(&state_for_flush).await;
@@ -170,8 +171,10 @@ async fn follow_changes(state: AppState, mut stop: watch::Receiver<bool>) {
 
 /// How often a node asks whether the search index's snapshot is due.
 const SNAPSHOT_CHECK: Duration = Duration::from_secs(60);
-/// How long one node may take to publish a snapshot before another may start one.
-const SNAPSHOT_LEASE: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+/// How long the node publishing a snapshot holds it for others, renewed every
+/// [`SNAPSHOT_RENEW`] while it sends.
+const SNAPSHOT_LEASE: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
+const SNAPSHOT_RENEW: Duration = Duration::from_secs(60);
 /// A snapshot this many changes behind the log (a large import) is replaced sooner than its
 /// interval, once it is at least [`SNAPSHOT_SOONEST`] old.
 const SNAPSHOT_BEHIND: i64 = 50_000;
@@ -191,9 +194,9 @@ async fn publish_search_snapshots(state: AppState, mut stop: watch::Receiver<boo
     let every = jiff::SignedDuration::try_from(every).unwrap_or(jiff::SignedDuration::MAX);
     let holder = crate::storage::leases::holder_id();
     let work = crate::search::snapshot::sibling(state.search.dir(), "snapshot");
-    loop {
+    while !*stop.borrow() {
         let ready = state.search.is_ready();
-        if ready && let Err(e) = snapshot_if_due(&state, &media, &work, every, &holder).await {
+        if ready && let Err(e) = snapshot_if_due(&state, &media, &work, every, &holder, &mut stop).await {
             tracing::warn!(error = %e, "cannot publish the search index's snapshot; will try again");
         }
         let wait = if ready { SNAPSHOT_CHECK } else { Duration::from_secs(1) };
@@ -210,6 +213,7 @@ async fn snapshot_if_due(
     work: &Path,
     every: jiff::SignedDuration,
     holder: &str,
+    stop: &mut watch::Receiver<bool>,
 ) -> Result<(), SearchError> {
     use crate::search::snapshot;
     const LEASE: &str = "search-snapshot";
@@ -227,10 +231,29 @@ async fn snapshot_if_due(
         return Ok(());
     }
     let started = std::time::Instant::now();
-    let published = snapshot::publish(state.search.dir(), work, media, &state.store, now).await;
+    let publishing = snapshot::publish(state.search.dir(), work, media, &state.store, now);
+    tokio::pin!(publishing);
+    // The lease is short and renewed while the snapshot is sent, so that a node that dies
+    // half-way holds up the others for minutes, not hours; a node told to stop gives it up.
+    let mut renew = tokio::time::interval(SNAPSHOT_RENEW);
+    renew.tick().await;
+    let published = loop {
+        tokio::select! {
+            done = &mut publishing => break Some(done),
+            _ = renew.tick() => {
+                let now = state.clock.now();
+                if !state.store.take_lease(LEASE, holder, now, now + SNAPSHOT_LEASE).await? {
+                    tracing::warn!("another node took the search snapshot's lease; this node stops sending its own");
+                    break None;
+                }
+            }
+            _ = stop.changed() => break None,
+        }
+    };
     if let Err(e) = state.store.release_lease(LEASE, holder).await {
         tracing::warn!(error = %e, "cannot release the search snapshot's lease; it expires by itself");
     }
+    let Some(published) = published else { return Ok(()) };
     let manifest = published?;
     crate::metrics::metrics().search_snapshots_published.inc();
     tracing::info!(
