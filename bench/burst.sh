@@ -17,7 +17,9 @@
 # Environment: BENCH_DURATION (wrk duration per URL, default 20s), BENCH_CONNECTIONS (32),
 # BURST_TOKENS (editor API tokens, default 4: the first publishes, the others each save a draft
 # of their own, as several editors would; 1 runs everything through one token, which the
-# per-token limit allows since 791dfa0), BURST_RETRIES (measurements made again at most when
+# per-token limit allows since 791dfa0), BURST_ROUNDS (rounds of the four measurements, quiet and
+# burst alternating so that neither phase always runs first; default 3, medians reported),
+# BURST_RETRIES (measurements made again at most when
 # other processes disturbed them, default 6), BURST_QUIET_WAIT (seconds to
 # wait at most for other processes to leave the machine quiet before each phase, default 900),
 # NEWSDESK_BIN (a release binary already built: no build), CARGO_TARGET_DIR (as cargo).
@@ -27,6 +29,7 @@ ARTICLES="${1:-100000}"
 DURATION="${BENCH_DURATION:-20s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 TOKENS="${BURST_TOKENS:-4}"
+ROUNDS="${BURST_ROUNDS:-3}"
 PORT=18083
 WORK="$(mktemp -d /tmp/newsdesk-burst.XXXXXX)"
 OUT=bench/results/burst-latest.md
@@ -168,15 +171,15 @@ run_wrk() { # run_wrk URL -> "rps p50 p99 non2xx errors"
 WARMUP=3
 RETRIES="${BURST_RETRIES:-6}"
 : > "$WORK/results.txt"
-measure() { # measure quiet|burst NAME PATH
-  local phase=$1 name=$2 path=$3 attempt r c other limit
+measure() { # measure quiet|burst NAME PATH ROUND
+  local phase=$1 name=$2 path=$3 round=$4 attempt r c other limit
   for attempt in $(seq 1 "$RETRIES"); do
     wait_quiet
     cpu snap unit
     local t0; t0=$(date +%s%N)
     if [ "$phase" = burst ]; then
       $LOAD_CPU python3 bench/burst_writer.py --base "$BASE" --section "$SECTION" --tokens "$TOKEN_LIST" \
-        --duration "$((WARMUP + DUR_S + 1))" --out "$WORK/writer-$name.json" 2> "$WORK/writer-$name.log" &
+        --duration "$((WARMUP + DUR_S + 1))" --out "$WORK/writer-$name-$round.json" 2> "$WORK/writer-$name.log" &
       WRITER_PID=$!
       sleep "$WARMUP"
       kill -0 "$WRITER_PID" 2>/dev/null || { echo "the writer stopped early:"; cat "$WORK/writer-$name.log"; exit 1; }
@@ -185,32 +188,33 @@ measure() { # measure quiet|burst NAME PATH
     if [ "$phase" = burst ]; then
       local rc=0; wait "$WRITER_PID" || rc=$?
       WRITER_PID=""
-      if [ "$rc" != 0 ] || [ ! -s "$WORK/writer-$name.json" ]; then
+      if [ "$rc" != 0 ] || [ ! -s "$WORK/writer-$name-$round.json" ]; then
         echo "the writer failed (exit $rc):"; cat "$WORK/writer-$name.log"; exit 1
       fi
     fi
     c=$(cpu delta unit)
     other=${c%% *}
     limit=$(python3 -c "print(0.1 * ($(date +%s%N) - $t0) / 1e9)")
-    echo "  $phase $name (attempt $attempt): $r; CPU s: others $other, server ${c##* }"
+    echo "  round $round, $phase $name (attempt $attempt): $r; CPU s: others $other, server ${c##* }"
     if python3 -c "import sys; sys.exit(0 if $other <= $limit else 1)"; then break; fi
     echo "  other processes used ${other} s of CPU (over ${limit%.*}.x s): measuring again"
   done
-  echo "$phase $name $attempt $r $c" >> "$WORK/results.txt"
+  echo "$phase $name $round $attempt $r $c" >> "$WORK/results.txt"
 }
 
-echo "quiet: home, article ($DURATION each)..."
-measure quiet home /en/
-measure quiet article "$ARTICLE"
-echo "burst: home, article ($DURATION each, the writer from ${WARMUP}s before)..."
-measure burst home /en/
-measure burst article "$ARTICLE"
+echo "$ROUNDS rounds of: home quiet, home under the burst, article quiet, article under the burst ($DURATION each, the writer from ${WARMUP}s before)..."
+for round in $(seq 1 "$ROUNDS"); do
+  measure quiet home /en/ "$round"
+  measure burst home /en/ "$round"
+  measure quiet article "$ARTICLE" "$round"
+  measure burst article "$ARTICLE" "$round"
+done
 
 RSS_KB=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
 if grep -qiE "error|panic" "$WORK/server.log"; then
   echo "server log has errors:"; grep -iE "error|panic" "$WORK/server.log" | tail -20
 fi
-python3 - "$WORK"/writer-home.json "$WORK"/writer-article.json > bench/results/burst-writer-latest.json <<'PY'
+python3 - "$WORK"/writer-*.json > bench/results/burst-writer-latest.json <<'PY'
 import json, sys
 print(json.dumps({f.rsplit("/", 1)[1]: json.load(open(f)) for f in sys.argv[1:]}, indent=1))
 PY
@@ -221,12 +225,18 @@ SOURCE="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src migrations t
 python3 - "$WORK" <<PY | tee "$OUT"
 import json, statistics, sys
 work = sys.argv[1]
-res = {}
+import glob
+runs = []
 for line in open(f"{work}/results.txt"):
-    phase, name, attempt, *v = line.split()
-    res[phase, name] = {"attempt": int(attempt), "rps": float(v[0]), "p50": float(v[1]), "p99": float(v[2]),
-                        "non2xx": int(v[3]), "errors": int(v[4]), "other": float(v[5]), "server": float(v[6])}
-ws = [json.load(open(f"{work}/writer-{n}.json")) for n in ("home", "article")]
+    phase, name, rnd, attempt, *v = line.split()
+    runs.append({"phase": phase, "name": name, "round": int(rnd), "attempt": int(attempt), "rps": float(v[0]),
+                 "p50": float(v[1]), "p99": float(v[2]), "non2xx": int(v[3]), "errors": int(v[4]),
+                 "other": float(v[5]), "server": float(v[6])})
+def med(phase, name, key):
+    return statistics.median(r[key] for r in runs if r["phase"] == phase and r["name"] == name)
+def total(phase, name, key):
+    return sum(r[key] for r in runs if r["phase"] == phase and r["name"] == name)
+ws = [json.load(open(f)) for f in sorted(glob.glob(f"{work}/writer-*.json"))]
 def summary(values):
     v = sorted(values)
     if not v:
@@ -248,15 +258,29 @@ print("Machine: $MACHINE; server on core 0, wrk and the writer on core 1; $CONNE
 print("Command: \`bench/burst.sh $ARTICLES\`. Corpus: $ARTICLES articles. Source: $SOURCE.")
 print("Article page: \`$ARTICLE\`; section list: \`/en/$SECTION\`.")
 print()
+print(f"Medians of {len(runs) // 4} rounds (each round: home quiet, home under the burst, article quiet, article under the burst):")
+print()
 print("| page | quiet req/s | burst req/s | burst/quiet | quiet p50 ms | burst p50 ms | quiet p99 ms | burst p99 ms | non-2xx, socket errors (quiet; burst) |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 ok_ratio = ok_p99 = True
 for name in ("home", "article"):
-    q, b = res["quiet", name], res["burst", name]
+    q = {k: med("quiet", name, k) for k in ("rps", "p50", "p99")}
+    b = {k: med("burst", name, k) for k in ("rps", "p50", "p99")}
     r = b["rps"] / q["rps"] if q["rps"] else 0
     ok_ratio &= r >= 0.9
     ok_p99 &= q["p99"] < 2 and b["p99"] < 2
-    print(f"| {name} | {q['rps']:.0f} | {b['rps']:.0f} | {r:.3f} | {q['p50']:.3f} | {b['p50']:.3f} | {q['p99']:.3f} | {b['p99']:.3f} | {q['non2xx']}, {q['errors']}; {b['non2xx']}, {b['errors']} |")
+    bad = f"{total('quiet', name, 'non2xx')}, {total('quiet', name, 'errors')}; {total('burst', name, 'non2xx')}, {total('burst', name, 'errors')}"
+    print(f"| {name} | {q['rps']:.0f} | {b['rps']:.0f} | {r:.3f} | {q['p50']:.3f} | {b['p50']:.3f} | {q['p99']:.3f} | {b['p99']:.3f} | {bad} |")
+print()
+print("Each round:")
+print()
+print("| round | page | quiet req/s | burst req/s | burst/quiet | quiet p99 ms | burst p99 ms |")
+print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+for rnd in sorted({r["round"] for r in runs}):
+    for name in ("home", "article"):
+        q = next(r for r in runs if r["round"] == rnd and r["name"] == name and r["phase"] == "quiet")
+        b = next(r for r in runs if r["round"] == rnd and r["name"] == name and r["phase"] == "burst")
+        print(f"| {rnd} | {name} | {q['rps']:.0f} | {b['rps']:.0f} | {b['rps'] / q['rps']:.3f} | {q['p99']:.3f} | {b['p99']:.3f} |")
 print()
 print("CPU seconds during each measurement (wrk $DURATION, plus ${WARMUP} s before and about 1 s after under the burst), "
       "and how many attempts it took (a measurement is made again when other processes on the machine used over a tenth of a core):")
@@ -264,17 +288,18 @@ print()
 print("| measurement | server CPU s | other processes CPU s | attempts |")
 print("| --- | ---: | ---: | ---: |")
 disturbed = []
-for (phase, name), v in res.items():
-    print(f"| {phase} {name} | {v['server']:.2f} | {v['other']:.2f} | {v['attempt']} |")
+for v in runs:
+    phase, name = v["phase"], v["name"]
+    print(f"| round {v['round']}, {phase} {name} | {v['server']:.2f} | {v['other']:.2f} | {v['attempt']} |")
     if v["other"] > 0.1 * ($DUR_S + ($WARMUP + 1 if phase == "burst" else 0)):
-        disturbed.append(f"{phase} {name}")
+        disturbed.append(f"round {v['round']} {phase} {name}")
 if disturbed:
     print()
     print(f"**Disturbed:** other processes used over a tenth of a core during {', '.join(disturbed)} on every attempt "
           "(the machine was shared); those figures measure the server competing for core 0, not the server alone.")
 print()
 print(f"Writer: {pubs} publications ({pubs / secs:.2f}/s) and {saves} draft saves ({saves / secs:.2f}/s) in {secs:.1f} s "
-      f"(two runs, one per page measured), {ws[0]['tokens']} editor tokens (one publishes, {ws[0]['drafts']} save a draft each); "
+      f"({len(ws)} runs, one per burst measured), {ws[0]['tokens']} editor tokens (one publishes, {ws[0]['drafts']} save a draft each); "
       f"API answers: {', '.join(f'{k}: {n}' for k, n in sorted(statuses.items()))}; "
       f"unexpected answers: {json.dumps(errors) if errors else 'none'}. "
       f"It polled pages {polls} times for visibility (every 2 ms until found, one connection per page kind): that load is on the server too.")

@@ -201,13 +201,13 @@ for _ in $(seq 1 6000); do
 done
 SNAP_MS=$(( $(now_ms) - t0 ))
 SNAP_LINE=$(grep "published a snapshot of the search index" "$WORK/n0.log" | tail -n 1 || true)
-SNAP_S=$(echo "$SNAP_LINE" | grep -o 'seconds=[0-9.]*' | cut -d= -f2)
+SNAP_S=$(echo "$SNAP_LINE" | grep -o 'seconds=[0-9.]*' | cut -d= -f2 | xargs -r printf '%.1f')
 log "  node 1 published its snapshot: ${SNAP_S:-?} s (${SNAP_MS} ms after its restart)"
 
 log "node 2, new, empty data directory, fetches the snapshot from the bucket..."
 NEWSDESK_LOG="warn,newsdesk::cli=info" start_timed 1; SNAPR_H=$H; SNAPR_R=$R
 grep -q "fetched the search index from its snapshot" "$WORK/n1.log" || { echo "node 2 did not use the snapshot:"; tail -n 20 "$WORK/n1.log"; exit 1; }
-FETCH_S=$(grep "fetched the search index from its snapshot" "$WORK/n1.log" | grep -o 'seconds=[0-9.]*' | cut -d= -f2)
+FETCH_S=$(grep "fetched the search index from its snapshot" "$WORK/n1.log" | grep -o 'seconds=[0-9.]*' | cut -d= -f2 | xargs -r printf '%.1f')
 log "  healthz $SNAPR_H ms (fetched in ${FETCH_S:-?} s), readyz $SNAPR_R ms"
 
 # A new node seeded with `newsdesk copy-index`, taken from node 1 while it serves (without a
@@ -305,7 +305,7 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}' if $2 else 'n/a')"; }
   echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $(psql "$ADMIN_URL" -qAtc 'show server_version' | cut -d' ' -f1) on the same machine."
-  echo "Command: \`bench/cluster-million.sh $ARTICLES\`. Corpus: $ARTICLES articles (both languages, ten years), $INDEX_MIB MiB of search index per node. Article page: $PAGE_BYTES bytes, home page: $HOME_BYTES bytes."
+  echo "Command: \`$([ -n "${BENCH_DB:-}" ] && echo "BENCH_DB=$BENCH_DB ")$([ "${BENCH_SKIP_IMPORT:-0}" = 1 ] && echo "BENCH_SKIP_IMPORT=1 ")bench/cluster-million.sh $ARTICLES\`. Corpus: $ARTICLES articles (both languages, ten years), $INDEX_MIB MiB of search index per node. Article page: $PAGE_BYTES bytes, home page: $HOME_BYTES bytes."
   echo
   echo "| measure | value | target |"
   echo "| --- | ---: | --- |"

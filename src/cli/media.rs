@@ -62,7 +62,8 @@ async fn run_sweep(global: &Global, opts: SweepOpts) -> anyhow::Result<()> {
         photos: photos.into_iter().collect(),
         documents: documents.into_iter().collect(),
     };
-    let cutoff = jiff::Timestamp::now().as_second() - i64::from(opts.older_than) * 3600;
+    let cutoff = crate::domain::Clock::now(&crate::domain::SystemClock).as_second()
+        - i64::from(opts.older_than) * 3600;
     let (gone, swept) = crate::media::sweep::removable(&listed, &in_use, cutoff);
     if !opts.dry_run {
         let bar = super::progress_bar(gone.len() as u64, "removing files");

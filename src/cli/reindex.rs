@@ -6,6 +6,7 @@
 //! command refuses and says so.
 
 use super::Global;
+use crate::domain::{Clock, SystemClock};
 use crate::search::Search;
 use anyhow::Context;
 
@@ -49,7 +50,7 @@ pub async fn snapshot(global: &Global, _opts: SnapshotOpts) -> anyhow::Result<()
     let dir = config.data_dir.join("search");
     let work = crate::search::snapshot::sibling(&dir, "snapshot-cli");
     let started = std::time::Instant::now();
-    let manifest = crate::search::snapshot::publish(&dir, &work, &media, &store, jiff::Timestamp::now())
+    let manifest = crate::search::snapshot::publish(&dir, &work, &media, &store, SystemClock.now())
         .await
         .context("cannot publish the search index's snapshot")?;
     store.close().await;

@@ -21,6 +21,8 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
     if opts.demo {
         super::demo::fill_demo_if_empty(&store, &config, clock.as_ref()).await?;
     }
+    // Before listening: a node fetching its index is not up yet, rather than up and silent.
+    seed_search_index(&config.data_dir, &store).await;
     let listener = tokio::net::TcpListener::bind(&opts.addr)
         .await
         .with_context(|| format!("cannot listen on {}", opts.addr))?;
@@ -36,7 +38,6 @@ pub async fn run(global: &Global, opts: Opts) -> anyhow::Result<()> {
             );
         }
     }
-    seed_search_index(&config.data_dir, &store).await;
     let state = crate::server::state(store.clone(), site, clock, &config.data_dir)?;
     let metrics = match state.site.metrics_address {
         Some(addr) => {

@@ -110,7 +110,7 @@ pub async fn backup(
         let file = std::fs::File::create(&path).map_err(io(&path))?;
         writers.insert(*table, (BufWriter::new(file), 0u64));
     }
-    let created_at = jiff::Timestamp::now().to_string();
+    let created_at = crate::domain::Clock::now(&crate::domain::SystemClock).to_string();
     let schema = store.schema_version().await?;
     store
         .snapshot(|table, row| {

@@ -86,6 +86,8 @@ impl Entry {
         body.hash(&mut hasher);
         let etag = HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))
             .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+        // HTTP's own time (when these bytes were made), not the site's clock.
+        #[allow(clippy::disallowed_methods)]
         let now = jiff::Timestamp::now();
         let last_modified =
             HeaderValue::from_str(&http_date(now)).unwrap_or_else(|_| HeaderValue::from_static(""));
