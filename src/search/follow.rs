@@ -146,7 +146,7 @@ impl Search {
         if let Some(e) = merged {
             tracing::warn!(error = %e, "the new search index stays in several segments for now");
         }
-        self.reader.reload()?;
+        self.reload().await?;
         follow.cursor = cursor;
         follow.built = true;
         self.ready.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -233,7 +233,7 @@ impl Search {
             result
         })
         .await?;
-        self.reader.reload()?;
+        self.reload().await?;
         *cursor = next;
         Ok(touched)
     }
@@ -247,7 +247,18 @@ impl Search {
             commit.commit().map(|_| ())
         })
         .await?;
-        self.reader.reload()?;
+        self.reload().await?;
+        Ok(())
+    }
+
+    /// Makes searches see the last commit. Off the async workers: opening the new segments
+    /// reads files and takes a millisecond or more at 100,000 articles, during which a worker
+    /// would answer no one.
+    async fn reload(&self) -> Result<(), SearchError> {
+        let reader = self.reader.clone();
+        tokio::task::spawn_blocking(move || reader.reload())
+            .await
+            .map_err(|e| SearchError::Index(format!("the reload task failed: {e}")))??;
         Ok(())
     }
 
