@@ -62,6 +62,7 @@ pub fn state(
         views: Arc::default(),
         read_models,
         newsroom,
+        data_dir: Arc::from(data_dir),
     })
 }
 
@@ -186,8 +187,7 @@ const SNAPSHOT_SOONEST: jiff::SignedDuration = jiff::SignedDuration::from_mins(1
 /// under a lease; nothing at all without a shared (S3) store.
 async fn publish_search_snapshots(state: AppState, mut stop: watch::Receiver<bool>) {
     let Some(every) = state.site.search_snapshot_every else { return };
-    let data_dir = crate::web::public::media::data_dir(&state);
-    let media = crate::media::settings(&data_dir).store;
+    let media = crate::media::settings(&state.data_dir).store;
     if !matches!(*media, crate::media::MediaStore::S3(_)) {
         return;
     }

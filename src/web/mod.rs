@@ -57,6 +57,8 @@ pub struct AppState {
     pub read_models: Arc<read_models::ReadModels>,
     /// The editorial core: every write to articles goes through it.
     pub newsroom: crate::newsroom::Newsroom,
+    /// The site's data directory: its media settings and upload gate are kept per directory.
+    pub data_dir: Arc<std::path::Path>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -25,7 +25,7 @@ use crate::storage::editorial::at;
 use crate::storage::media::{NewMedia, TextEdit};
 use crate::web::AppState;
 use crate::web::error::{WebError, WebResult};
-use crate::web::public::media::{data_dir, image_view, settings};
+use crate::web::public::media::{image_view, settings};
 use crate::web::public::{Pager, page_number};
 use axum::extract::multipart::{Field, MultipartRejection};
 use axum::extract::{Multipart, Path, Query, State};
@@ -424,7 +424,7 @@ pub(crate) async fn store_photo(
     let settings = settings(state);
     // Decode and resize off the async workers, as many at once as the gate lets through.
     let bytes = Arc::new(bytes);
-    let gate = media::gate(&data_dir(state));
+    let gate = media::gate(&state.data_dir);
     let processed = match media::process_gated(bytes.clone(), &gate).await {
         Ok(p) => p,
         Err(r) => return Ok(Err(r)),

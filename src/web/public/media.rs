@@ -17,21 +17,15 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// Cache-Control for media files: their names are never reused.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// The site's data directory (the parent of the search index's, see [`crate::server::state`]).
-pub fn data_dir(state: &AppState) -> PathBuf {
-    state.search.dir().parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
-}
-
 /// The media settings in force for this site, read at every use.
 pub fn settings(state: &AppState) -> media::Settings {
-    media::settings(&data_dir(state))
+    media::settings(&state.data_dir)
 }
 
 /// The path of a variant.
