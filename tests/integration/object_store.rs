@@ -95,6 +95,19 @@ impl Garage {
         }
     }
 
+    /// The bucket as the library reaches it, for a test to look into or write to directly.
+    pub fn store(&self, data_dir: &std::path::Path) -> newsdesk::media::MediaStore {
+        let config = newsdesk::media::StoreConfig::S3(newsdesk::media::S3Config {
+            endpoint: self.endpoint.clone(),
+            bucket: self.bucket.clone(),
+            region: "garage".into(),
+            access_key: self.key.clone(),
+            secret_key: self.secret.clone(),
+            public_url: None,
+        });
+        newsdesk::media::MediaStore::new(data_dir, &config).unwrap()
+    }
+
     /// The environment that points a node at this bucket.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -340,18 +353,7 @@ async fn media_sweep_removes_from_the_bucket_only_old_files_nothing_names() {
     let data = tempfile::tempdir().unwrap();
     let (_node, base) = start_node(data.path(), &db.url, &env).await;
     let url = upload(&base, &token(data.path(), &db.url), &newsdesk::demo::photos::photo(4)).await;
-    let bucket = newsdesk::media::MediaStore::new(
-        data.path(),
-        &newsdesk::media::StoreConfig::S3(newsdesk::media::S3Config {
-            endpoint: garage.endpoint.clone(),
-            bucket: garage.bucket.clone(),
-            region: "garage".into(),
-            access_key: garage.key.clone(),
-            secret_key: garage.secret.clone(),
-            public_url: None,
-        }),
-    )
-    .unwrap();
+    let bucket = garage.store(data.path());
     let in_use = bucket.list().await.unwrap().len();
     assert!(in_use >= 2, "the photo's original and variants are in the bucket");
     let (orphans, foreign) = strays();
@@ -496,18 +498,10 @@ async fn a_new_node_starts_from_the_search_snapshot_in_the_bucket() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_larger_than_a_part_go_to_the_bucket_in_parts_and_come_back_whole() {
-    use newsdesk::media::{MediaStore, PART_BYTES, S3Config, StoreConfig};
+    use newsdesk::media::PART_BYTES;
     let Some(garage) = Garage::start().await else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let config = StoreConfig::S3(S3Config {
-        endpoint: garage.endpoint.clone(),
-        bucket: garage.bucket.clone(),
-        region: "garage".into(),
-        access_key: garage.key.clone(),
-        secret_key: garage.secret.clone(),
-        public_url: None,
-    });
-    let store = MediaStore::new(tmp.path(), &config).unwrap();
+    let store = garage.store(tmp.path());
     // Two full parts and a short third one, of bytes that differ from part to part.
     let big: Vec<u8> = (0..2 * PART_BYTES + 12_345).map(|i| (i / 4093 % 251) as u8).collect();
     let source = tmp.path().join("big.bin");
