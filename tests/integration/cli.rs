@@ -247,24 +247,41 @@ fn a_port_in_use_is_reported() {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in [
-        "serve",
-        "import",
-        "export",
-        "demo",
-        "migrate",
-        "token",
-        "token create",
-        "token list",
-        "token revoke",
-        "redirects import",
-        "redirects list",
-    ] {
-        let args = cmd.split(' ').chain(["--help"]);
-        let out = Command::new(env!("CARGO_BIN_EXE_newsdesk")).args(args).output().unwrap();
-        let text = ok(&out);
-        assert!(text.contains("--data") && text.contains("--database-url"), "{cmd} --help: {text}");
+    /// The subcommands a help text lists under "Commands:" (wrapped descriptions are indented
+    /// further and skipped), without clap's own `help`.
+    fn commands(help: &str) -> Vec<String> {
+        help.lines()
+            .skip_while(|l| !l.starts_with("Commands:"))
+            .skip(1)
+            .take_while(|l| !l.trim().is_empty())
+            .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|c| *c != "help")
+            .map(str::to_string)
+            .collect()
     }
+    let help = |cmd: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_newsdesk")).args(cmd).arg("--help").output().unwrap();
+        ok(&out)
+    };
+    // Every command the binary lists, and every command of those, so a new one is covered
+    // without anyone adding it here.
+    let top = commands(&help(&[]));
+    for must in ["serve", "import", "user", "reindex", "snapshot-index", "media", "token", "redirects"] {
+        assert!(top.iter().any(|c| c == must), "{must} is not listed: {top:?}");
+    }
+    let mut checked = 0;
+    for cmd in &top {
+        let text = help(&[cmd]);
+        assert!(text.contains("--data") && text.contains("--database-url"), "{cmd} --help: {text}");
+        checked += 1;
+        for sub in commands(&text) {
+            let text = help(&[cmd, &sub]);
+            assert!(text.contains("--data") && text.contains("--database-url"), "{cmd} {sub} --help: {text}");
+            checked += 1;
+        }
+    }
+    assert!(checked > top.len(), "nested commands (user add, token create…) were checked too");
 }
 
 /// Old addresses from a server configuration file: all or none, a bad line named.
