@@ -519,6 +519,24 @@ mod tests {
     }
 
     #[test]
+    fn search_snapshots_every_six_hours_unless_told() {
+        let hours = |raw: &RawSearch| raw.snapshot_every().map(|d| d.as_secs() / 3600);
+        assert_eq!(hours(&RawSearch::default()), Some(6));
+        let raw: RawConfig = toml::from_str("[search]\nsnapshot_hours = 0").unwrap();
+        assert_eq!(hours(&raw.search), None, "0 turns them off");
+        let mut raw = RawSearch::default();
+        raw.apply_env(|k| (k == "NEWSDESK_SEARCH_SNAPSHOT_HOURS").then(|| " 24 ".into())).unwrap();
+        assert_eq!(hours(&raw), Some(24));
+        for bad in ["soon", "-1", "1.5"] {
+            let err = RawSearch::default()
+                .apply_env(|k| (k == "NEWSDESK_SEARCH_SNAPSHOT_HOURS").then(|| bad.into()))
+                .unwrap_err();
+            assert!(err.to_string().contains("NEWSDESK_SEARCH_SNAPSHOT_HOURS"), "{bad}: {err}");
+        }
+        assert!(toml::from_str::<RawConfig>("[search]\nsnapshot_hours = \"six\"").is_err());
+    }
+
+    #[test]
     fn private_webhook_targets_are_refused_unless_allowed() {
         assert!(!SiteConfig::default_for_test().webhooks.allow_private_targets);
         let raw: RawConfig = toml::from_str("[webhooks]\nallow_private_targets = true").unwrap();

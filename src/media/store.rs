@@ -122,6 +122,24 @@ impl S3Store {
 }
 
 impl S3Store {
+    /// Writes one object whole, in one request.
+    async fn put(&self, name: &str, bytes: Vec<u8>, content_type: &str) -> std::io::Result<()> {
+        let url = PutObject::new(&self.bucket, Some(&self.credentials), name).sign(SIGNED_FOR);
+        let answer = self
+            .request(reqwest::Method::PUT, url)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes)
+            .send()
+            .await
+            .map_err(|e| s3_error("cannot write", name, e))?;
+        if !answer.status().is_success() {
+            let status = answer.status();
+            let text = answer.text().await.unwrap_or_default();
+            return Err(s3_error("cannot write", name, format!("{status} {}", first_line(&text))));
+        }
+        Ok(())
+    }
+
     /// The bucket's objects (those under `prefix` when given), a thousand names per request.
     async fn list(&self, prefix: Option<&str>) -> std::io::Result<Vec<Listed>> {
         let bucket = self.bucket.name();
@@ -212,22 +230,7 @@ impl MediaStore {
                 }
                 written
             }
-            MediaStore::S3(s3) => {
-                let url = PutObject::new(&s3.bucket, Some(&s3.credentials), name).sign(SIGNED_FOR);
-                let answer = s3
-                    .request(reqwest::Method::PUT, url)
-                    .header(reqwest::header::CONTENT_TYPE, content_type)
-                    .body(bytes.to_vec())
-                    .send()
-                    .await
-                    .map_err(|e| s3_error("cannot write", name, e))?;
-                if !answer.status().is_success() {
-                    let status = answer.status();
-                    let text = answer.text().await.unwrap_or_default();
-                    return Err(s3_error("cannot write", name, format!("{status} {}", first_line(&text))));
-                }
-                Ok(())
-            }
+            MediaStore::S3(s3) => s3.put(name, bytes.to_vec(), content_type).await,
         }
     }
 

@@ -106,16 +106,7 @@ impl S3Store {
         if length <= PART_BYTES as u64 {
             let mut bytes = Vec::with_capacity(length as usize);
             file.read_to_end(&mut bytes).await?;
-            let url = rusty_s3::actions::PutObject::new(&self.bucket, Some(&self.credentials), name)
-                .sign(SIGNED_FOR);
-            let answer = self
-                .request(reqwest::Method::PUT, url)
-                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(bytes)
-                .send()
-                .await
-                .map_err(|e| s3_error("cannot write", name, e))?;
-            check(answer, "cannot write", name).await?;
+            self.put(name, bytes, "application/octet-stream").await?;
             return Ok(length);
         }
         let url = CreateMultipartUpload::new(&self.bucket, Some(&self.credentials), name).sign(SIGNED_FOR);
