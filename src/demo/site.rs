@@ -162,9 +162,7 @@ fn body(text: &Text, closing: &str) -> String {
         subheading(&mut html, heading);
         html.push_str("\n<ul>");
         for item in items {
-            html.push_str("<li>");
-            html.push_str(&escape(item));
-            html.push_str("</li>");
+            element(&mut html, "li", item);
         }
         html.push_str("</ul>");
     }
@@ -172,17 +170,13 @@ fn body(text: &Text, closing: &str) -> String {
         subheading(&mut html, heading);
         html.push_str("\n<table><thead><tr>");
         for cell in head {
-            html.push_str("<th>");
-            html.push_str(&escape(cell));
-            html.push_str("</th>");
+            element(&mut html, "th", cell);
         }
         html.push_str("</tr></thead><tbody>");
         for row in rows {
             html.push_str("<tr>");
             for cell in row {
-                html.push_str("<td>");
-                html.push_str(&escape(cell));
-                html.push_str("</td>");
+                element(&mut html, "td", cell);
             }
             html.push_str("</tr>");
         }
@@ -192,19 +186,27 @@ fn body(text: &Text, closing: &str) -> String {
     sanitize_html(&html)
 }
 
+/// `<tag>text</tag>`, the text escaped.
+fn element(html: &mut String, tag: &str, text: &str) {
+    html.push('<');
+    html.push_str(tag);
+    html.push('>');
+    html.push_str(&escape(text));
+    html.push_str("</");
+    html.push_str(tag);
+    html.push('>');
+}
+
 fn paragraph(html: &mut String, text: &str) {
     if !html.is_empty() {
         html.push('\n');
     }
-    html.push_str("<p>");
-    html.push_str(&escape(text));
-    html.push_str("</p>");
+    element(html, "p", text);
 }
 
 fn subheading(html: &mut String, text: &str) {
-    html.push_str("\n<h2>");
-    html.push_str(&escape(text));
-    html.push_str("</h2>");
+    html.push('\n');
+    element(html, "h2", text);
 }
 
 /// When a story appears, in Moscow time: `days` working days before or after today, at `hour:minute`.
