@@ -617,6 +617,17 @@ impl PageCache {
         self.store(key).get(key).filter(|e| e.created.elapsed() < MAX_AGE * 10)
     }
 
+    /// The previous version of a page whose new one is being rendered now, for the hot path:
+    /// the same answer a request that joins the render gets ([`layer`]), without the router
+    /// and its layers. After a publication, every reader of the home page would otherwise
+    /// take the slow way for as long as its render lasts.
+    pub(crate) fn previous_while_rendering(&self, key: &str) -> Option<Arc<Entry>> {
+        if !self.rendering.lock().unwrap_or_else(|e| e.into_inner()).contains_key(key) {
+            return None;
+        }
+        self.previous(key)
+    }
+
     fn forget(&self, key: &str) {
         self.store(key).remove(key);
     }
@@ -766,12 +777,16 @@ mod tests {
         assert!(matches!(cache.join_or_lead("/ru/"), Flight::Lead(_)), "other pages render beside it");
         assert!(cache.previous("/en/").is_none(), "nothing kept yet: the follower waits");
         put(&cache, "/en/", None);
-        cache.touch(&Touched { languages: &["en"], ..Touched::default() });
+        put(&cache, "/ru/", None);
+        cache.touch(&Touched { languages: &["en", "ru"], ..Touched::default() });
         assert!(
             cache.get("/en/").is_none() && cache.previous("/en/").is_some(),
             "stale, but kept to serve meanwhile"
         );
+        assert!(cache.previous_while_rendering("/en/").is_some(), "the hot path serves it meanwhile too");
+        assert!(cache.previous_while_rendering("/ru/").is_none(), "not a page nobody is rendering");
         drop(first);
+        assert!(cache.previous_while_rendering("/en/").is_none(), "nor once its render ended");
         assert!(waiting.wait_for(|done| *done).await.is_ok(), "released when the render ends");
         assert!(matches!(cache.join_or_lead("/en/"), Flight::Lead(_)), "and the next miss renders again");
         cache.forget("/en/");

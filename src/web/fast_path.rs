@@ -29,7 +29,12 @@ impl FastPath {
     /// The answer from the cache, or `None` when the router must handle the request.
     pub fn cached<B>(&self, request: &Request<B>) -> Option<Response<Body>> {
         let key = cache_key(request)?;
-        let entry = self.cache.get(&key)?;
+        let entry = match self.cache.get(&key) {
+            Some(entry) => entry,
+            // Stale, and another request is rendering it: its previous version, as the router
+            // would answer.
+            None => self.cache.previous_while_rendering(&key)?,
+        };
         self.cache.count_fast_answer();
         crate::metrics::metrics().cache_hits.inc();
         let mut response = entry.respond(request.method(), request.headers());
