@@ -21,6 +21,7 @@
 //! * [`cli`]: the `newsdesk` command line, one file per subcommand.
 //! * [`accounts`]: password hashes (argon2id) and tokens for sessions and CSRF.
 //! * [`config`] and [`i18n`]: site settings, UI strings and locale-aware dates.
+//! * [`memory`]: the allocator's settings for the process (freed memory kept for reuse).
 
 pub mod accounts;
 pub mod cli;
@@ -30,6 +31,7 @@ pub mod domain;
 pub mod i18n;
 pub mod io;
 pub mod media;
+pub mod memory;
 pub mod metrics;
 pub mod newsroom;
 pub mod outage;

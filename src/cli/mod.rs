@@ -81,8 +81,14 @@ pub enum Command {
 
 /// Parses the command line, runs the command and turns any error into a message and exit code.
 pub fn main() -> ExitCode {
+    let kept = crate::memory::keep_freed_memory_for_reuse();
     let cli = Cli::parse();
     let log_writer = init_tracing();
+    if !kept {
+        tracing::warn!(
+            "the C library refused the allocator's settings: publications may be slower to process"
+        );
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
