@@ -147,6 +147,9 @@ impl Search {
             tracing::warn!(error = %e, "the new search index stays in several segments for now");
         }
         self.reload().await?;
+        // The build's buffers are free now but kept by the allocator for reuse: most of the
+        // process's memory after a build. Serving needs a fraction of it.
+        let _ = tokio::task::spawn_blocking(crate::memory::release_free_memory).await;
         follow.cursor = cursor;
         follow.built = true;
         self.ready.store(true, std::sync::atomic::Ordering::SeqCst);
