@@ -6,9 +6,9 @@
 //! thread with a new in-memory segment (an 8 MiB term table) at every commit, and the Brotli and
 //! gzip encoders take their windows afresh for every page re-rendered. So every publication
 //! faulted those pages in again, each zeroed by the kernel, on the core that answers readers.
-//! Keeping freed blocks for reuse took the indexing thread from about 9.5 ms of CPU per
-//! publication to about 3.5 ms, and the readers' p99 under the publishing burst from 3.2–4.3 ms
-//! to 1.3–2.5 ms at 100,000 articles (BENCHMARKS.md, "Publishing burst").
+//! Keeping freed blocks for reuse took the readers' p99 under the publishing burst from
+//! 2.5–3.9 ms to 1.1–2.4 ms at 100,000 articles, in an A/B on a server that had just built its
+//! search index (BENCHMARKS.md, "Publishing burst").
 //!
 //! What a one-off job frees (the search index's build: 167 MB of the 192 MB the process then
 //! held) is handed back at its end with [`release_free_memory`], so the peak is not kept.
